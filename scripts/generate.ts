@@ -1,0 +1,66 @@
+/**
+ * Regenerates everything in generated/ from the hand-written spec in openapi/:
+ *   generated/openapi.json       the bundled spec (redocly bundle)
+ *   generated/openapi-types.ts   TypeScript types (openapi-typescript)
+ *   generated/operations.ts      the typed operationId → handler map and per-operation metadata
+ *
+ * `--check` writes nothing and exits 1 when any file in generated/ differs from what the spec produces.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
+import type { OpenAPI3 } from 'openapi-typescript';
+import { renderOperationsModule } from './generate/operations-module.js';
+import type { SpecDocument } from './generate/spec-model.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const generatedDir = join(root, 'generated');
+
+function bundleSpec(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kafka-rest-bundle-'));
+  try {
+    const out = join(dir, 'openapi.json');
+    execFileSync(join(root, 'node_modules/.bin/redocly'), ['bundle', 'openapi/openapi.yaml', '--output', out], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    });
+    // Re-serialise so the committed file has one stable format whatever redocly's own formatting is.
+    return JSON.stringify(JSON.parse(readFileSync(out, 'utf8')), null, 2) + '\n';
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function typesFor(bundled: string): Promise<string> {
+  const ast = await openapiTS(JSON.parse(bundled) as OpenAPI3, { alphabetize: false, defaultNonNullable: false });
+  return COMMENT_HEADER + astToString(ast);
+}
+
+async function main(): Promise<void> {
+  const check = process.argv.includes('--check');
+  const bundled = bundleSpec();
+  const files: Record<string, string> = {
+    'openapi.json': bundled,
+    'openapi-types.ts': await typesFor(bundled),
+    'operations.ts': renderOperationsModule(JSON.parse(bundled) as SpecDocument),
+  };
+  const stale = Object.entries(files).filter(([name, text]) => {
+    const path = join(generatedDir, name);
+    return !existsSync(path) || readFileSync(path, 'utf8') !== text;
+  });
+  if (check) {
+    if (stale.length > 0) {
+      console.error(`generated/ is stale: ${stale.map(([n]) => n).join(', ')} differ from openapi/. Run: npm run generate`);
+      process.exit(1);
+    }
+    console.log('generated/ is up to date with openapi/');
+    return;
+  }
+  for (const [name, text] of stale) writeFileSync(join(generatedDir, name), text);
+  console.log(stale.length ? `regenerated: ${stale.map(([n]) => n).join(', ')}` : 'generated/ already up to date');
+}
+
+await main();

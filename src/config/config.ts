@@ -1,0 +1,164 @@
+/**
+ * The proxy's configuration, layered: defaults → optional properties file → environment (`KAFKA_REST_*`) →
+ * command-line flags. Keys are the property names Confluent users know (`bootstrap.servers`, `listeners`, ...).
+ */
+import { readFileSync } from 'node:fs';
+import { getProperties } from 'properties-file';
+
+export interface Listener {
+  readonly protocol: 'http';
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface ProxyConfig {
+  /** Empty: no cluster configured, so `npm start` runs a local broker. */
+  readonly bootstrapServers: readonly string[];
+  readonly listeners: readonly Listener[];
+  /** Base URLs used in links (`self`, `related`, `base_uri`); empty: built from each request's Host. */
+  readonly advertisedListeners: readonly string[];
+  readonly id: string;
+  readonly clientId: string;
+  readonly upstashPrefix: string;
+  readonly logLevel: string;
+  readonly requestMaxBytes: number;
+  readonly shutdownGracefulMs: number;
+  readonly kafkaRequestTimeoutMs: number;
+}
+
+type RawConfig = Record<string, string>;
+
+export const DEFAULTS: Readonly<RawConfig> = {
+  'bootstrap.servers': '',
+  listeners: 'http://0.0.0.0:8082',
+  'advertised.listeners': '',
+  id: '',
+  'client.id': 'kafka-rest-ts',
+  'upstash.prefix': '/upstash',
+  'log.level': 'info',
+  'request.max.bytes': String(64 * 1024 * 1024),
+  'shutdown.graceful.ms': '10000',
+  'kafka.request.timeout.ms': '30000',
+};
+
+export class ConfigError extends Error {}
+
+/** `KAFKA_REST_BOOTSTRAP_SERVERS` → `bootstrap.servers`; `__` → `_` and `___` → `-`, as in Confluent's images. */
+export function envKeyToProperty(envKey: string): string | undefined {
+  if (!envKey.startsWith('KAFKA_REST_')) return undefined;
+  return envKey
+    .slice('KAFKA_REST_'.length)
+    .toLowerCase()
+    .replace(/___/g, '\u0001')
+    .replace(/__/g, '\u0002')
+    .replace(/_/g, '.')
+    .replace(/\u0001/g, '-')
+    .replace(/\u0002/g, '_');
+}
+
+export function fromEnvironment(env: NodeJS.ProcessEnv): RawConfig {
+  const raw: RawConfig = {};
+  for (const [key, value] of Object.entries(env)) {
+    const property = envKeyToProperty(key);
+    if (property !== undefined && value !== undefined) raw[property] = value;
+  }
+  return raw;
+}
+
+/** `--bootstrap.servers=host:9092`, `--listeners http://0.0.0.0:8082`; a bare argument names a properties file. */
+export function fromArguments(argv: readonly string[]): { flags: RawConfig; file?: string } {
+  const flags: RawConfig = {};
+  let file: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (!arg.startsWith('--')) {
+      file = arg;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    if (eq > 0) {
+      flags[arg.slice(2, eq)] = arg.slice(eq + 1);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--')) throw new ConfigError(`flag ${arg} needs a value`);
+    flags[arg.slice(2)] = next;
+    i++;
+  }
+  return file === undefined ? { flags } : { flags, file };
+}
+
+export function parseListener(text: string): Listener {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new ConfigError(`listener '${text}' is not a URL like http://0.0.0.0:8082`);
+  }
+  if (url.protocol !== 'http:') throw new ConfigError(`listener '${text}': only http:// listeners are supported`);
+  const port = url.port === '' ? 80 : Number(url.port);
+  return { protocol: 'http', host: url.hostname.replace(/^\[|\]$/g, ''), port };
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function positiveInteger(raw: RawConfig, key: string): number {
+  const value = Number(raw[key]);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new ConfigError(`${key} must be a positive integer, got '${raw[key]}'`);
+  return value;
+}
+
+function prefix(raw: RawConfig, key: string): string {
+  const value = (raw[key] ?? '').replace(/\/+$/, '');
+  if (!/^\/[A-Za-z0-9._~\-/]+$/.test(value)) throw new ConfigError(`${key} must be a path like /upstash, got '${raw[key]}'`);
+  return value;
+}
+
+function advertised(value: string | undefined): string[] {
+  return list(value).map((text) => {
+    try {
+      return new URL(text).toString().replace(/\/+$/, '');
+    } catch {
+      throw new ConfigError(`advertised listener '${text}' is not a URL`);
+    }
+  });
+}
+
+export function toProxyConfig(raw: RawConfig): ProxyConfig {
+  const listeners = list(raw['listeners']).map(parseListener);
+  if (listeners.length === 0) throw new ConfigError('listeners must name at least one listener');
+  return {
+    bootstrapServers: list(raw['bootstrap.servers']),
+    listeners,
+    advertisedListeners: advertised(raw['advertised.listeners']),
+    id: raw['id'] ?? '',
+    clientId: raw['client.id'] || 'kafka-rest-ts',
+    upstashPrefix: prefix(raw, 'upstash.prefix'),
+    logLevel: raw['log.level'] || 'info',
+    requestMaxBytes: positiveInteger(raw, 'request.max.bytes'),
+    shutdownGracefulMs: positiveInteger(raw, 'shutdown.graceful.ms'),
+    kafkaRequestTimeoutMs: positiveInteger(raw, 'kafka.request.timeout.ms'),
+  };
+}
+
+function readPropertiesFile(path: string): RawConfig {
+  try {
+    return getProperties(readFileSync(path));
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Merges the layers; the file is named by a bare argument, `--config.file`, or `KAFKA_REST_CONFIG_FILE`. */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ProxyConfig {
+  const { flags, file } = fromArguments(argv);
+  const fromEnv = fromEnvironment(env);
+  const path = file ?? flags['config.file'] ?? fromEnv['config.file'];
+  const fromFile = path ? readPropertiesFile(path) : {};
+  return toProxyConfig({ ...DEFAULTS, ...fromFile, ...fromEnv, ...flags });
+}

@@ -1,0 +1,52 @@
+/** Topic metadata and topic creation, shared by every dialect. */
+import { DomainError } from '../errors/domain-error.js';
+import type { ClusterAdminPort, NewTopic, TopicInfo } from './model.js';
+
+export class TopicService {
+  constructor(private readonly admin: ClusterAdminPort) {}
+
+  list(): Promise<TopicInfo[]> {
+    return this.admin.listTopics();
+  }
+
+  async get(name: string): Promise<TopicInfo> {
+    const topic = await this.admin.describeTopic(name);
+    if (!topic) throw new DomainError('topic_not_found', `Topic '${name}' not found.`);
+    return topic;
+  }
+
+  /**
+   * Creates the topic and returns it as the broker now describes it. With `validateOnly` nothing is created and
+   * the answer is built from the request (the broker has accepted it).
+   */
+  async create(topic: NewTopic): Promise<TopicInfo> {
+    if (topic.replicasAssignments?.length && (topic.partitionsCount !== undefined || topic.replicationFactor !== undefined)) {
+      throw new DomainError(
+        'kafka_rejected',
+        'Cannot specify partitions_count or replication_factor together with replicas_assignments.',
+      );
+    }
+    await this.admin.createTopic(topic);
+    if (topic.validateOnly) return this.describeRequested(topic);
+    return this.get(topic.name);
+  }
+
+  private async describeRequested(topic: NewTopic): Promise<TopicInfo> {
+    const assignments = topic.replicasAssignments ?? [];
+    const needDefaults = assignments.length === 0 && (topic.partitionsCount === undefined || topic.replicationFactor === undefined);
+    const defaults = needDefaults ? await this.admin.topicDefaults() : undefined;
+    const count = assignments.length || topic.partitionsCount || defaults?.partitionsCount || 1;
+    const factor = assignments[0]?.brokerIds.length ?? topic.replicationFactor ?? defaults?.replicationFactor ?? 1;
+    const replicas = Array.from({ length: factor }, (_, i) => i);
+    return {
+      name: topic.name,
+      isInternal: false,
+      partitions: Array.from({ length: count }, (_, partitionId) => ({
+        partitionId,
+        leader: null,
+        replicas,
+        inSyncReplicas: [],
+      })),
+    };
+  }
+}

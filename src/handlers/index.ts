@@ -1,0 +1,20 @@
+/** Every operation's handler, gathered into the one map the spec demands (a missing one fails `tsc`). */
+import type { OperationHandlers } from '../../generated/operations.js';
+import type { Services } from '../core/services.js';
+import type { RequestContext } from '../server/request-context.js';
+import { createOpsHandlers } from './ops/ops-handlers.js';
+import type { OpsResources } from './ops/ops-handlers.js';
+import { createUpstashTopicHandlers } from './upstash/topic-handlers.js';
+import { createV2TopicHandlers } from './v2/topic-handlers.js';
+import { createV3ClusterHandlers } from './v3/cluster-handlers.js';
+import { createV3TopicHandlers } from './v3/topic-handlers.js';
+
+export function createHandlers(services: Services, resources: OpsResources): OperationHandlers<RequestContext> {
+  return {
+    ...createOpsHandlers(services, resources),
+    ...createV2TopicHandlers(services),
+    ...createV3ClusterHandlers(services),
+    ...createV3TopicHandlers(services),
+    ...createUpstashTopicHandlers(services),
+  };
+}

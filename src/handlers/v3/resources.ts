@@ -1,0 +1,60 @@
+/** Builds v3 resources (`kind` / `metadata` / `related` envelope, CRN names) from domain objects. */
+import type { components } from '../../../generated/openapi-types.js';
+import { replicationFactorOf } from '../../core/model.js';
+import type { ClusterInfo, TopicInfo } from '../../core/model.js';
+import type { LinkBuilder } from '../../server/links.js';
+
+type Schemas = components['schemas'];
+export type KafkaCluster = Schemas['KafkaCluster'];
+export type KafkaTopic = Schemas['KafkaTopic'];
+
+export class V3Resources {
+  constructor(private readonly links: LinkBuilder) {}
+
+  clusterUrl(clusterId: string, ...rest: string[]): string {
+    return this.links.url('v3', 'clusters', clusterId, ...rest);
+  }
+
+  related(clusterId: string, ...rest: string[]): { related: string } {
+    // `-` is Confluent's "any" wildcard segment and is left as it is.
+    return { related: this.clusterUrl(clusterId, ...rest) };
+  }
+
+  collectionMetadata(...segments: string[]): { self: string; next: null } {
+    return { self: this.links.url('v3', ...segments), next: null };
+  }
+
+  cluster(info: ClusterInfo): KafkaCluster {
+    const id = info.clusterId;
+    return {
+      kind: 'KafkaCluster',
+      metadata: { self: this.clusterUrl(id), resource_name: `crn:///kafka=${id}` },
+      cluster_id: id,
+      ...(info.controllerId === null ? {} : { controller: this.related(id, 'brokers', String(info.controllerId)) }),
+      acls: this.related(id, 'acls'),
+      brokers: this.related(id, 'brokers'),
+      broker_configs: this.related(id, 'broker-configs'),
+      consumer_groups: this.related(id, 'consumer-groups'),
+      topics: this.related(id, 'topics'),
+      partition_reassignments: this.related(id, 'topics', '-', 'partitions', '-', 'reassignment'),
+    };
+  }
+
+  topic(clusterId: string, topic: TopicInfo): KafkaTopic {
+    return {
+      kind: 'KafkaTopic',
+      metadata: {
+        self: this.clusterUrl(clusterId, 'topics', topic.name),
+        resource_name: `crn:///kafka=${clusterId}/topic=${topic.name}`,
+      },
+      cluster_id: clusterId,
+      topic_name: topic.name,
+      is_internal: topic.isInternal,
+      replication_factor: replicationFactorOf(topic),
+      partitions_count: topic.partitions.length,
+      partitions: this.related(clusterId, 'topics', topic.name, 'partitions'),
+      configs: this.related(clusterId, 'topics', topic.name, 'configs'),
+      partition_reassignments: this.related(clusterId, 'topics', topic.name, 'partitions', '-', 'reassignment'),
+    };
+  }
+}

@@ -1,0 +1,94 @@
+/** Implements the core's ClusterAdminPort with the kafkajs admin client. */
+import { ConfigResourceTypes } from 'kafkajs';
+import type { Admin, PartitionMetadata } from 'kafkajs';
+import type { ClusterAdminPort, ClusterInfo, NewTopic, PartitionInfo, TopicInfo } from '../core/model.js';
+import { kafkaCall } from './kafka-errors.js';
+
+/** Kafka's own list (org.apache.kafka.common.internals.Topic.INTERNAL_TOPICS). */
+const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
+
+function toPartition(p: PartitionMetadata): PartitionInfo {
+  return {
+    partitionId: p.partitionId,
+    leader: p.leader >= 0 ? p.leader : null,
+    replicas: p.replicas,
+    inSyncReplicas: p.isr,
+  };
+}
+
+function toTopic(name: string, partitions: PartitionMetadata[]): TopicInfo {
+  return {
+    name,
+    isInternal: INTERNAL_TOPICS.has(name),
+    partitions: partitions.map(toPartition).sort((a, b) => a.partitionId - b.partitionId),
+  };
+}
+
+export class KafkaClusterAdmin implements ClusterAdminPort {
+  constructor(private readonly admin: Admin) {}
+
+  describeCluster(): Promise<ClusterInfo> {
+    return kafkaCall('describe cluster', async () => {
+      const { clusterId, controller, brokers } = await this.admin.describeCluster();
+      return {
+        clusterId,
+        controllerId: controller,
+        brokers: brokers
+          .map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: null }))
+          .sort((a, b) => a.brokerId - b.brokerId),
+      };
+    });
+  }
+
+  listTopics(): Promise<TopicInfo[]> {
+    return kafkaCall('list topics', async () => {
+      const { topics } = await this.admin.fetchTopicMetadata();
+      return topics.map((t) => toTopic(t.name, t.partitions)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    });
+  }
+
+  async describeTopic(name: string): Promise<TopicInfo | undefined> {
+    const topics = await this.listTopics();
+    return topics.find((t) => t.name === name);
+  }
+
+  createTopic(topic: NewTopic): Promise<void> {
+    return kafkaCall(`create topic '${topic.name}'`, async () => {
+      const created = await this.admin.createTopics({
+        validateOnly: topic.validateOnly,
+        waitForLeaders: !topic.validateOnly,
+        topics: [
+          {
+            topic: topic.name,
+            ...(topic.partitionsCount === undefined ? {} : { numPartitions: topic.partitionsCount }),
+            ...(topic.replicationFactor === undefined ? {} : { replicationFactor: topic.replicationFactor }),
+            ...(topic.replicasAssignments?.length
+              ? { replicaAssignment: topic.replicasAssignments.map((a) => ({ partition: a.partitionId, replicas: [...a.brokerIds] })) }
+              : {}),
+            configEntries: (topic.configs ?? []).map((c) => ({ name: c.name, value: c.value ?? '' })),
+          },
+        ],
+      });
+      // kafkajs answers false, without an error, when the topic already exists.
+      if (!created && !topic.validateOnly) {
+        throw Object.assign(new Error(`Topic '${topic.name}' already exists.`), { type: 'TOPIC_ALREADY_EXISTS' });
+      }
+    });
+  }
+
+  topicDefaults(): Promise<{ partitionsCount: number; replicationFactor: number }> {
+    return kafkaCall('describe broker defaults', async () => {
+      const { controllerId, brokers } = await this.describeCluster();
+      const brokerId = String(controllerId ?? brokers[0]?.brokerId ?? 0);
+      const { resources } = await this.admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          { type: ConfigResourceTypes.BROKER, name: brokerId, configNames: ['num.partitions', 'default.replication.factor'] },
+        ],
+      });
+      const entries = resources[0]?.configEntries ?? [];
+      const value = (name: string): number => Number(entries.find((e) => e.configName === name)?.configValue ?? 1);
+      return { partitionsCount: value('num.partitions'), replicationFactor: value('default.replication.factor') };
+    });
+  }
+}

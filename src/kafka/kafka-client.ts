@@ -1,0 +1,53 @@
+/**
+ * The process's one connection to Kafka: a kafkajs client with one shared idempotent producer (acks=all) and one
+ * admin client, connected once at start and reused by every request.
+ */
+import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
+import type { Admin, LogEntry, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export interface KafkaClientOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly requestTimeoutMs: number;
+  readonly logger: Logger;
+}
+
+function pinoLogCreator(logger: Logger): () => (entry: LogEntry) => void {
+  const kafkaLogger = logger.child({ component: 'kafkajs' });
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      if (level <= KafkaLogLevel.ERROR) kafkaLogger.error(extra, message);
+      else if (level === KafkaLogLevel.WARN) kafkaLogger.warn(extra, message);
+      else if (level === KafkaLogLevel.INFO) kafkaLogger.debug(extra, message);
+      else kafkaLogger.trace(extra, message);
+    };
+}
+
+export class KafkaClient {
+  readonly kafka: Kafka;
+  readonly producer: Producer;
+  readonly admin: Admin;
+
+  constructor(options: KafkaClientOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      requestTimeout: options.requestTimeoutMs,
+      logLevel: KafkaLogLevel.INFO,
+      logCreator: pinoLogCreator(options.logger),
+    });
+    this.producer = this.kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+    this.admin = this.kafka.admin();
+  }
+
+  async connect(): Promise<void> {
+    await this.admin.connect();
+    await this.producer.connect();
+  }
+
+  async disconnect(): Promise<void> {
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * openapi-backend, wired to our typed handlers: it routes a request to its operationId and validates
+ * parameters and body against the spec; we read the body once the operation is known (its declared media
+ * types decide 415) and turn every failure into a DomainError for the dialect's error envelope.
+ */
+import type { IncomingMessage } from 'node:http';
+import { OpenAPIBackend } from 'openapi-backend';
+import type { Context as ApiContext, Document, Request as ApiRequest } from 'openapi-backend';
+import { operationMeta } from '../../generated/operations.js';
+import type { AnyHandlerResult, OperationHandlers, OperationId, OperationMeta } from '../../generated/operations.js';
+import { DomainError } from '../errors/domain-error.js';
+import { readRequestBody } from './request-body.js';
+import type { RequestContext } from './request-context.js';
+import { HTTP_METHODS_UPPER, validationMessage } from './validation-messages.js';
+
+/** Everything one request carries through openapi-backend's handler chain. */
+export interface DispatchState {
+  readonly req: IncomingMessage;
+  readonly apiRequest: ApiRequest & { body?: unknown };
+  readonly context: RequestContext;
+  readonly bodyLimit: number;
+  meta?: OperationMeta;
+  body?: unknown;
+}
+
+export interface DispatchResult {
+  readonly meta: OperationMeta;
+  readonly result: AnyHandlerResult;
+}
+
+type RawHandler = (api: ApiContext, state: DispatchState) => Promise<unknown>;
+
+function metaOf(operationId: string | undefined): OperationMeta {
+  const meta = operationId ? (operationMeta as Record<string, OperationMeta | undefined>)[operationId] : undefined;
+  if (!meta) throw new DomainError('internal', `operation ${operationId ?? '?'} is not in the generated metadata`);
+  return meta;
+}
+
+export class ApiDispatcher {
+  private readonly api: OpenAPIBackend;
+
+  constructor(spec: Document, handlers: OperationHandlers<RequestContext>) {
+    this.api = new OpenAPIBackend({
+      definition: structuredClone(spec),
+      strict: true,
+      validate: true,
+      coerceTypes: true,
+      handlers: { ...this.operationHandlers(handlers), ...this.specialHandlers() },
+    });
+  }
+
+  async init(): Promise<void> {
+    await this.api.init();
+  }
+
+  dispatch(state: DispatchState): Promise<DispatchResult> {
+    return this.api.handleRequest(state.apiRequest, state) as Promise<DispatchResult>;
+  }
+
+  /** Methods the spec allows on a path (for 405's `Allow`). */
+  allowedMethods(request: ApiRequest): string[] {
+    return HTTP_METHODS_UPPER.filter((method) => this.api.matchOperation({ ...request, method }) !== undefined);
+  }
+
+  private operationHandlers(handlers: OperationHandlers<RequestContext>): Record<string, RawHandler> {
+    const raw: Record<string, RawHandler> = {};
+    for (const [operationId, handler] of Object.entries(handlers) as [OperationId, (i: unknown, c: RequestContext) => Promise<AnyHandlerResult>][]) {
+      raw[operationId] = async (api, state) => {
+        const input = {
+          params: api.request.params,
+          query: api.request.query,
+          headers: api.request.headers,
+          body: state.body,
+        };
+        return { meta: metaOf(operationId), result: await handler(input, state.context) } satisfies DispatchResult;
+      };
+    }
+    return raw;
+  }
+
+  private specialHandlers(): Record<string, RawHandler> {
+    return {
+      postRoutingHandler: async (api, state) => {
+        if (!api.operation) return;
+        const meta = metaOf(api.operation.operationId);
+        state.meta = meta;
+        state.body = await readRequestBody(state.req, meta, state.context.dialect, state.bodyLimit);
+        state.apiRequest.body = state.body;
+        api.request.requestBody = state.body;
+      },
+      notFound: async (api) => {
+        throw new DomainError('route_not_found', `HTTP 404 Not Found: no resource at ${api.request.path}.`);
+      },
+      methodNotAllowed: async (api, state) => {
+        const allow = this.allowedMethods(state.apiRequest);
+        throw new DomainError('method_not_allowed', `HTTP 405 Method Not Allowed: ${api.request.method.toUpperCase()} is not supported here; use ${allow.join(', ')}.`, {
+          headers: { Allow: allow.join(', ') },
+        });
+      },
+      validationFail: async (api, state) => {
+        const errors = api.validation.errors ?? [];
+        const inBody = errors.some((e) => e.instancePath.startsWith('/requestBody'));
+        const kind = inBody && state.context.dialect !== 'upstash' ? 'invalid_payload' : 'bad_request';
+        throw new DomainError(kind, validationMessage(errors));
+      },
+    };
+  }
+}

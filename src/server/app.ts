@@ -1,0 +1,88 @@
+/**
+ * The Koa application: request id and access log → mount resolution → openapi-backend dispatch → response,
+ * with one error boundary that answers every failure in the dialect's JSON envelope.
+ */
+import { randomUUID } from 'node:crypto';
+import Koa from 'koa';
+import type { Context as KoaContext } from 'koa';
+import type { Logger } from 'pino';
+import type { Document } from 'openapi-backend';
+import type { OperationHandlers } from '../../generated/operations.js';
+import { DomainError, isDomainError } from '../errors/domain-error.js';
+import { ApiDispatcher } from './api-dispatcher.js';
+import type { DispatchState } from './api-dispatcher.js';
+import { LinkBuilder } from './links.js';
+import { Mounts } from './mounts.js';
+import type { RequestContext } from './request-context.js';
+import { writeError, writeResult } from './response-writer.js';
+
+export interface AppOptions {
+  readonly spec: Document;
+  readonly handlers: OperationHandlers<RequestContext>;
+  readonly logger: Logger;
+  readonly upstashPrefix: string;
+  readonly advertisedListeners: readonly string[];
+  readonly requestMaxBytes: number;
+  /** Middleware that runs before dispatch (e.g. in-flight tracking). */
+  readonly middleware?: readonly Koa.Middleware[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function requestIdOf(ctx: KoaContext): string {
+  const given = ctx.get('x-request-id');
+  return REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function toDomain(error: unknown): DomainError {
+  if (isDomainError(error)) return error;
+  // A malformed percent-escape in the path surfaces as a URIError from decoding: the client's mistake.
+  if (error instanceof URIError) return new DomainError('bad_request', `Malformed URL: ${error.message}`);
+  return new DomainError('internal', 'Internal server error.', { cause: error });
+}
+
+export async function createApp(options: AppOptions): Promise<Koa> {
+  const dispatcher = new ApiDispatcher(options.spec, options.handlers);
+  await dispatcher.init();
+  const mounts = new Mounts(options.upstashPrefix);
+  const app = new Koa();
+  app.proxy = false;
+  app.silent = true;
+  for (const middleware of options.middleware ?? []) app.use(middleware);
+
+  app.use(async (ctx) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(ctx);
+    ctx.set('X-Request-Id', requestId);
+    const mounted = mounts.resolve(ctx.path);
+    const log = options.logger.child({ requestId });
+    const context: RequestContext = {
+      requestId,
+      dialect: mounted.dialect,
+      log,
+      links: LinkBuilder.forRequest(options.advertisedListeners, ctx.protocol, ctx.get('host')),
+    };
+    const state: DispatchState = {
+      req: ctx.req,
+      apiRequest: {
+        method: ctx.method === 'HEAD' ? 'GET' : ctx.method,
+        path: mounted.specPath,
+        headers: ctx.headers as Record<string, string | string[]>,
+        query: ctx.querystring,
+      },
+      context,
+      bodyLimit: options.requestMaxBytes,
+    };
+    try {
+      const { meta, result } = await dispatcher.dispatch(state);
+      writeResult(ctx, meta, result);
+    } catch (error) {
+      const domain = toDomain(error);
+      if (domain.kind === 'internal' || domain.kind === 'kafka_error') log.error({ err: error }, 'request failed');
+      writeError(ctx, mounted.dialect, state.meta, domain.kind, domain.message, domain.headers);
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
+  });
+  return app;
+}

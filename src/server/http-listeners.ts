@@ -1,0 +1,84 @@
+/**
+ * Binds the Koa app to the configured listeners and shuts them down gracefully: stop accepting, let in-flight
+ * requests finish (up to a grace period), then close what is left.
+ */
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+import type { Listener } from '../config/config.js';
+
+export interface BoundListener {
+  readonly server: Server;
+  /** e.g. http://127.0.0.1:8082 (the real port when 0 was asked for). */
+  readonly url: string;
+}
+
+export class InFlightTracker {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+  draining = false;
+
+  /** Koa middleware counting requests until their response is written. */
+  middleware(): Koa.Middleware {
+    return async (ctx, next) => {
+      this.count++;
+      if (this.draining) ctx.set('Connection', 'close');
+      try {
+        await next();
+      } finally {
+        this.count--;
+        if (this.count === 0) this.waiters.splice(0).forEach((resolve) => resolve());
+      }
+    };
+  }
+
+  get active(): number {
+    return this.count;
+  }
+
+  /** Resolves true when nothing is in flight, false when the timeout came first. */
+  idle(timeoutMs: number): Promise<boolean> {
+    if (this.count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}
+
+function urlOf(server: Server): string {
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+export async function bindListeners(app: Koa, listeners: readonly Listener[]): Promise<BoundListener[]> {
+  const bound: BoundListener[] = [];
+  for (const listener of listeners) {
+    const server = createServer(app.callback());
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listener.port, listener.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    bound.push({ server, url: urlOf(server) });
+  }
+  return bound;
+}
+
+export async function closeListeners(bound: readonly BoundListener[], tracker: InFlightTracker, graceMs: number): Promise<boolean> {
+  tracker.draining = true;
+  const closed = bound.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve())));
+  bound.forEach(({ server }) => server.closeIdleConnections());
+  const finished = await tracker.idle(graceMs);
+  bound.forEach(({ server }) => server.closeAllConnections());
+  await Promise.all(closed);
+  return finished;
+}

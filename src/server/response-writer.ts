@@ -1,0 +1,38 @@
+/** Writes a handler's result or an error into the Koa response, in the content type the spec declares. */
+import type { Context as KoaContext } from 'koa';
+import type { AnyHandlerResult, Dialect, OperationMeta } from '../../generated/operations.js';
+import { errorResponse } from '../errors/dialect-errors.js';
+import type { ErrorKind } from '../errors/domain-error.js';
+
+function contentTypeFor(meta: OperationMeta | undefined, status: number): string {
+  return meta?.responseContentTypes[String(status)] ?? 'application/json';
+}
+
+function isJson(contentType: string): boolean {
+  return contentType === 'application/json' || contentType.endsWith('+json');
+}
+
+export function writeResult(ctx: KoaContext, meta: OperationMeta, result: AnyHandlerResult): void {
+  ctx.status = result.status;
+  for (const [name, value] of Object.entries(result.headers ?? {})) ctx.set(name, value);
+  if (result.status === 204 || result.body === undefined) return;
+  const contentType = contentTypeFor(meta, result.status);
+  ctx.type = contentType;
+  ctx.body = isJson(contentType) || typeof result.body !== 'string' ? JSON.stringify(result.body) : result.body;
+}
+
+export function writeError(
+  ctx: KoaContext,
+  dialect: Dialect,
+  meta: OperationMeta | undefined,
+  kind: ErrorKind,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  const { status, body } = errorResponse(dialect, kind, message);
+  ctx.status = status;
+  for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
+  const declared = contentTypeFor(meta, status);
+  ctx.type = isJson(declared) ? declared : 'application/json';
+  ctx.body = JSON.stringify(body);
+}

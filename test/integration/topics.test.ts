@@ -1,0 +1,101 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProxyUnderTest, uniqueTopic } from './support/proxy-under-test.js';
+import type { ProxyUnderTest } from './support/proxy-under-test.js';
+
+describe('topics across the dialects', () => {
+  let t: ProxyUnderTest;
+  let kafka: Kafka;
+  const topic = uniqueTopic('orders');
+
+  beforeAll(async () => {
+    t = await startProxyUnderTest();
+    kafka = new Kafka({ brokers: [t.bootstrapServers], logLevel: logLevel.NOTHING });
+  });
+  afterAll(() => t.proxy.stop());
+
+  it('v3 creates a topic: 201, Location, and a native admin client sees it with the requested shape', async () => {
+    const { data, response } = await t.client.POST('/v3/clusters/{cluster_id}/topics', {
+      params: { path: { cluster_id: t.clusterId } },
+      body: { topic_name: topic, partitions_count: 3, configs: [{ name: 'cleanup.policy', value: 'compact' }] },
+    });
+    expect(response.status).toBe(201);
+    const self = `${t.baseUrl}/v3/clusters/${t.clusterId}/topics/${topic}`;
+    expect(response.headers.get('location')).toBe(self);
+    expect(data).toMatchObject({ kind: 'KafkaTopic', topic_name: topic, partitions_count: 3, replication_factor: 1, is_internal: false });
+    expect(data?.metadata).toEqual({ self, resource_name: `crn:///kafka=${t.clusterId}/topic=${topic}` });
+
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      expect(topics[0]?.partitions).toHaveLength(3);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: 2, name: topic, configNames: ['cleanup.policy'] }],
+      });
+      expect(resources[0]?.configEntries[0]?.configValue).toBe('compact');
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('v3 refuses to create the same topic twice with 400/40002', async () => {
+    const { error, response } = await t.client.POST('/v3/clusters/{cluster_id}/topics', {
+      params: { path: { cluster_id: t.clusterId } },
+      body: { topic_name: topic },
+    });
+    expect(response.status).toBe(400);
+    expect(error?.error_code).toBe(40002);
+    expect(error?.message).toContain(topic);
+  });
+
+  it('v3 validate_only checks without creating', async () => {
+    const name = uniqueTopic('dry-run');
+    const { data, response } = await t.client.POST('/v3/clusters/{cluster_id}/topics', {
+      params: { path: { cluster_id: t.clusterId } },
+      body: { topic_name: name, partitions_count: 2, validate_only: true },
+    });
+    expect(response.status).toBe(201);
+    expect(data?.partitions_count).toBe(2);
+    const list = await t.client.GET('/topics');
+    expect(list.data).not.toContain(name);
+  });
+
+  it('v3 gets a topic, and 404/40401 for an unknown one', async () => {
+    const ok = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}', {
+      params: { path: { cluster_id: t.clusterId, topic_name: topic } },
+    });
+    expect(ok.data?.partitions_count).toBe(3);
+    const missing = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}', {
+      params: { path: { cluster_id: t.clusterId, topic_name: 'does-not-exist' } },
+    });
+    expect(missing.response.status).toBe(404);
+    expect(missing.error).toEqual({ error_code: 40401, message: "Topic 'does-not-exist' not found." });
+  });
+
+  it('v3 lists topics, each with its links', async () => {
+    const { data } = await t.client.GET('/v3/clusters/{cluster_id}/topics', { params: { path: { cluster_id: t.clusterId } } });
+    const mine = data?.data.find((x) => x.topic_name === topic);
+    expect(mine?.partitions.related).toBe(`${t.baseUrl}/v3/clusters/${t.clusterId}/topics/${topic}/partitions`);
+  });
+
+  it('v2 lists topic names, sorted, with the v2 media type', async () => {
+    const { data, response } = await t.client.GET('/topics');
+    expect(response.headers.get('content-type')).toBe('application/vnd.kafka.v2+json');
+    expect(data).toContain(topic);
+    expect([...(data ?? [])].sort()).toEqual(data);
+  });
+
+  it('v2 root answers {}', async () => {
+    const { data, response } = await t.client.GET('/');
+    expect(response.status).toBe(200);
+    expect(data).toEqual({});
+  });
+
+  it('Upstash lists topics with their partition counts', async () => {
+    const { data, response } = await t.client.GET('/upstash/topics');
+    expect(response.status).toBe(200);
+    expect(data?.[topic]).toBe(3);
+  });
+});

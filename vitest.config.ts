@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 180_000,
+    teardownTimeout: 60_000,
+    reporters: ['default', './test/summary-reporter.ts'],
+  },
+});
