@@ -260,16 +260,6 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
-        /** @description Confluent's error envelope. The HTTP status is the first three digits of `error_code`. */
-        ConfluentError: {
-            /**
-             * @description HTTP status, optionally followed by two digits that name the error precisely (40401 = topic not found).
-             * @example 40401
-             */
-            error_code: number;
-            /** @example Topic 'orders' not found. */
-            message: string;
-        };
         Readiness: {
             /**
              * @description `ready` when the Kafka cluster answered a metadata request just now.
@@ -284,6 +274,16 @@ export interface components {
                 /** @description Why Kafka is not reachable. */
                 error?: string;
             };
+        };
+        /** @description Confluent's error envelope. The HTTP status is the first three digits of `error_code`. */
+        ConfluentError: {
+            /**
+             * @description HTTP status, optionally followed by two digits that name the error precisely (40401 = topic not found).
+             * @example 40401
+             */
+            error_code: number;
+            /** @example Topic 'orders' not found. */
+            message: string;
         };
         ResourceCollectionMetadata: {
             /** Format: uri */
@@ -382,15 +382,6 @@ export interface components {
         };
     };
     responses: {
-        /** @description Failure, in Confluent's error envelope (the root dialect). */
-        OpsError: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["ConfluentError"];
-            };
-        };
         /** @description Failure, in Confluent's error envelope. */
         V2Error: {
             headers: {
@@ -460,7 +451,6 @@ export interface operations {
                     "application/json": components["schemas"]["Liveness"];
                 };
             };
-            404: components["responses"]["OpsError"];
         };
     };
     getReadiness: {
@@ -541,7 +531,6 @@ export interface operations {
                     };
                 };
             };
-            404: components["responses"]["OpsError"];
         };
     };
     getApiReference: {
@@ -563,7 +552,6 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            404: components["responses"]["OpsError"];
         };
     };
     v2GetRoot: {
@@ -585,7 +573,6 @@ export interface operations {
                     "application/vnd.kafka.v2+json": Record<string, never>;
                 };
             };
-            404: components["responses"]["V2Error"];
         };
     };
     v2ListTopics: {

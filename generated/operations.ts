@@ -28,11 +28,11 @@ export interface OperationMeta {
 }
 
 export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
-  getLiveness: {"operationId":"getLiveness","method":"get","path":"/healthz","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json","404":"application/json"}},
+  getLiveness: {"operationId":"getLiveness","method":"get","path":"/healthz","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json"}},
   getReadiness: {"operationId":"getReadiness","method":"get","path":"/readyz","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json","503":"application/json"}},
-  getOpenApiDocument: {"operationId":"getOpenApiDocument","method":"get","path":"/openapi.json","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json","404":"application/json"}},
-  getApiReference: {"operationId":"getApiReference","method":"get","path":"/docs","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"text/html","404":"application/json"}},
-  v2GetRoot: {"operationId":"v2GetRoot","method":"get","path":"/","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json"}},
+  getOpenApiDocument: {"operationId":"getOpenApiDocument","method":"get","path":"/openapi.json","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json"}},
+  getApiReference: {"operationId":"getApiReference","method":"get","path":"/docs","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"text/html"}},
+  v2GetRoot: {"operationId":"v2GetRoot","method":"get","path":"/","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/vnd.kafka.v2+json"}},
   v2ListTopics: {"operationId":"v2ListTopics","method":"get","path":"/topics","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
   v3ListClusters: {"operationId":"v3ListClusters","method":"get","path":"/v3/clusters","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json","503":"application/json"}},
   v3GetCluster: {"operationId":"v3GetCluster","method":"get","path":"/v3/clusters/{cluster_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},

@@ -1,8 +1,11 @@
 /** Implements the core's ClusterAdminPort with the kafkajs admin client. */
-import { ConfigResourceTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import type { Admin, PartitionMetadata } from 'kafkajs';
 import type { ClusterAdminPort, ClusterInfo, NewTopic, PartitionInfo, TopicInfo } from '../core/model.js';
 import { kafkaCall } from './kafka-errors.js';
+
+// kafkajs is CommonJS and Node's named-export detection misses some of its exports: use the default export.
+const { ConfigResourceTypes } = kafkajs;
 
 /** Kafka's own list (org.apache.kafka.common.internals.Topic.INTERNAL_TOPICS). */
 const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);

@@ -2,7 +2,7 @@
  * The process's one connection to Kafka: a kafkajs client with one shared idempotent producer (acks=all) and one
  * admin client, connected once at start and reused by every request.
  */
-import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, Partitioners } from 'kafkajs';
 import type { Admin, LogEntry, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -38,7 +38,12 @@ export class KafkaClient {
       logLevel: KafkaLogLevel.INFO,
       logCreator: pinoLogCreator(options.logger),
     });
-    this.producer = this.kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+    // DefaultPartitioner is the Java client's (murmur2 of the key), so keyed records land where Java producers put them.
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.admin = this.kafka.admin();
   }
 

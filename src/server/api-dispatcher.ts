@@ -4,6 +4,8 @@
  * types decide 415) and turn every failure into a DomainError for the dialect's error envelope.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { Context as ApiContext, Document, Request as ApiRequest } from 'openapi-backend';
 import { operationMeta } from '../../generated/operations.js';
@@ -12,6 +14,9 @@ import { DomainError } from '../errors/domain-error.js';
 import { readRequestBody } from './request-body.js';
 import type { RequestContext } from './request-context.js';
 import { HTTP_METHODS_UPPER, validationMessage } from './validation-messages.js';
+
+// ajv-formats is CommonJS with a default export that TypeScript sees as the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 /** Everything one request carries through openapi-backend's handler chain. */
 export interface DispatchState {
@@ -45,6 +50,7 @@ export class ApiDispatcher {
       strict: true,
       validate: true,
       coerceTypes: true,
+      customizeAjv: (ajv) => addFormats(ajv),
       handlers: { ...this.operationHandlers(handlers), ...this.specialHandlers() },
     });
   }
@@ -57,9 +63,10 @@ export class ApiDispatcher {
     return this.api.handleRequest(state.apiRequest, state) as Promise<DispatchResult>;
   }
 
-  /** Methods the spec allows on a path (for 405's `Allow`). */
+  /** Methods the spec allows on a path (for 405's `Allow`); HEAD is served wherever GET is. */
   allowedMethods(request: ApiRequest): string[] {
-    return HTTP_METHODS_UPPER.filter((method) => this.api.matchOperation({ ...request, method }) !== undefined);
+    const declared = (method: string): boolean => this.api.matchOperation({ ...request, method }) !== undefined;
+    return HTTP_METHODS_UPPER.filter((method) => declared(method) || (method === 'HEAD' && declared('GET')));
   }
 
   private operationHandlers(handlers: OperationHandlers<RequestContext>): Record<string, RawHandler> {

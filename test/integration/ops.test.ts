@@ -34,10 +34,16 @@ describe('operational endpoints', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await response.text();
-    expect(html).toContain('Redoc.init(');
-    expect(html).toContain('"title":"Kafka REST Proxy"');
-    // No external resource: no src= or href= attribute and no @import or url() pointing off the page.
-    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
-    expect(html).not.toMatch(/@import|fonts\.googleapis|cdn\.redoc/);
+    expect(html.includes('Redoc.init(')).toBe(true);
+    expect(html.includes('"title":"Kafka REST Proxy"')).toBe(true);
+    // Every script is inline, and the markup around them references nothing external.
+    expect(/<script[^>]*\ssrc=/i.test(html)).toBe(false);
+    const markup = html.replace(/<script>[\s\S]*?<\/script>/g, '<script></script>');
+    expect(markup).not.toMatch(/\s(src|href)=|@import|url\(/i);
+    // The only external reference in Redoc's bundle (its logo) is blocked by the page's own policy.
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(markup)?.[1] ?? '';
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain('img-src data: blob:');
+    expect(policy).not.toMatch(/https?:|\*/);
   });
 });
