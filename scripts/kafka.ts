@@ -5,15 +5,27 @@ const log = (line: string): void => {
   process.stderr.write(`[local-kafka] ${line}\n`);
 };
 
-// Until the broker is up, a signal just exits: the 'exit' hook of local-broker kills whatever already runs.
-const exitDuringStart = (): void => process.exit(130);
-process.once('SIGINT', exitDuringStart);
-process.once('SIGTERM', exitDuringStart);
+let phase: 'starting' | 'running' | 'stopping' = 'starting';
+let requestStop: (signal: NodeJS.Signals) => void = () => undefined;
+const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+  requestStop = resolve;
+});
+
+function onSignal(signal: NodeJS.Signals): void {
+  // While starting, just exit: local-broker's 'exit' hook kills whatever it already launched.
+  if (phase === 'starting') process.exit(130);
+  if (phase === 'running') {
+    phase = 'stopping';
+    requestStop(signal);
+  }
+  // Further signals while stopping are ignored: stop() is bounded (SIGKILL after 20 s), and tsx often delivers one
+  // Ctrl-C twice (the terminal signals the whole process group, and tsx relays it to its child once more).
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 
 const broker = await startLocalBroker({ log });
-process.off('SIGINT', exitDuringStart);
-process.off('SIGTERM', exitDuringStart);
-
+phase = 'running';
 process.stdout.write(
   [
     `Kafka is running (pid ${broker.pid}).`,
@@ -27,14 +39,7 @@ process.stdout.write(
 
 // The broker process does not keep Node's event loop alive by itself.
 const keepAlive = setInterval(() => undefined, 1 << 30);
-
-const signal = await new Promise<NodeJS.Signals>((resolve) => {
-  process.once('SIGINT', resolve);
-  process.once('SIGTERM', resolve);
-});
-// A second signal while stopping means "now": exiting runs the hook that SIGKILLs the broker.
-process.once('SIGINT', () => process.exit(130));
-process.once('SIGTERM', () => process.exit(130));
+const signal = await stopRequested;
 log(`${signal}: stopping Kafka`);
 const exitCode = await broker.stop().then(
   () => {

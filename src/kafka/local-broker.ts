@@ -146,10 +146,14 @@ async function runForwardingOutput(command: string, args: readonly string[], cwd
   };
   createInterface({ input: child.stdout }).on('line', forward);
   createInterface({ input: child.stderr }).on('line', forward);
+  const killOnNodeExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.on('exit', killOnNodeExit);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
     child.once('close', resolve);
-  });
+  }).finally(() => process.off('exit', killOnNodeExit));
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${recent.join('\n')}`);
 }
 
