@@ -19,18 +19,22 @@ export class InFlightTracker {
   private waiters: (() => void)[] = [];
   draining = false;
 
-  /** Koa middleware counting requests until their response is written. */
+  /**
+   * Koa middleware counting a request until its response is fully written. Koa writes the body after the
+   * middleware chain resolves, so the count drops on the response's 'close', not when `next()` returns.
+   */
   middleware(): Koa.Middleware {
     return async (ctx, next) => {
       this.count++;
+      ctx.res.once('close', () => this.done());
       if (this.draining) ctx.set('Connection', 'close');
-      try {
-        await next();
-      } finally {
-        this.count--;
-        if (this.count === 0) this.waiters.splice(0).forEach((resolve) => resolve());
-      }
+      await next();
     };
+  }
+
+  private done(): void {
+    this.count--;
+    if (this.count === 0) this.waiters.splice(0).forEach((resolve) => resolve());
   }
 
   get active(): number {
