@@ -138,7 +138,9 @@ async function isCompleteLibsDir(libsDir: string): Promise<boolean> {
 async function runForwardingOutput(command: string, args: readonly string[], cwd: string, log: Log): Promise<void> {
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const recent: string[] = [];
-  const forward = (line: string): void => {
+  const forward = (raw: string): void => {
+    // Maven's launcher emits colour resets even in batch mode with colours off.
+    const line = raw.replace(/\u001b\[[0-9;]*m/g, '');
     if (line.trim() === '') return;
     log(line.trimEnd());
     recent.push(line);
