@@ -232,6 +232,268 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/upstash/produce/{topic}/{message}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Produce one message given in the path
+         * @description Produces the path's percent-decoded message to the topic, with an optional key; answers once Kafka acknowledged it.
+         */
+        get: operations["upstashProduceFromPath"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/upstash/produce/{topic}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example greetings
+                 */
+                topic: components["parameters"]["Topic"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Produce messages to a topic (GET with a body)
+         * @description Produces one message or an array of messages to the topic. The answer is always an array with one result per
+         *     message, in request order, sent once Kafka acknowledged them all (acks=all). A `topic` inside a message is ignored.
+         */
+        get: operations["upstashProduceToTopicWithGet"];
+        put?: never;
+        /**
+         * Produce messages to a topic
+         * @description Produces one message or an array of messages to the topic. The answer is always an array with one result per
+         *     message, in request order, sent once Kafka acknowledged them all (acks=all). A `topic` inside a message is ignored.
+         */
+        post: operations["upstashProduceToTopic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/upstash/produce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Produce messages to any topics (GET with a body)
+         * @description Like `/produce/{topic}`, but each message names its own `topic` (required); topics may be mixed in one request.
+         *     The answer is an array in request order even for one message (the SDK reads `[0]`).
+         */
+        get: operations["upstashProduceWithGet"];
+        put?: never;
+        /**
+         * Produce messages to any topics
+         * @description Like `/produce/{topic}`, but each message names its own `topic` (required); topics may be mixed in one request.
+         *     The answer is an array in request order even for one message (the SDK reads `[0]`).
+         */
+        post: operations["upstashProduce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/upstash/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Produce a webhook call's body (GET)
+         * @description The raw request body becomes the value of one message on `topic`; request headers that are not standard HTTP
+         *     headers (anything but Host, Content-Length, Authorization, Connection, Accept*, User-Agent, ...) become record headers.
+         *     Credentials may be given as `?user=&pass=` for senders that cannot set an Authorization header.
+         */
+        get: operations["upstashWebhookWithGet"];
+        put?: never;
+        /**
+         * Produce a webhook call's body
+         * @description The raw request body becomes the value of one message on `topic`; request headers that are not standard HTTP
+         *     headers (anything but Host, Content-Length, Authorization, Connection, Accept*, User-Agent, ...) become record headers.
+         *     Credentials may be given as `?user=&pass=` for senders that cannot set an Authorization header.
+         */
+        post: operations["upstashWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/upstash/fetch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read partitions from offsets, without a consumer group (GET with a body)
+         * @description Returns the messages starting at each requested offset (a single `topic`/`partition`/`offset`, a
+         *     `topicPartitionOffsets` list, or both — the single one first), in request order. No consumer group is involved
+         *     and nothing is committed. When a partition has no message at or after its offset yet, the call waits up to
+         *     `timeout` ms (default 1000) for one.
+         */
+        get: operations["upstashFetchWithGet"];
+        put?: never;
+        /**
+         * Read partitions from offsets, without a consumer group
+         * @description Returns the messages starting at each requested offset (a single `topic`/`partition`/`offset`, a
+         *     `topicPartitionOffsets` list, or both — the single one first), in request order. No consumer group is involved
+         *     and nothing is committed. When a partition has no message at or after its offset yet, the call waits up to
+         *     `timeout` ms (default 1000) for one.
+         */
+        post: operations["upstashFetch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/upstash/consume/{group}/{instance}/{topic}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consume a topic with a consumer group
+         * @description Returns the next messages for this consumer instance of the group. The first call creates the instance (from
+         *     the `Kafka-*` headers), joins the group and waits within `timeout` for its assignment, so messages that are
+         *     there come back on the first call. Idle instances are closed after `consumer.instance.timeout.ms`.
+         */
+        get: operations["upstashConsumeTopic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/upstash/consume/{group}/{instance}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consume one or more topics with a consumer group (GET with a body)
+         * @description Like `/consume/{group}/{instance}/{topic}` with the topic(s) and timeout in the body. Asking an existing
+         *     instance for other topics changes its subscription to those topics.
+         */
+        get: operations["upstashConsumeWithGet"];
+        put?: never;
+        /**
+         * Consume one or more topics with a consumer group
+         * @description Like `/consume/{group}/{instance}/{topic}` with the topic(s) and timeout in the body. Asking an existing
+         *     instance for other topics changes its subscription to those topics.
+         */
+        post: operations["upstashConsume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/upstash/commit/{group}/{instance}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Commit offsets for a consumer instance (GET)
+         * @description Commits the given offset(s) for the instance's group — the offset given is the one stored and reported by
+         *     `/committed` (the next message to read). With no body or `[]` it commits, for every partition this instance
+         *     returned messages from, the offset after the last message returned.
+         */
+        get: operations["upstashCommitWithGet"];
+        put?: never;
+        /**
+         * Commit offsets for a consumer instance
+         * @description Commits the given offset(s) for the instance's group — the offset given is the one stored and reported by
+         *     `/committed` (the next message to read). With no body or `[]` it commits, for every partition this instance
+         *     returned messages from, the offset after the last message returned.
+         */
+        post: operations["upstashCommit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/upstash/committed/{group}/{instance}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Committed offsets of a consumer group (GET with a body)
+         * @description The committed offset of each given topic-partition for the instance's group, `-1` where nothing is committed.
+         *     Answers 200 even when the instance does not exist yet (the group is what is asked about).
+         */
+        get: operations["upstashCommittedWithGet"];
+        put?: never;
+        /**
+         * Committed offsets of a consumer group
+         * @description The committed offset of each given topic-partition for the instance's group, `-1` where nothing is committed.
+         *     Answers 200 even when the instance does not exist yet (the group is what is asked about).
+         */
+        post: operations["upstashCommitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/upstash/delete-consumer/{group}/{instance}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove a consumer instance
+         * @description Stops the instance and makes it leave its group. An unknown instance is a 404.
+         */
+        post: operations["upstashDeleteConsumer"];
+        /**
+         * Remove a consumer instance (DELETE)
+         * @description Stops the instance and makes it leave its group. An unknown instance is a 404.
+         */
+        delete: operations["upstashDeleteConsumerWithDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/upstash/topics": {
         parameters: {
             query?: never;
@@ -246,6 +508,60 @@ export interface paths {
         get: operations["upstashListTopics"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/upstash/consumers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List consumer instances
+         * @description The groups, instances and assigned topic-partitions this server hosts (as it knows them now).
+         */
+        get: operations["upstashListConsumers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/upstash/offsets/{timestamp}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Epoch milliseconds, `earliest` or `latest`.
+                 * @example latest
+                 */
+                timestamp: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Offsets of partitions at a time (GET with a body)
+         * @description For each topic-partition: with `earliest`, its first offset; with `latest`, its log-end offset (the next one
+         *     to be written); with a timestamp, the first offset whose record timestamp is at or after it — or, when no
+         *     record is that new, the log-end offset (where a consumer seeking to that time would start).
+         */
+        get: operations["upstashOffsetsWithGet"];
+        put?: never;
+        /**
+         * Offsets of partitions at a time
+         * @description For each topic-partition: with `earliest`, its first offset; with `latest`, its log-end offset (the next one
+         *     to be written); with a timestamp, the first offset whose record timestamp is at or after it — or, when no
+         *     record is that new, the log-end offset (where a consumer seeking to that time would start).
+         */
+        post: operations["upstashOffsets"];
         delete?: never;
         options?: never;
         head?: never;
@@ -370,6 +686,17 @@ export interface components {
              */
             validate_only?: boolean;
         };
+        ProduceResult: {
+            topic: string;
+            partition: number;
+            /** Format: int64 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description Epoch milliseconds as Kafka stored it.
+             */
+            timestamp: number;
+        };
         /** @description Upstash's error envelope. */
         UpstashError: {
             /** @example Topic 'orders' not found. */
@@ -380,6 +707,106 @@ export interface components {
              */
             status: number;
         };
+        Header: {
+            key: string;
+            /** @description The header's value as a UTF-8 string. */
+            value: string;
+        };
+        /**
+         * @description One message. `value` is required; a JSON value that is not a string is stored as its JSON text
+         *     (the SDK does the same with objects). `partition`, `timestamp`, `key` and `headers` are honoured when given;
+         *     without a partition the key decides it (murmur2, as Java clients), or the partitioner spreads keyless messages.
+         */
+        ProduceMessage: {
+            /** @description Required on `/produce` (topics may be mixed in one request); ignored on `/produce/{topic}`. */
+            topic?: string;
+            partition?: number;
+            /** @description Record timestamp in epoch milliseconds; default the time of produce. */
+            timestamp?: number;
+            key?: string;
+            /** @description The message value (any JSON; a string is stored as it is); `null` produces a tombstone. */
+            value: unknown;
+            headers?: components["schemas"]["Header"][];
+        };
+        /** @description One message or an array of messages. */
+        ProduceMessages: components["schemas"]["ProduceMessage"] | components["schemas"]["ProduceMessage"][];
+        /** @description One result per message, in request order; sent only after Kafka acknowledged them all (acks=all). */
+        ProduceResults: components["schemas"]["ProduceResult"][];
+        TopicPartitionOffset: {
+            topic: string;
+            partition: number;
+            /** Format: int64 */
+            offset: number;
+        };
+        /** @description A single `topic`/`partition`/`offset`, a `topicPartitionOffsets` list, or both. */
+        FetchRequest: {
+            topic?: string;
+            partition?: number;
+            /** Format: int64 */
+            offset?: number;
+            topicPartitionOffsets?: components["schemas"]["TopicPartitionOffset"][];
+            /**
+             * @description Longest wait in milliseconds when no record is there yet.
+             * @default 1000
+             */
+            timeout?: number;
+        };
+        Message: {
+            topic: string;
+            partition: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: int64 */
+            timestamp: number;
+            /** @description UTF-8 text of the key; `""` when the record has none. */
+            key: string;
+            /** @description UTF-8 text of the value; `""` for a tombstone. */
+            value: string;
+            headers: components["schemas"]["Header"][];
+        };
+        Messages: components["schemas"]["Message"][];
+        /** @description `topic` or `topics` (a set); `timeout` in milliseconds, default 1000. */
+        ConsumeRequest: {
+            topic?: string;
+            topics?: string[];
+            /** @default 1000 */
+            timeout?: number;
+        };
+        /** @description One offset, an array of offsets, or nothing (commit what this instance last returned). */
+        CommitRequest: components["schemas"]["TopicPartitionOffset"] | components["schemas"]["TopicPartitionOffset"][];
+        Success: {
+            /** @enum {string} */
+            result: "Success";
+            /** @enum {integer} */
+            status: 200;
+        };
+        TopicPartition: {
+            topic: string;
+            partition: number;
+        };
+        /** @description One topic-partition or an array of them. */
+        TopicPartitions: components["schemas"]["TopicPartition"] | components["schemas"]["TopicPartition"][];
+        TopicPartitionOffsetResult: {
+            topic: string;
+            partition: number;
+            /**
+             * Format: int64
+             * @description `-1` when nothing is committed (or no such offset exists).
+             */
+            offset: number;
+        };
+        TopicPartitionOffsetResults: components["schemas"]["TopicPartitionOffsetResult"][];
+        ConsumerGroups: {
+            /** @description The consumer group. */
+            name: string;
+            instances: {
+                name: string;
+                topics: {
+                    topic: string;
+                    partitions: number[];
+                }[];
+            }[];
+        }[];
     };
     responses: {
         /** @description Failure, in Confluent's error envelope. */
@@ -421,8 +848,53 @@ export interface components {
          * @example orders
          */
         TopicName: string;
+        /**
+         * @description The topic's name.
+         * @example greetings
+         */
+        Topic: string;
+        /**
+         * @description The message value, percent-decoded from the path.
+         * @example hello_kafka
+         */
+        Message: string;
+        /** @description The message key. */
+        Key: string;
+        /** @description The topic the request body is produced to. */
+        WebhookTopic: string;
+        /** @description User name, instead of HTTP Basic auth (for webhook senders that cannot set headers). */
+        WebhookUser: string;
+        /** @description Password, with `user`. */
+        WebhookPass: string;
+        /**
+         * @description The Kafka consumer group id.
+         * @example mygroup
+         */
+        Group: string;
+        /**
+         * @description The consumer instance id within the group.
+         * @example myconsumer
+         */
+        Instance: string;
+        /** @description Longest wait in milliseconds; default 1000 for consume, 10000 for committed/offsets. */
+        Timeout: number;
+        /** @description Whether the instance commits consumed offsets periodically (only read when the instance is created). */
+        EnableAutoCommit: "true" | "false";
+        /** @description Auto-commit period in milliseconds (only read when the instance is created). */
+        AutoCommitInterval: number;
+        /** @description Where to start when the group has no committed offset; `none` fails instead (only read when the instance is created). */
+        AutoOffsetReset: "earliest" | "latest" | "none";
+        /** @description The group session timeout in milliseconds (only read when the instance is created). */
+        SessionTimeout: number;
     };
-    requestBodies: never;
+    requestBodies: {
+        /** @description One message or an array of messages (parsed as JSON whatever the Content-Type says). */
+        ProduceMessages: {
+            content: {
+                "application/json": components["schemas"]["ProduceMessages"];
+            };
+        };
+    };
     headers: never;
     pathItems: never;
 }
@@ -843,6 +1315,919 @@ export interface operations {
             503: components["responses"]["V3Error"];
         };
     };
+    upstashProduceFromPath: {
+        parameters: {
+            query?: {
+                /** @description The message key. */
+                key?: components["parameters"]["Key"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example greetings
+                 */
+                topic: components["parameters"]["Topic"];
+                /**
+                 * @description The message value, percent-decoded from the path.
+                 * @example hello_kafka
+                 */
+                message: components["parameters"]["Message"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where Kafka stored the message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "topic": "mytopic",
+                     *       "partition": 0,
+                     *       "offset": 0,
+                     *       "timestamp": 1637743323016
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProduceResult"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashProduceToTopicWithGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example greetings
+                 */
+                topic: components["parameters"]["Topic"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ProduceMessages"];
+        responses: {
+            /** @description Where Kafka stored each message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "mytopic",
+                     *         "partition": 0,
+                     *         "offset": 12,
+                     *         "timestamp": 1637743323016
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["ProduceResults"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            413: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashProduceToTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example greetings
+                 */
+                topic: components["parameters"]["Topic"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ProduceMessages"];
+        responses: {
+            /** @description Where Kafka stored each message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "mytopic",
+                     *         "partition": 0,
+                     *         "offset": 12,
+                     *         "timestamp": 1637743323016
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["ProduceResults"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            413: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashProduceWithGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One message or an array of messages, each with its `topic`. */
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "topic": "greetings",
+                 *         "value": "hello"
+                 *       },
+                 *       {
+                 *         "topic": "cities",
+                 *         "value": "Istanbul",
+                 *         "key": "tr"
+                 *       }
+                 *     ]
+                 */
+                "application/json": components["schemas"]["ProduceMessages"];
+            };
+        };
+        responses: {
+            /** @description Where Kafka stored each message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "greetings",
+                     *         "partition": 0,
+                     *         "offset": 3,
+                     *         "timestamp": 1637743323016
+                     *       },
+                     *       {
+                     *         "topic": "cities",
+                     *         "partition": 1,
+                     *         "offset": 7,
+                     *         "timestamp": 1637743323016
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["ProduceResults"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            413: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashProduce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One message or an array of messages, each with its `topic`. */
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "topic": "greetings",
+                 *         "value": "hello"
+                 *       },
+                 *       {
+                 *         "topic": "cities",
+                 *         "value": "Istanbul",
+                 *         "key": "tr"
+                 *       }
+                 *     ]
+                 */
+                "application/json": components["schemas"]["ProduceMessages"];
+            };
+        };
+        responses: {
+            /** @description Where Kafka stored each message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "greetings",
+                     *         "partition": 0,
+                     *         "offset": 3,
+                     *         "timestamp": 1637743323016
+                     *       },
+                     *       {
+                     *         "topic": "cities",
+                     *         "partition": 1,
+                     *         "offset": 7,
+                     *         "timestamp": 1637743323016
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["ProduceResults"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            413: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashWebhookWithGet: {
+        parameters: {
+            query: {
+                /** @description The topic the request body is produced to. */
+                topic: components["parameters"]["WebhookTopic"];
+                /** @description User name, instead of HTTP Basic auth (for webhook senders that cannot set headers). */
+                user?: components["parameters"]["WebhookUser"];
+                /** @description Password, with `user`. */
+                pass?: components["parameters"]["WebhookPass"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Any bytes; stored as they are. */
+        requestBody?: {
+            content: {
+                /** @example {"event":"push"} */
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description Where Kafka stored the message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "topic": "webhooks",
+                     *       "partition": 0,
+                     *       "offset": 42,
+                     *       "timestamp": 1637743323016
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProduceResult"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            413: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashWebhook: {
+        parameters: {
+            query: {
+                /** @description The topic the request body is produced to. */
+                topic: components["parameters"]["WebhookTopic"];
+                /** @description User name, instead of HTTP Basic auth (for webhook senders that cannot set headers). */
+                user?: components["parameters"]["WebhookUser"];
+                /** @description Password, with `user`. */
+                pass?: components["parameters"]["WebhookPass"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Any bytes; stored as they are. */
+        requestBody?: {
+            content: {
+                /** @example {"event":"push"} */
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description Where Kafka stored the message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "topic": "webhooks",
+                     *       "partition": 0,
+                     *       "offset": 42,
+                     *       "timestamp": 1637743323016
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProduceResult"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            413: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashFetchWithGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FetchRequest"];
+            };
+        };
+        responses: {
+            /** @description The messages, partition by partition in request order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "greetings",
+                     *         "partition": 0,
+                     *         "offset": 11,
+                     *         "timestamp": 1637745824883,
+                     *         "key": "",
+                     *         "value": "hello-world",
+                     *         "headers": []
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["Messages"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashFetch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FetchRequest"];
+            };
+        };
+        responses: {
+            /** @description The messages, partition by partition in request order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "greetings",
+                     *         "partition": 0,
+                     *         "offset": 11,
+                     *         "timestamp": 1637745824883,
+                     *         "key": "",
+                     *         "value": "hello-world",
+                     *         "headers": []
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["Messages"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashConsumeTopic: {
+        parameters: {
+            query?: {
+                /** @description Longest wait in milliseconds; default 1000 for consume, 10000 for committed/offsets. */
+                timeout?: components["parameters"]["Timeout"];
+            };
+            header?: {
+                /** @description Whether the instance commits consumed offsets periodically (only read when the instance is created). */
+                "Kafka-Enable-Auto-Commit"?: components["parameters"]["EnableAutoCommit"];
+                /** @description Auto-commit period in milliseconds (only read when the instance is created). */
+                "Kafka-Auto-Commit-Interval"?: components["parameters"]["AutoCommitInterval"];
+                /** @description Where to start when the group has no committed offset; `none` fails instead (only read when the instance is created). */
+                "Kafka-Auto-Offset-Reset"?: components["parameters"]["AutoOffsetReset"];
+                /** @description The group session timeout in milliseconds (only read when the instance is created). */
+                "Kafka-Session-Timeout-Ms"?: components["parameters"]["SessionTimeout"];
+            };
+            path: {
+                /**
+                 * @description The Kafka consumer group id.
+                 * @example mygroup
+                 */
+                group: components["parameters"]["Group"];
+                /**
+                 * @description The consumer instance id within the group.
+                 * @example myconsumer
+                 */
+                instance: components["parameters"]["Instance"];
+                /**
+                 * @description The topic's name.
+                 * @example greetings
+                 */
+                topic: components["parameters"]["Topic"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The messages (possibly none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "mytopic",
+                     *         "partition": 0,
+                     *         "offset": 5,
+                     *         "timestamp": 1637745824883,
+                     *         "key": "",
+                     *         "value": "hello-world",
+                     *         "headers": []
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["Messages"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            409: components["responses"]["UpstashError"];
+            429: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashConsumeWithGet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Whether the instance commits consumed offsets periodically (only read when the instance is created). */
+                "Kafka-Enable-Auto-Commit"?: components["parameters"]["EnableAutoCommit"];
+                /** @description Auto-commit period in milliseconds (only read when the instance is created). */
+                "Kafka-Auto-Commit-Interval"?: components["parameters"]["AutoCommitInterval"];
+                /** @description Where to start when the group has no committed offset; `none` fails instead (only read when the instance is created). */
+                "Kafka-Auto-Offset-Reset"?: components["parameters"]["AutoOffsetReset"];
+                /** @description The group session timeout in milliseconds (only read when the instance is created). */
+                "Kafka-Session-Timeout-Ms"?: components["parameters"]["SessionTimeout"];
+            };
+            path: {
+                /**
+                 * @description The Kafka consumer group id.
+                 * @example mygroup
+                 */
+                group: components["parameters"]["Group"];
+                /**
+                 * @description The consumer instance id within the group.
+                 * @example myconsumer
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsumeRequest"];
+            };
+        };
+        responses: {
+            /** @description The messages (possibly none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example [] */
+                    "application/json": components["schemas"]["Messages"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            409: components["responses"]["UpstashError"];
+            429: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashConsume: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Whether the instance commits consumed offsets periodically (only read when the instance is created). */
+                "Kafka-Enable-Auto-Commit"?: components["parameters"]["EnableAutoCommit"];
+                /** @description Auto-commit period in milliseconds (only read when the instance is created). */
+                "Kafka-Auto-Commit-Interval"?: components["parameters"]["AutoCommitInterval"];
+                /** @description Where to start when the group has no committed offset; `none` fails instead (only read when the instance is created). */
+                "Kafka-Auto-Offset-Reset"?: components["parameters"]["AutoOffsetReset"];
+                /** @description The group session timeout in milliseconds (only read when the instance is created). */
+                "Kafka-Session-Timeout-Ms"?: components["parameters"]["SessionTimeout"];
+            };
+            path: {
+                /**
+                 * @description The Kafka consumer group id.
+                 * @example mygroup
+                 */
+                group: components["parameters"]["Group"];
+                /**
+                 * @description The consumer instance id within the group.
+                 * @example myconsumer
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsumeRequest"];
+            };
+        };
+        responses: {
+            /** @description The messages (possibly none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example [] */
+                    "application/json": components["schemas"]["Messages"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            409: components["responses"]["UpstashError"];
+            429: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashCommitWithGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka consumer group id.
+                 * @example mygroup
+                 */
+                group: components["parameters"]["Group"];
+                /**
+                 * @description The consumer instance id within the group.
+                 * @example myconsumer
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "topic": "cities",
+                 *         "partition": 0,
+                 *         "offset": 13
+                 *       }
+                 *     ]
+                 */
+                "application/json": components["schemas"]["CommitRequest"];
+            };
+        };
+        responses: {
+            /** @description Committed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "result": "Success",
+                     *       "status": 200
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            409: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashCommit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka consumer group id.
+                 * @example mygroup
+                 */
+                group: components["parameters"]["Group"];
+                /**
+                 * @description The consumer instance id within the group.
+                 * @example myconsumer
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "topic": "cities",
+                 *         "partition": 0,
+                 *         "offset": 13
+                 *       }
+                 *     ]
+                 */
+                "application/json": components["schemas"]["CommitRequest"];
+            };
+        };
+        responses: {
+            /** @description Committed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "result": "Success",
+                     *       "status": 200
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            409: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashCommittedWithGet: {
+        parameters: {
+            query?: {
+                /** @description Longest wait in milliseconds; default 1000 for consume, 10000 for committed/offsets. */
+                timeout?: components["parameters"]["Timeout"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka consumer group id.
+                 * @example mygroup
+                 */
+                group: components["parameters"]["Group"];
+                /**
+                 * @description The consumer instance id within the group.
+                 * @example myconsumer
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "topic": "cities",
+                 *         "partition": 0
+                 *       }
+                 *     ]
+                 */
+                "application/json": components["schemas"]["TopicPartitions"];
+            };
+        };
+        responses: {
+            /** @description The committed offsets, in request order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "cities",
+                     *         "partition": 0,
+                     *         "offset": 13
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["TopicPartitionOffsetResults"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashCommitted: {
+        parameters: {
+            query?: {
+                /** @description Longest wait in milliseconds; default 1000 for consume, 10000 for committed/offsets. */
+                timeout?: components["parameters"]["Timeout"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka consumer group id.
+                 * @example mygroup
+                 */
+                group: components["parameters"]["Group"];
+                /**
+                 * @description The consumer instance id within the group.
+                 * @example myconsumer
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "topic": "cities",
+                 *         "partition": 0
+                 *       }
+                 *     ]
+                 */
+                "application/json": components["schemas"]["TopicPartitions"];
+            };
+        };
+        responses: {
+            /** @description The committed offsets, in request order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "cities",
+                     *         "partition": 0,
+                     *         "offset": 13
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["TopicPartitionOffsetResults"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashDeleteConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka consumer group id.
+                 * @example mygroup
+                 */
+                group: components["parameters"]["Group"];
+                /**
+                 * @description The consumer instance id within the group.
+                 * @example myconsumer
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "result": "Success",
+                     *       "status": 200
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+        };
+    };
+    upstashDeleteConsumerWithDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka consumer group id.
+                 * @example mygroup
+                 */
+                group: components["parameters"]["Group"];
+                /**
+                 * @description The consumer instance id within the group.
+                 * @example myconsumer
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "result": "Success",
+                     *       "status": 200
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+        };
+    };
     upstashListTopics: {
         parameters: {
             query?: never;
@@ -869,6 +2254,160 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashListConsumers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Groups and their instances. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "name": "mygroup",
+                     *         "instances": [
+                     *           {
+                     *             "name": "myconsumer",
+                     *             "topics": [
+                     *               {
+                     *                 "topic": "greetings",
+                     *                 "partitions": [
+                     *                   0,
+                     *                   1
+                     *                 ]
+                     *               }
+                     *             ]
+                     *           }
+                     *         ]
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["ConsumerGroups"];
+                };
+            };
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+        };
+    };
+    upstashOffsetsWithGet: {
+        parameters: {
+            query?: {
+                /** @description Longest wait in milliseconds; default 1000 for consume, 10000 for committed/offsets. */
+                timeout?: components["parameters"]["Timeout"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Epoch milliseconds, `earliest` or `latest`.
+                 * @example latest
+                 */
+                timestamp: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "topic": "cities",
+                 *         "partition": 0
+                 *       }
+                 *     ]
+                 */
+                "application/json": components["schemas"]["TopicPartitions"];
+            };
+        };
+        responses: {
+            /** @description The offsets, in request order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "cities",
+                     *         "partition": 0,
+                     *         "offset": 42
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["TopicPartitionOffsetResults"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
+            503: components["responses"]["UpstashError"];
+        };
+    };
+    upstashOffsets: {
+        parameters: {
+            query?: {
+                /** @description Longest wait in milliseconds; default 1000 for consume, 10000 for committed/offsets. */
+                timeout?: components["parameters"]["Timeout"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Epoch milliseconds, `earliest` or `latest`.
+                 * @example latest
+                 */
+                timestamp: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "topic": "cities",
+                 *         "partition": 0
+                 *       }
+                 *     ]
+                 */
+                "application/json": components["schemas"]["TopicPartitions"];
+            };
+        };
+        responses: {
+            /** @description The offsets, in request order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "cities",
+                     *         "partition": 0,
+                     *         "offset": 42
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["TopicPartitionOffsetResults"];
+                };
+            };
+            400: components["responses"]["UpstashError"];
+            401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
+            404: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };

@@ -14,7 +14,28 @@ export type OperationId =
   | 'v3ListTopics'
   | 'v3CreateTopic'
   | 'v3GetTopic'
-  | 'upstashListTopics';
+  | 'upstashProduceFromPath'
+  | 'upstashProduceToTopicWithGet'
+  | 'upstashProduceToTopic'
+  | 'upstashProduceWithGet'
+  | 'upstashProduce'
+  | 'upstashWebhookWithGet'
+  | 'upstashWebhook'
+  | 'upstashFetchWithGet'
+  | 'upstashFetch'
+  | 'upstashConsumeTopic'
+  | 'upstashConsumeWithGet'
+  | 'upstashConsume'
+  | 'upstashCommitWithGet'
+  | 'upstashCommit'
+  | 'upstashCommittedWithGet'
+  | 'upstashCommitted'
+  | 'upstashDeleteConsumer'
+  | 'upstashDeleteConsumerWithDelete'
+  | 'upstashListTopics'
+  | 'upstashListConsumers'
+  | 'upstashOffsetsWithGet'
+  | 'upstashOffsets';
 
 export interface OperationMeta {
   readonly operationId: OperationId;
@@ -23,23 +44,48 @@ export interface OperationMeta {
   readonly dialect: Dialect;
   readonly requestContentTypes: readonly string[];
   readonly requestBodyRequired: boolean;
+  /** The body is handed over as raw bytes (a Buffer), not parsed. */
+  readonly rawBody: boolean;
+  /** Declared header parameter names, as the spec spells them. */
+  readonly headerParameters: readonly string[];
   /** HTTP status → the first media type the spec declares for it. */
   readonly responseContentTypes: Readonly<Record<string, string>>;
 }
 
 export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
-  getLiveness: {"operationId":"getLiveness","method":"get","path":"/healthz","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json"}},
-  getReadiness: {"operationId":"getReadiness","method":"get","path":"/readyz","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json","503":"application/json"}},
-  getOpenApiDocument: {"operationId":"getOpenApiDocument","method":"get","path":"/openapi.json","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json"}},
-  getApiReference: {"operationId":"getApiReference","method":"get","path":"/docs","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"text/html"}},
-  v2GetRoot: {"operationId":"v2GetRoot","method":"get","path":"/","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/vnd.kafka.v2+json"}},
-  v2ListTopics: {"operationId":"v2ListTopics","method":"get","path":"/topics","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
-  v3ListClusters: {"operationId":"v3ListClusters","method":"get","path":"/v3/clusters","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json","503":"application/json"}},
-  v3GetCluster: {"operationId":"v3GetCluster","method":"get","path":"/v3/clusters/{cluster_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
-  v3ListTopics: {"operationId":"v3ListTopics","method":"get","path":"/v3/clusters/{cluster_id}/topics","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
-  v3CreateTopic: {"operationId":"v3CreateTopic","method":"post","path":"/v3/clusters/{cluster_id}/topics","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"responseContentTypes":{"201":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
-  v3GetTopic: {"operationId":"v3GetTopic","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
-  upstashListTopics: {"operationId":"upstashListTopics","method":"get","path":"/upstash/topics","dialect":"upstash","requestContentTypes":[],"requestBodyRequired":false,"responseContentTypes":{"200":"application/json","503":"application/json"}},
+  getLiveness: {"operationId":"getLiveness","method":"get","path":"/healthz","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json"}},
+  getReadiness: {"operationId":"getReadiness","method":"get","path":"/readyz","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","503":"application/json"}},
+  getOpenApiDocument: {"operationId":"getOpenApiDocument","method":"get","path":"/openapi.json","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json"}},
+  getApiReference: {"operationId":"getApiReference","method":"get","path":"/docs","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"text/html"}},
+  v2GetRoot: {"operationId":"v2GetRoot","method":"get","path":"/","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json"}},
+  v2ListTopics: {"operationId":"v2ListTopics","method":"get","path":"/topics","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v3ListClusters: {"operationId":"v3ListClusters","method":"get","path":"/v3/clusters","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","503":"application/json"}},
+  v3GetCluster: {"operationId":"v3GetCluster","method":"get","path":"/v3/clusters/{cluster_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListTopics: {"operationId":"v3ListTopics","method":"get","path":"/v3/clusters/{cluster_id}/topics","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3CreateTopic: {"operationId":"v3CreateTopic","method":"post","path":"/v3/clusters/{cluster_id}/topics","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"201":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
+  v3GetTopic: {"operationId":"v3GetTopic","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  upstashProduceFromPath: {"operationId":"upstashProduceFromPath","method":"get","path":"/upstash/produce/{topic}/{message}","dialect":"upstash","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","503":"application/json"}},
+  upstashProduceToTopicWithGet: {"operationId":"upstashProduceToTopicWithGet","method":"get","path":"/upstash/produce/{topic}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","413":"application/json","503":"application/json"}},
+  upstashProduceToTopic: {"operationId":"upstashProduceToTopic","method":"post","path":"/upstash/produce/{topic}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","413":"application/json","503":"application/json"}},
+  upstashProduceWithGet: {"operationId":"upstashProduceWithGet","method":"get","path":"/upstash/produce","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","413":"application/json","503":"application/json"}},
+  upstashProduce: {"operationId":"upstashProduce","method":"post","path":"/upstash/produce","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","413":"application/json","503":"application/json"}},
+  upstashWebhookWithGet: {"operationId":"upstashWebhookWithGet","method":"get","path":"/upstash/webhook","dialect":"upstash","requestContentTypes":["*/*"],"requestBodyRequired":false,"rawBody":true,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","413":"application/json","503":"application/json"}},
+  upstashWebhook: {"operationId":"upstashWebhook","method":"post","path":"/upstash/webhook","dialect":"upstash","requestContentTypes":["*/*"],"requestBodyRequired":false,"rawBody":true,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","413":"application/json","503":"application/json"}},
+  upstashFetchWithGet: {"operationId":"upstashFetchWithGet","method":"get","path":"/upstash/fetch","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","503":"application/json"}},
+  upstashFetch: {"operationId":"upstashFetch","method":"post","path":"/upstash/fetch","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","503":"application/json"}},
+  upstashConsumeTopic: {"operationId":"upstashConsumeTopic","method":"get","path":"/upstash/consume/{group}/{instance}/{topic}","dialect":"upstash","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":["Kafka-Enable-Auto-Commit","Kafka-Auto-Commit-Interval","Kafka-Auto-Offset-Reset","Kafka-Session-Timeout-Ms"],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","409":"application/json","429":"application/json","503":"application/json"}},
+  upstashConsumeWithGet: {"operationId":"upstashConsumeWithGet","method":"get","path":"/upstash/consume/{group}/{instance}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":["Kafka-Enable-Auto-Commit","Kafka-Auto-Commit-Interval","Kafka-Auto-Offset-Reset","Kafka-Session-Timeout-Ms"],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","409":"application/json","429":"application/json","503":"application/json"}},
+  upstashConsume: {"operationId":"upstashConsume","method":"post","path":"/upstash/consume/{group}/{instance}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":["Kafka-Enable-Auto-Commit","Kafka-Auto-Commit-Interval","Kafka-Auto-Offset-Reset","Kafka-Session-Timeout-Ms"],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","409":"application/json","429":"application/json","503":"application/json"}},
+  upstashCommitWithGet: {"operationId":"upstashCommitWithGet","method":"get","path":"/upstash/commit/{group}/{instance}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","409":"application/json","503":"application/json"}},
+  upstashCommit: {"operationId":"upstashCommit","method":"post","path":"/upstash/commit/{group}/{instance}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","409":"application/json","503":"application/json"}},
+  upstashCommittedWithGet: {"operationId":"upstashCommittedWithGet","method":"get","path":"/upstash/committed/{group}/{instance}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","503":"application/json"}},
+  upstashCommitted: {"operationId":"upstashCommitted","method":"post","path":"/upstash/committed/{group}/{instance}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","503":"application/json"}},
+  upstashDeleteConsumer: {"operationId":"upstashDeleteConsumer","method":"post","path":"/upstash/delete-consumer/{group}/{instance}","dialect":"upstash","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","401":"application/json","403":"application/json","404":"application/json"}},
+  upstashDeleteConsumerWithDelete: {"operationId":"upstashDeleteConsumerWithDelete","method":"delete","path":"/upstash/delete-consumer/{group}/{instance}","dialect":"upstash","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","401":"application/json","403":"application/json","404":"application/json"}},
+  upstashListTopics: {"operationId":"upstashListTopics","method":"get","path":"/upstash/topics","dialect":"upstash","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","401":"application/json","503":"application/json"}},
+  upstashListConsumers: {"operationId":"upstashListConsumers","method":"get","path":"/upstash/consumers","dialect":"upstash","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","401":"application/json","403":"application/json"}},
+  upstashOffsetsWithGet: {"operationId":"upstashOffsetsWithGet","method":"get","path":"/upstash/offsets/{timestamp}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","503":"application/json"}},
+  upstashOffsets: {"operationId":"upstashOffsets","method":"post","path":"/upstash/offsets/{timestamp}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","503":"application/json"}},
 };
 
 type Op<Id extends OperationId> = operations[Id];
@@ -50,12 +96,15 @@ type Responses<Id extends OperationId> = Op<Id>['responses'];
 type DeclaredStatus<Id extends OperationId> = Extract<keyof Responses<Id>, number>;
 
 /** What a handler receives: path, query and header parameters and the body, typed from the spec. */
-export interface HandlerInput<Id extends OperationId> {
+export type HandlerInput<Id extends OperationId> = {
   params: OrEmpty<Defined<Op<Id>['parameters']['path']>>;
   query: OrEmpty<Defined<Op<Id>['parameters']['query']>>;
   headers: OrEmpty<Defined<Op<Id>['parameters']['header']>>;
   body: [Defined<Op<Id>['requestBody']>] extends [never] ? undefined : MediaOf<Op<Id>['requestBody']>;
-}
+};
+
+/** The input of any of several operations (e.g. a POST and its GET twin), for one handler that serves them all. */
+export type InputOf<Ids extends OperationId> = Ids extends OperationId ? HandlerInput<Ids> : never;
 
 /**
  * What a handler returns: one of the statuses the spec declares for the operation, with the body declared for it.
@@ -105,6 +154,48 @@ export interface OperationHandlers<Ctx> {
   v3CreateTopic: OperationHandler<'v3CreateTopic', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics/{topic_name} — Get a topic */
   v3GetTopic: OperationHandler<'v3GetTopic', Ctx>;
+  /** GET /upstash/produce/{topic}/{message} — Produce one message given in the path */
+  upstashProduceFromPath: OperationHandler<'upstashProduceFromPath', Ctx>;
+  /** GET /upstash/produce/{topic} — Produce messages to a topic (GET with a body) */
+  upstashProduceToTopicWithGet: OperationHandler<'upstashProduceToTopicWithGet', Ctx>;
+  /** POST /upstash/produce/{topic} — Produce messages to a topic */
+  upstashProduceToTopic: OperationHandler<'upstashProduceToTopic', Ctx>;
+  /** GET /upstash/produce — Produce messages to any topics (GET with a body) */
+  upstashProduceWithGet: OperationHandler<'upstashProduceWithGet', Ctx>;
+  /** POST /upstash/produce — Produce messages to any topics */
+  upstashProduce: OperationHandler<'upstashProduce', Ctx>;
+  /** GET /upstash/webhook — Produce a webhook call's body (GET) */
+  upstashWebhookWithGet: OperationHandler<'upstashWebhookWithGet', Ctx>;
+  /** POST /upstash/webhook — Produce a webhook call's body */
+  upstashWebhook: OperationHandler<'upstashWebhook', Ctx>;
+  /** GET /upstash/fetch — Read partitions from offsets, without a consumer group (GET with a body) */
+  upstashFetchWithGet: OperationHandler<'upstashFetchWithGet', Ctx>;
+  /** POST /upstash/fetch — Read partitions from offsets, without a consumer group */
+  upstashFetch: OperationHandler<'upstashFetch', Ctx>;
+  /** GET /upstash/consume/{group}/{instance}/{topic} — Consume a topic with a consumer group */
+  upstashConsumeTopic: OperationHandler<'upstashConsumeTopic', Ctx>;
+  /** GET /upstash/consume/{group}/{instance} — Consume one or more topics with a consumer group (GET with a body) */
+  upstashConsumeWithGet: OperationHandler<'upstashConsumeWithGet', Ctx>;
+  /** POST /upstash/consume/{group}/{instance} — Consume one or more topics with a consumer group */
+  upstashConsume: OperationHandler<'upstashConsume', Ctx>;
+  /** GET /upstash/commit/{group}/{instance} — Commit offsets for a consumer instance (GET) */
+  upstashCommitWithGet: OperationHandler<'upstashCommitWithGet', Ctx>;
+  /** POST /upstash/commit/{group}/{instance} — Commit offsets for a consumer instance */
+  upstashCommit: OperationHandler<'upstashCommit', Ctx>;
+  /** GET /upstash/committed/{group}/{instance} — Committed offsets of a consumer group (GET with a body) */
+  upstashCommittedWithGet: OperationHandler<'upstashCommittedWithGet', Ctx>;
+  /** POST /upstash/committed/{group}/{instance} — Committed offsets of a consumer group */
+  upstashCommitted: OperationHandler<'upstashCommitted', Ctx>;
+  /** POST /upstash/delete-consumer/{group}/{instance} — Remove a consumer instance */
+  upstashDeleteConsumer: OperationHandler<'upstashDeleteConsumer', Ctx>;
+  /** DELETE /upstash/delete-consumer/{group}/{instance} — Remove a consumer instance (DELETE) */
+  upstashDeleteConsumerWithDelete: OperationHandler<'upstashDeleteConsumerWithDelete', Ctx>;
   /** GET /upstash/topics — List topics */
   upstashListTopics: OperationHandler<'upstashListTopics', Ctx>;
+  /** GET /upstash/consumers — List consumer instances */
+  upstashListConsumers: OperationHandler<'upstashListConsumers', Ctx>;
+  /** GET /upstash/offsets/{timestamp} — Offsets of partitions at a time (GET with a body) */
+  upstashOffsetsWithGet: OperationHandler<'upstashOffsetsWithGet', Ctx>;
+  /** POST /upstash/offsets/{timestamp} — Offsets of partitions at a time */
+  upstashOffsets: OperationHandler<'upstashOffsets', Ctx>;
 }

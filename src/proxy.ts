@@ -5,14 +5,26 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Document } from 'openapi-backend';
+import { credentialsAuthenticator, OPEN_AUTHENTICATOR } from './auth/authenticator.js';
+import type { Authenticator } from './auth/authenticator.js';
+import { Credentials } from './auth/credentials.js';
 import type { ProxyConfig } from './config/config.js';
 import { ClusterService } from './core/cluster-service.js';
 import type { Services } from './core/services.js';
+import { ConsumerRegistry } from './core/consumer-registry.js';
+import { FetchService } from './core/fetch-service.js';
+import type { PartitionReaderPort } from './core/model.js';
+import { OffsetService } from './core/offset-service.js';
+import { ProduceService } from './core/produce-service.js';
 import { TopicService } from './core/topic-service.js';
 import { readRedocBundle, renderReferencePage } from './docs/reference-page.js';
 import { createHandlers } from './handlers/index.js';
 import { KafkaClusterAdmin } from './kafka/cluster-admin.js';
+import { KafkaGroupConsumerFactory } from './kafka/group-consumer.js';
 import { KafkaClient } from './kafka/kafka-client.js';
+import { PartitionReader } from './kafka/partition-reader.js';
+import { KafkaRecordProducer } from './kafka/record-producer.js';
+import { TopicMetadataCache } from './kafka/topic-metadata-cache.js';
 import { BUNDLED_SPEC_PATH } from './project-paths.js';
 import { createApp } from './server/app.js';
 import { bindListeners, closeListeners, InFlightTracker } from './server/http-listeners.js';
@@ -33,8 +45,24 @@ function lazy<T>(make: () => T): () => T {
   return () => (value ??= make());
 }
 
+function readerPort(reader: PartitionReader): PartitionReaderPort {
+  return {
+    read: async (requests, options) =>
+      (await reader.read(requests, options)).map((records) => records.map(({ timestamp, ...rest }) => ({ ...rest, timestampMs: timestamp }))),
+  };
+}
+
+function authenticatorFor(config: ProxyConfig, logger: Logger): Authenticator {
+  if (!config.authFile) {
+    logger.warn('auth.file (KAFKA_REST_AUTH_FILE) is not set: every request is let in without credentials');
+    return OPEN_AUTHENTICATOR;
+  }
+  return credentialsAuthenticator(Credentials.fromFile(config.authFile));
+}
+
 export async function startProxy(config: ProxyConfig, logger: Logger): Promise<RunningProxy> {
   if (config.bootstrapServers.length === 0) throw new Error('bootstrap.servers is empty');
+  const authenticator = authenticatorFor(config, logger);
   const kafka = new KafkaClient({
     brokers: config.bootstrapServers,
     clientId: config.clientId,
@@ -42,13 +70,32 @@ export async function startProxy(config: ProxyConfig, logger: Logger): Promise<R
     logger,
   });
   await kafka.connect();
+  const reader = new PartitionReader(kafka.kafka);
+  await reader.connect();
   const admin = new KafkaClusterAdmin(kafka.admin);
-  const services: Services = { cluster: new ClusterService(admin), topics: new TopicService(admin) };
-  const spec = loadBundledSpec();
-  const handlers = createHandlers(services, {
-    spec,
-    referencePage: lazy(() => renderReferencePage(spec, readRedocBundle())),
+  const groups = new KafkaGroupConsumerFactory(kafka.kafka, kafka.admin, {
+    maxBufferedRecords: config.consumerMaxBufferedRecords,
+    fetchMaxWaitMs: 500,
   });
+  const consumers = new ConsumerRegistry(
+    groups,
+    { maxInstances: config.consumerInstancesMax, idleTimeoutMs: config.consumerInstanceTimeoutMs },
+    (error) => logger.warn({ err: error }, 'consumer instance background error'),
+  );
+  const services: Services = {
+    cluster: new ClusterService(admin),
+    topics: new TopicService(admin),
+    produce: new ProduceService(new KafkaRecordProducer(kafka.producer, new TopicMetadataCache(kafka.admin), config.produceAckTimeoutMs)),
+    fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition),
+    consumers,
+    offsets: new OffsetService(admin, groups),
+  };
+  const spec = loadBundledSpec();
+  const handlers = createHandlers(
+    services,
+    { spec, referencePage: lazy(() => renderReferencePage(spec, readRedocBundle())) },
+    { upstashConsume: { timeoutMs: config.consumerRequestTimeoutMs, maxRecordsPerPoll: config.consumerMaxPollRecords } },
+  );
   const tracker = new InFlightTracker();
   const app = await createApp({
     spec,
@@ -57,6 +104,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger): Promise<R
     upstashPrefix: config.upstashPrefix,
     advertisedListeners: config.advertisedListeners,
     requestMaxBytes: config.requestMaxBytes,
+    authenticator,
     middleware: [tracker.middleware()],
   });
   const bound = await bindListeners(app, config.listeners);
@@ -67,6 +115,8 @@ export async function startProxy(config: ProxyConfig, logger: Logger): Promise<R
       (stopping ??= (async () => {
         const finished = await closeListeners(bound, tracker, config.shutdownGracefulMs);
         if (!finished) logger.warn({ active: tracker.active }, 'shutdown grace period over; closing remaining connections');
+        await consumers.closeAll();
+        await reader.disconnect();
         await kafka.disconnect();
       })()),
   };

@@ -20,7 +20,23 @@ interface RenderedMeta {
   summary: string;
   requestContentTypes: string[];
   requestBodyRequired: boolean;
+  rawBody: boolean;
+  headerParameters: string[];
   responseContentTypes: Record<string, string>;
+}
+
+interface ParameterLike {
+  name?: string;
+  in?: string;
+}
+
+/** Names of the header parameters declared on the path item and the operation. */
+function headerParameters(doc: SpecDocument, entry: OperationEntry): string[] {
+  const all = [...(doc.paths[entry.path]?.parameters ?? []), ...(entry.operation.parameters ?? [])];
+  return all
+    .map((p) => resolveLocal<ParameterLike>(doc, p as ParameterLike))
+    .filter((p) => p.in === 'header' && typeof p.name === 'string')
+    .map((p) => p.name as string);
 }
 
 function metaFor(doc: SpecDocument, entry: OperationEntry): RenderedMeta {
@@ -41,6 +57,8 @@ function metaFor(doc: SpecDocument, entry: OperationEntry): RenderedMeta {
     summary: entry.operation.summary ?? '',
     requestContentTypes: Object.keys(body?.content ?? {}),
     requestBodyRequired: body?.required === true,
+    rawBody: entry.operation['x-raw-body'] === true,
+    headerParameters: headerParameters(doc, entry),
     responseContentTypes,
   };
 }
@@ -53,12 +71,15 @@ type Responses<Id extends OperationId> = Op<Id>['responses'];
 type DeclaredStatus<Id extends OperationId> = Extract<keyof Responses<Id>, number>;
 
 /** What a handler receives: path, query and header parameters and the body, typed from the spec. */
-export interface HandlerInput<Id extends OperationId> {
+export type HandlerInput<Id extends OperationId> = {
   params: OrEmpty<Defined<Op<Id>['parameters']['path']>>;
   query: OrEmpty<Defined<Op<Id>['parameters']['query']>>;
   headers: OrEmpty<Defined<Op<Id>['parameters']['header']>>;
   body: [Defined<Op<Id>['requestBody']>] extends [never] ? undefined : MediaOf<Op<Id>['requestBody']>;
-}
+};
+
+/** The input of any of several operations (e.g. a POST and its GET twin), for one handler that serves them all. */
+export type InputOf<Ids extends OperationId> = Ids extends OperationId ? HandlerInput<Ids> : never;
 
 /**
  * What a handler returns: one of the statuses the spec declares for the operation, with the body declared for it.
@@ -104,6 +125,10 @@ export function renderOperationsModule(doc: SpecDocument): string {
     '  readonly dialect: Dialect;',
     '  readonly requestContentTypes: readonly string[];',
     '  readonly requestBodyRequired: boolean;',
+    '  /** The body is handed over as raw bytes (a Buffer), not parsed. */',
+    '  readonly rawBody: boolean;',
+    '  /** Declared header parameter names, as the spec spells them. */',
+    '  readonly headerParameters: readonly string[];',
     '  /** HTTP status → the first media type the spec declares for it. */',
     '  readonly responseContentTypes: Readonly<Record<string, string>>;',
     '}',
@@ -118,6 +143,8 @@ export function renderOperationsModule(doc: SpecDocument): string {
           dialect: m.dialect,
           requestContentTypes: m.requestContentTypes,
           requestBodyRequired: m.requestBodyRequired,
+          rawBody: m.rawBody,
+          headerParameters: m.headerParameters,
           responseContentTypes: m.responseContentTypes,
         })},`,
     ),

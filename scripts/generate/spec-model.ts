@@ -18,6 +18,8 @@ export interface OperationObject {
   summary?: string;
   tags?: string[];
   requestBody?: RequestBodyObject | ReferenceObject;
+  parameters?: unknown[];
+  'x-raw-body'?: boolean;
   responses: Record<string, ResponseObject | ReferenceObject>;
 }
 export type PathItemObject = Partial<Record<HttpMethod, OperationObject>> & { parameters?: unknown[] };

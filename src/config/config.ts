@@ -24,6 +24,15 @@ export interface ProxyConfig {
   readonly requestMaxBytes: number;
   readonly shutdownGracefulMs: number;
   readonly kafkaRequestTimeoutMs: number;
+  readonly produceAckTimeoutMs: number;
+  readonly consumerInstanceTimeoutMs: number;
+  readonly consumerInstancesMax: number;
+  readonly consumerRequestTimeoutMs: number;
+  readonly consumerMaxPollRecords: number;
+  readonly consumerMaxBufferedRecords: number;
+  readonly fetchMaxRecordsPerPartition: number;
+  /** The credentials file; empty: no authentication. */
+  readonly authFile: string;
 }
 
 type RawConfig = Record<string, string>;
@@ -39,6 +48,14 @@ export const DEFAULTS: Readonly<RawConfig> = {
   'request.max.bytes': String(64 * 1024 * 1024),
   'shutdown.graceful.ms': '10000',
   'kafka.request.timeout.ms': '30000',
+  'produce.ack.timeout.ms': '30000',
+  'consumer.instance.timeout.ms': '300000',
+  'consumer.instances.max': '1000',
+  'consumer.request.timeout.ms': '1000',
+  'consumer.max.poll.records': '500',
+  'consumer.max.buffered.records': '2000',
+  'fetch.max.records.per.partition': '500',
+  'auth.file': '',
 };
 
 export class ConfigError extends Error {}
@@ -143,6 +160,14 @@ export function toProxyConfig(raw: RawConfig): ProxyConfig {
     requestMaxBytes: positiveInteger(raw, 'request.max.bytes'),
     shutdownGracefulMs: positiveInteger(raw, 'shutdown.graceful.ms'),
     kafkaRequestTimeoutMs: positiveInteger(raw, 'kafka.request.timeout.ms'),
+    produceAckTimeoutMs: positiveInteger(raw, 'produce.ack.timeout.ms'),
+    consumerInstanceTimeoutMs: positiveInteger(raw, 'consumer.instance.timeout.ms'),
+    consumerInstancesMax: positiveInteger(raw, 'consumer.instances.max'),
+    consumerRequestTimeoutMs: positiveInteger(raw, 'consumer.request.timeout.ms'),
+    consumerMaxPollRecords: positiveInteger(raw, 'consumer.max.poll.records'),
+    consumerMaxBufferedRecords: positiveInteger(raw, 'consumer.max.buffered.records'),
+    fetchMaxRecordsPerPartition: positiveInteger(raw, 'fetch.max.records.per.partition'),
+    authFile: raw['auth.file'] ?? '',
   };
 }
 

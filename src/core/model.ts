@@ -46,6 +46,102 @@ export interface ClusterAdminPort {
   /** Undefined when the topic does not exist. */
   describeTopic(name: string): Promise<TopicInfo | undefined>;
   createTopic(topic: NewTopic): Promise<void>;
+  /** Earliest and log-end offsets of every partition of the topic. */
+  partitionOffsets(topic: string): Promise<{ partition: number; earliest: string; latest: string }[]>;
+  /** Per partition, the first offset with a timestamp at or after `timestampMs`, or the log-end offset when none is. */
+  offsetsForTimestamp(topic: string, timestampMs: number): Promise<{ partition: number; offset: string }[]>;
   /** The broker defaults a topic created without explicit counts gets. */
   topicDefaults(): Promise<{ partitionsCount: number; replicationFactor: number }>;
+}
+
+/** One record to produce; key, value and header values as bytes or UTF-8 text. */
+export interface ProduceRecord {
+  readonly topic: string;
+  readonly partition?: number;
+  readonly timestampMs?: number;
+  readonly key: Buffer | string | null;
+  readonly value: Buffer | string | null;
+  readonly headers: readonly RecordHeader[];
+}
+
+export interface RecordHeader {
+  readonly key: string;
+  readonly value: Buffer | string | null;
+}
+
+/** Where Kafka stored a record; offsets are decimal strings (int64). */
+export interface ProduceAck {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly timestampMs: number;
+}
+
+/** A record as read from Kafka. */
+export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly timestampMs: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: readonly { key: string; value: Buffer | null }[];
+}
+
+/** What the core needs to write records; implemented by src/kafka. */
+export interface RecordProducerPort {
+  /** Resolves once Kafka acknowledged every record (acks=all), with one ack per record in input order. */
+  produce(records: readonly ProduceRecord[]): Promise<ProduceAck[]>;
+}
+
+export type OffsetReset = 'earliest' | 'latest' | 'none';
+
+export interface TopicPartitionOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface TopicPartitions {
+  readonly topic: string;
+  readonly partitions: readonly number[];
+}
+
+/** One group member's pull-style view of its subscription; implemented by src/kafka. */
+export interface GroupConsumerPort {
+  /** Joins the group subscribed to `topics`; records start flowing into the member's buffer. */
+  start(): Promise<void>;
+  /** Records buffered now, or the first that arrive within `timeoutMs`; at most `maxRecords`. */
+  poll(timeoutMs: number, maxRecords: number): Promise<ConsumedRecord[]>;
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** The partitions the group gave this member at its last join. */
+  assignment(): TopicPartitions[];
+  /** Leaves the group and disconnects. */
+  close(): Promise<void>;
+}
+
+export interface GroupConsumerSpec {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly autoOffsetReset: OffsetReset;
+  readonly sessionTimeoutMs: number;
+}
+
+/** Creates group members, and answers group-level questions that need no member. */
+export interface GroupConsumerFactory {
+  create(spec: GroupConsumerSpec): GroupConsumerPort;
+  /** Committed offsets of the group, `-1` where none; in request order. */
+  committed(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<TopicPartitionOffset[]>;
+}
+
+export interface PartitionReadRequest {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** Reads partitions from offsets without any consumer group; implemented by src/kafka. */
+export interface PartitionReaderPort {
+  /** One list per request, in request order, each starting at (or after) its offset. */
+  read(requests: readonly PartitionReadRequest[], options: { timeoutMs: number; maxRecordsPerPartition: number }): Promise<ConsumedRecord[][]>;
 }

@@ -1,8 +1,16 @@
 /** The core services the handlers of every dialect share. */
 import type { ClusterService } from './cluster-service.js';
+import type { ConsumerRegistry } from './consumer-registry.js';
+import type { FetchService } from './fetch-service.js';
+import type { OffsetService } from './offset-service.js';
+import type { ProduceService } from './produce-service.js';
 import type { TopicService } from './topic-service.js';
 
 export interface Services {
   readonly cluster: ClusterService;
   readonly topics: TopicService;
+  readonly produce: ProduceService;
+  readonly fetch: FetchService;
+  readonly consumers: ConsumerRegistry;
+  readonly offsets: OffsetService;
 }

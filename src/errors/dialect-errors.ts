@@ -26,6 +26,7 @@ const MAPPINGS: Readonly<Record<ErrorKind, KindMapping>> = {
   partition_not_found: { status: 404, confluentCode: 40402 },
   consumer_instance_not_found: { status: 404, confluentCode: 40403 },
   conflict: { status: 409, confluentCode: 409 },
+  limit_exceeded: { status: 429, confluentCode: 42901 },
   kafka_rejected: { status: 400, confluentCode: 40002 },
   kafka_unavailable: { status: 503, confluentCode: 50302 },
   kafka_error: { status: 500, confluentCode: 50002 },

@@ -17,6 +17,7 @@ export type ErrorKind =
   | 'partition_not_found'
   | 'consumer_instance_not_found'
   | 'conflict'
+  | 'limit_exceeded'
   | 'kafka_rejected'
   | 'kafka_unavailable'
   | 'kafka_error'

@@ -79,6 +79,17 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
     });
   }
 
+  partitionOffsets(topic: string): Promise<{ partition: number; earliest: string; latest: string }[]> {
+    return kafkaCall(`fetch offsets of '${topic}'`, async () => {
+      const offsets = await this.admin.fetchTopicOffsets(topic);
+      return offsets.map((o) => ({ partition: o.partition, earliest: o.low, latest: o.high }));
+    });
+  }
+
+  offsetsForTimestamp(topic: string, timestampMs: number): Promise<{ partition: number; offset: string }[]> {
+    return kafkaCall(`fetch offsets of '${topic}' by time`, () => this.admin.fetchTopicOffsetsByTimestamp(topic, timestampMs));
+  }
+
   topicDefaults(): Promise<{ partitionsCount: number; replicationFactor: number }> {
     return kafkaCall('describe broker defaults', async () => {
       const { controllerId, brokers } = await this.describeCluster();

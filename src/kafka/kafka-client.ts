@@ -2,9 +2,10 @@
  * The process's one connection to Kafka: a kafkajs client with one shared idempotent producer (acks=all) and one
  * admin client, connected once at start and reused by every request.
  */
-import { Kafka, logLevel as KafkaLogLevel, Partitioners } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
 import type { Admin, LogEntry, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { pinningPartitioner } from './pinning-partitioner.js';
 
 export interface KafkaClientOptions {
   readonly brokers: readonly string[];
@@ -38,11 +39,12 @@ export class KafkaClient {
       logLevel: KafkaLogLevel.INFO,
       logCreator: pinoLogCreator(options.logger),
     });
-    // DefaultPartitioner is the Java client's (murmur2 of the key), so keyed records land where Java producers put them.
+    // Keyed records land where Java producers put them (murmur2); see pinning-partitioner.ts. Topic creation on
+    // produce is left to the broker's auto.create.topics.enable, as with a Java producer.
     this.producer = this.kafka.producer({
       idempotent: true,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: true,
+      createPartitioner: pinningPartitioner,
     });
     this.admin = this.kafka.admin();
   }

@@ -10,6 +10,8 @@ import { OpenAPIBackend } from 'openapi-backend';
 import type { Context as ApiContext, Document, Request as ApiRequest } from 'openapi-backend';
 import { operationMeta } from '../../generated/operations.js';
 import type { AnyHandlerResult, OperationHandlers, OperationId, OperationMeta } from '../../generated/operations.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors/domain-error.js';
 import { readRequestBody } from './request-body.js';
 import type { RequestContext } from './request-context.js';
@@ -26,6 +28,7 @@ export interface DispatchState {
   readonly bodyLimit: number;
   meta?: OperationMeta;
   body?: unknown;
+  principal?: Principal;
 }
 
 export interface DispatchResult {
@@ -41,10 +44,24 @@ function metaOf(operationId: string | undefined): OperationMeta {
   return meta;
 }
 
+/** Header parameters under the names the spec (and so the handler's types) spell them; HTTP lower-cases them. */
+function declaredHeaders(meta: OperationMeta, headers: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of meta.headerParameters) {
+    const value = headers[name.toLowerCase()];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
 export class ApiDispatcher {
   private readonly api: OpenAPIBackend;
 
-  constructor(spec: Document, handlers: OperationHandlers<RequestContext>) {
+  constructor(
+    spec: Document,
+    handlers: OperationHandlers<RequestContext>,
+    private readonly authenticator: Authenticator,
+  ) {
     this.api = new OpenAPIBackend({
       definition: structuredClone(spec),
       strict: true,
@@ -52,6 +69,7 @@ export class ApiDispatcher {
       coerceTypes: true,
       customizeAjv: (ajv) => addFormats(ajv),
       handlers: { ...this.operationHandlers(handlers), ...this.specialHandlers() },
+      securityHandlers: this.securityHandlers(),
     });
   }
 
@@ -73,27 +91,51 @@ export class ApiDispatcher {
     const raw: Record<string, RawHandler> = {};
     for (const [operationId, handler] of Object.entries(handlers) as [OperationId, (i: unknown, c: RequestContext) => Promise<AnyHandlerResult>][]) {
       raw[operationId] = async (api, state) => {
+        const meta = metaOf(operationId);
         const input = {
           params: api.request.params,
           query: api.request.query,
-          headers: api.request.headers,
+          headers: declaredHeaders(meta, api.request.headers),
           body: state.body,
         };
-        return { meta: metaOf(operationId), result: await handler(input, state.context) } satisfies DispatchResult;
+        const context = state.principal ? { ...state.context, principal: state.principal } : state.context;
+        return { meta, result: await handler(input, context) } satisfies DispatchResult;
       };
     }
     return raw;
   }
 
+  private securityHandlers(): Record<string, (api: ApiContext, state: DispatchState) => boolean> {
+    const found = (state: DispatchState, principal: Principal | undefined): boolean => {
+      if (principal) state.principal ??= principal;
+      return principal !== undefined;
+    };
+    return {
+      basicAuth: (api, state) => found(state, this.authenticator.fromBasic(state.req.headers.authorization)),
+      webhookQueryAuth: (api, state) => {
+        const query = api.request.query as Record<string, unknown>;
+        return found(state, this.authenticator.fromQuery(query['user'], query['pass']));
+      },
+    };
+  }
+
   private specialHandlers(): Record<string, RawHandler> {
     return {
+      unauthorizedHandler: async () => {
+        throw new DomainError('unauthorized', 'Missing or wrong credentials: use HTTP Basic auth with a user of the credentials file.', {
+          headers: { 'WWW-Authenticate': 'Basic realm="kafka-rest", charset="UTF-8"' },
+        });
+      },
       postRoutingHandler: async (api, state) => {
         if (!api.operation) return;
         const meta = metaOf(api.operation.operationId);
         state.meta = meta;
         state.body = await readRequestBody(state.req, meta, state.context.dialect, state.bodyLimit);
+        if (meta.rawBody) return;
         state.apiRequest.body = state.body;
         api.request.requestBody = state.body;
+        // Upstash bodies are JSON whatever the Content-Type says; say so, so openapi-backend validates them.
+        if (state.context.dialect === 'upstash' && state.body !== undefined) state.apiRequest.headers['content-type'] = 'application/json';
       },
       notFound: async (api) => {
         throw new DomainError('route_not_found', `HTTP 404 Not Found: no resource at ${api.request.path}.`);

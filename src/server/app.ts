@@ -8,6 +8,8 @@ import type { Context as KoaContext } from 'koa';
 import type { Logger } from 'pino';
 import type { Document } from 'openapi-backend';
 import type { OperationHandlers } from '../../generated/operations.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { ANONYMOUS } from '../auth/principal.js';
 import { DomainError, isDomainError } from '../errors/domain-error.js';
 import { ApiDispatcher } from './api-dispatcher.js';
 import type { DispatchState } from './api-dispatcher.js';
@@ -23,6 +25,7 @@ export interface AppOptions {
   readonly upstashPrefix: string;
   readonly advertisedListeners: readonly string[];
   readonly requestMaxBytes: number;
+  readonly authenticator: Authenticator;
   /** Middleware that runs before dispatch (e.g. in-flight tracking). */
   readonly middleware?: readonly Koa.Middleware[];
 }
@@ -42,7 +45,7 @@ function toDomain(error: unknown): DomainError {
 }
 
 export async function createApp(options: AppOptions): Promise<Koa> {
-  const dispatcher = new ApiDispatcher(options.spec, options.handlers);
+  const dispatcher = new ApiDispatcher(options.spec, options.handlers, options.authenticator);
   await dispatcher.init();
   const mounts = new Mounts(options.upstashPrefix);
   const app = new Koa();
@@ -61,13 +64,15 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       dialect: mounted.dialect,
       log,
       links: LinkBuilder.forRequest(options.advertisedListeners, ctx.protocol, ctx.get('host')),
+      requestHeaders: ctx.headers,
+      principal: ANONYMOUS,
     };
     const state: DispatchState = {
       req: ctx.req,
       apiRequest: {
         method: ctx.method === 'HEAD' ? 'GET' : ctx.method,
         path: mounted.specPath,
-        headers: ctx.headers as Record<string, string | string[]>,
+        headers: { ...ctx.headers } as Record<string, string | string[]>,
         query: ctx.querystring,
       },
       context,

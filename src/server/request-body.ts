@@ -28,9 +28,9 @@ function checkContentType(meta: OperationMeta, dialect: Dialect, mediaType: stri
   );
 }
 
-async function readText(req: IncomingMessage, limit: number): Promise<string> {
+async function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   try {
-    return await getRawBody(req, { limit, encoding: 'utf8' });
+    return await getRawBody(req, { limit });
   } catch (error) {
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') throw new DomainError('payload_too_large', `Request body is larger than ${limit} bytes.`);
@@ -56,14 +56,16 @@ export async function readRequestBody(
   // An operation without a declared body ignores one (Node discards what is not read).
   if (meta.requestContentTypes.length === 0) return undefined;
   if (!hasBody(req)) {
+    if (meta.rawBody) return Buffer.alloc(0);
     if (meta.requestBodyRequired && dialect !== 'upstash') {
       checkContentType(meta, dialect, mediaTypeOf(req.headers['content-type']));
       throw new DomainError('invalid_payload', 'Request body is empty.');
     }
     return undefined;
   }
+  if (meta.rawBody) return readBytes(req, limit);
   checkContentType(meta, dialect, mediaTypeOf(req.headers['content-type']));
-  const text = await readText(req, limit);
+  const text = (await readBytes(req, limit)).toString('utf8');
   if (text.trim() === '') {
     if (meta.requestBodyRequired && dialect !== 'upstash') throw new DomainError('invalid_payload', 'Request body is empty.');
     return undefined;

@@ -1,5 +1,7 @@
 /** What every handler gets besides its typed input: who is asking, how to log, how to build links. */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
+import type { Principal } from '../auth/principal.js';
 import type { Dialect } from '../../generated/operations.js';
 import type { LinkBuilder } from './links.js';
 
@@ -8,4 +10,8 @@ export interface RequestContext {
   readonly dialect: Dialect;
   readonly log: Logger;
   readonly links: LinkBuilder;
+  /** The request's headers as received (lower-cased names), for handlers that pass them on. */
+  readonly requestHeaders: IncomingHttpHeaders;
+  /** Who is calling; ANONYMOUS when auth is off or the operation declares no security. */
+  readonly principal: Principal;
 }

@@ -1,0 +1,178 @@
+/**
+ * A kafkajs consumer turned from push to pull: its eachBatch handler fills a bounded buffer that `poll` drains.
+ * When the buffer is full the subscription is paused; a rebalance drops what was buffered (kafkajs then fetches
+ * again from the group's committed offsets), so no record is handed out for a partition this member lost.
+ */
+import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type {
+  ConsumedRecord,
+  GroupConsumerFactory,
+  GroupConsumerPort,
+  GroupConsumerSpec,
+  TopicPartitionOffset,
+  TopicPartitions,
+} from '../core/model.js';
+import { DomainError } from '../errors/domain-error.js';
+import { kafkaCall } from './kafka-errors.js';
+
+function headersOf(headers: IHeaders | undefined): { key: string; value: Buffer | null }[] {
+  const out: { key: string; value: Buffer | null }[] = [];
+  for (const [key, raw] of Object.entries(headers ?? {})) {
+    const values = Array.isArray(raw) ? raw : [raw];
+    for (const v of values) out.push({ key, value: v === undefined ? null : Buffer.isBuffer(v) ? v : Buffer.from(v) });
+  }
+  return out;
+}
+
+export function toConsumedRecord(topic: string, partition: number, m: KafkaMessage): ConsumedRecord {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    timestampMs: Number(m.timestamp),
+    key: m.key ?? null,
+    value: m.value ?? null,
+    headers: headersOf(m.headers),
+  };
+}
+
+export interface GroupConsumerLimits {
+  readonly maxBufferedRecords: number;
+  /** Longest a broker fetch waits for data (kafkajs maxWaitTimeInMs); bounds how late a new record is seen. */
+  readonly fetchMaxWaitMs: number;
+}
+
+class KafkaGroupConsumer implements GroupConsumerPort {
+  private readonly consumer: Consumer;
+  private buffer: ConsumedRecord[] = [];
+  private readonly waiters = new Set<() => void>();
+  private assigned: TopicPartitions[] = [];
+  private paused = false;
+  private failure: Error | undefined;
+
+  constructor(
+    kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly spec: GroupConsumerSpec,
+    private readonly limits: GroupConsumerLimits,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: spec.groupId,
+      sessionTimeout: spec.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(spec.sessionTimeoutMs / 3)),
+      maxWaitTimeInMs: limits.fetchMaxWaitMs,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assigned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
+      this.buffer = [];
+      this.resumeIfPaused();
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.failure = payload.error;
+      this.wake();
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.spec.autoOffsetReset === 'none') await this.requireCommittedOffsets();
+    await kafkaCall(`join group '${this.spec.groupId}'`, async () => {
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topics: [...this.spec.topics], fromBeginning: this.spec.autoOffsetReset === 'earliest' });
+      await this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.take(payload) });
+    });
+  }
+
+  async poll(timeoutMs: number, maxRecords: number): Promise<ConsumedRecord[]> {
+    if (this.failure) throw new DomainError('kafka_error', `The consumer stopped: ${this.failure.message}`);
+    if (this.buffer.length === 0 && timeoutMs > 0) await this.waitForRecords(timeoutMs);
+    const records = this.buffer.splice(0, maxRecords);
+    if (this.buffer.length < this.limits.maxBufferedRecords / 2) this.resumeIfPaused();
+    return records;
+  }
+
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return Promise.resolve();
+    return kafkaCall(`commit offsets of group '${this.spec.groupId}'`, () => this.consumer.commitOffsets([...offsets]));
+  }
+
+  assignment(): TopicPartitions[] {
+    return this.assigned;
+  }
+
+  async close(): Promise<void> {
+    this.wake();
+    await this.consumer.disconnect().catch(() => undefined);
+  }
+
+  private async take({ batch, isStale }: EachBatchPayload): Promise<void> {
+    for (const message of batch.messages) {
+      if (isStale()) return;
+      this.buffer.push(toConsumedRecord(batch.topic, batch.partition, message));
+    }
+    if (this.buffer.length >= this.limits.maxBufferedRecords && !this.paused) {
+      this.paused = true;
+      this.consumer.pause(this.spec.topics.map((topic) => ({ topic })));
+    }
+    this.wake();
+  }
+
+  private resumeIfPaused(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.consumer.resume(this.spec.topics.map((topic) => ({ topic })));
+  }
+
+  private waitForRecords(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+    });
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /** `auto.offset.reset=none`: refuse to start where the group has nothing committed. */
+  private async requireCommittedOffsets(): Promise<void> {
+    const offsets = await kafkaCall('fetch committed offsets', () =>
+      this.admin.fetchOffsets({ groupId: this.spec.groupId, topics: [...this.spec.topics] }),
+    );
+    for (const { topic, partitions } of offsets) {
+      const missing = partitions.find((p) => p.offset === '-1');
+      if (missing) {
+        throw new DomainError(
+          'bad_request',
+          `Group '${this.spec.groupId}' has no committed offset for ${topic}-${missing.partition} and Kafka-Auto-Offset-Reset is none.`,
+        );
+      }
+    }
+  }
+}
+
+export class KafkaGroupConsumerFactory implements GroupConsumerFactory {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly limits: GroupConsumerLimits,
+  ) {}
+
+  create(spec: GroupConsumerSpec): GroupConsumerPort {
+    return new KafkaGroupConsumer(this.kafka, this.admin, spec, this.limits);
+  }
+
+  async committed(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<TopicPartitionOffset[]> {
+    const topics = [...new Set(partitions.map((p) => p.topic))];
+    const offsets = await kafkaCall(`fetch committed offsets of group '${groupId}'`, () => this.admin.fetchOffsets({ groupId, topics }));
+    return partitions.map(({ topic, partition }) => {
+      const found = offsets.find((o) => o.topic === topic)?.partitions.find((p) => p.partition === partition);
+      return { topic, partition, offset: found?.offset ?? '-1' };
+    });
+  }
+}

@@ -1,0 +1,816 @@
+/**
+ * Group-less reads: "give me partition P from offset O", with no consumer group, no join, no commit.
+ *
+ * KafkaJS's public API only fetches through a consumer group (by design), so this adapter talks to its internals.
+ * kafkajs 2.2.4 is the last release (the project is frozen), which makes pinning them acceptable; the constructor
+ * refuses any other version. What is used, all under node_modules/kafkajs/src/:
+ *  - index.js: the client's private cluster factory (Symbol 'private:Kafka:createCluster'), so each lane gets a
+ *    Cluster with the client's brokers, TLS, SASL, client id, timeouts, retry and logger;
+ *  - cluster/index.js: connect, disconnect, findBroker; cluster/brokerPool.js: refreshMetadata and its `metadata`;
+ *  - broker/index.js: `versions`, `listOffsets`, `disconnect`, and `connectionPool.send` (network/connectionPool.js
+ *    sends Fetch on its own connection, so a long poll never blocks metadata or ListOffsets);
+ *  - protocol/requests/fetch/index.js: the Fetch v11 request encoder (we decode the response ourselves);
+ *  - protocol/message/compression/index.js: codecs, including those an application registers via CompressionCodecs;
+ *  - protocol/error.js: createErrorFromCode, so broker error codes become the errors kafka-errors.ts understands.
+ *
+ * Why not `broker.fetch()`: its decoder folds headers into an object, which loses their order, merges repeated keys
+ * into arrays, breaks keys such as `constructor`, and its parser throws the whole response away when one partition
+ * has an error (we need per-partition errors, e.g. the log start offset case).
+ *
+ * Kafka handles one request at a time per connection, so concurrent long polls on one connection would queue behind
+ * each other. Reads therefore run on a small pool of "lanes" (one Cluster each, connections kept open): a read holds
+ * a lane for its duration, and at most `maxConcurrentReads` reads run at once; further reads wait for a lane.
+ */
+import { createRequire } from 'node:module';
+import type { Kafka } from 'kafkajs';
+import { DomainError } from '../errors/domain-error.js';
+import { toDomainError } from './kafka-errors.js';
+
+export interface PartitionFetch {
+  topic: string;
+  partition: number;
+  offset: bigint | number | string;
+}
+
+export interface FetchedRecord {
+  topic: string;
+  partition: number;
+  /** Decimal string: Kafka offsets are int64. */
+  offset: string;
+  /** Epoch milliseconds (the log-append time when the topic uses LogAppendTime; -1 when the record has none). */
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** In record order; repeated keys kept. */
+  headers: { key: string; value: Buffer | null }[];
+}
+
+export interface PartitionReadOptions {
+  /** How long to wait for a record when there is none at or after the offset yet. */
+  timeoutMs: number;
+  /** Default 1 MiB (the Java consumer's max.partition.fetch.bytes). A larger first batch is still returned whole. */
+  maxBytesPerPartition?: number;
+  maxRecordsPerPartition?: number;
+}
+
+export interface PartitionReaderOptions {
+  /**
+   * Default read_committed: aborted transactional records are never shown, and records of open transactions only
+   * once they commit — what the kafkajs consumers the proxy runs elsewhere see too (they default to it).
+   */
+  isolationLevel?: 'read_committed' | 'read_uncommitted';
+  /** Reads running at once (each on its own connections); default 8. */
+  maxConcurrentReads?: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// kafkajs 2.2.4 internals: the shapes we use, nothing more.
+
+const PINNED_KAFKAJS_VERSION = '2.2.4';
+const CREATE_CLUSTER_SYMBOL = 'private:Kafka:createCluster';
+const FETCH_API_KEY = 1;
+const FETCH_VERSION = 11; // Kafka 2.3+; still served by Kafka 4.x (which dropped Fetch < 4).
+
+interface ProtocolRequest {
+  apiKey: number;
+  apiVersion: number;
+  apiName: string;
+}
+
+interface ProtocolResponse<T> {
+  decode(raw: Buffer): Promise<T>;
+  parse(decoded: T): Promise<T>;
+}
+
+interface ConnectionPool {
+  send<T>(protocol: { request: ProtocolRequest; response: ProtocolResponse<T>; requestTimeout?: number }): Promise<T>;
+}
+
+interface ListOffsetsResult {
+  responses: { topic: string; partitions: { partition: number; offset: string }[] }[];
+}
+
+interface Broker {
+  connectionPool: ConnectionPool;
+  versions: Record<number, { minVersion: number; maxVersion: number } | undefined> | null;
+  listOffsets(request: {
+    isolationLevel: number;
+    topics: { topic: string; partitions: { partition: number; timestamp: string }[] }[];
+  }): Promise<ListOffsetsResult>;
+  disconnect(): Promise<void>;
+}
+
+interface TopicMetadata {
+  topic: string;
+  partitionMetadata: { partitionId: number; leader: number }[];
+}
+
+interface Cluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  findBroker(query: { nodeId: string }): Promise<Broker>;
+  brokerPool: { refreshMetadata(topics: string[]): Promise<void>; metadata: { topicMetadata: TopicMetadata[] } | null };
+}
+
+type CreateCluster = (options: {
+  allowAutoTopicCreation: boolean;
+  isolationLevel: number;
+  metadataMaxAge: number;
+  maxInFlightRequests: null;
+  instrumentationEmitter: null;
+}) => Cluster;
+
+interface FetchRequestTopic {
+  topic: string;
+  partitions: { partition: number; fetchOffset: string; maxBytes: number }[];
+}
+
+type FetchProtocol = (request: {
+  replicaId: number;
+  isolationLevel: number;
+  maxWaitTime: number;
+  minBytes: number;
+  maxBytes: number;
+  topics: FetchRequestTopic[];
+}) => { request: ProtocolRequest; requestTimeout: number };
+
+interface CompressionCodec {
+  decompress(buffer: Buffer): Promise<Buffer>;
+}
+
+const requireKafkaJs = createRequire(import.meta.url);
+
+function internal<T>(path: string): T {
+  return requireKafkaJs(`kafkajs/${path}`) as T;
+}
+
+function loadInternals(): {
+  fetchProtocol: FetchProtocol;
+  codecFor: (attributes: number) => CompressionCodec | null;
+  protocolError: (code: number) => Error;
+} {
+  const { version } = internal<{ version: string }>('package.json');
+  if (version !== PINNED_KAFKAJS_VERSION) {
+    throw new Error(`PartitionReader relies on kafkajs ${PINNED_KAFKAJS_VERSION} internals, found ${version}`);
+  }
+  const fetch = internal<{ protocol(q: { version: number }): FetchProtocol }>('src/protocol/requests/fetch/index.js');
+  const compression = internal<{ lookupCodecByAttributes(a: number): CompressionCodec | null }>(
+    'src/protocol/message/compression/index.js',
+  );
+  const errors = internal<{ createErrorFromCode(code: number): Error }>('src/protocol/error.js');
+  return {
+    fetchProtocol: fetch.protocol({ version: FETCH_VERSION }),
+    codecFor: (attributes) => compression.lookupCodecByAttributes(attributes),
+    protocolError: (code) => errors.createErrorFromCode(code),
+  };
+}
+
+function createCluster(kafka: Kafka, isolationLevel: number): Cluster {
+  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER_SYMBOL);
+  const factory: unknown = symbol === undefined ? undefined : Reflect.get(kafka, symbol);
+  if (typeof factory !== 'function') throw new Error('kafkajs internals changed: no private cluster factory');
+  return (factory as CreateCluster)({
+    allowAutoTopicCreation: false, // a read must never create a topic (the local broker auto-creates)
+    isolationLevel,
+    metadataMaxAge: 300_000,
+    maxInFlightRequests: null,
+    instrumentationEmitter: null,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wire decoding of Fetch v11 responses and record batches (magic 2).
+
+class ByteReader {
+  private position = 0;
+  constructor(readonly buffer: Buffer) {}
+
+  remaining(): number {
+    return this.buffer.length - this.position;
+  }
+  int8(): number {
+    return this.buffer.readInt8(this.advance(1));
+  }
+  int16(): number {
+    return this.buffer.readInt16BE(this.advance(2));
+  }
+  int32(): number {
+    return this.buffer.readInt32BE(this.advance(4));
+  }
+  int64(): bigint {
+    return this.buffer.readBigInt64BE(this.advance(8));
+  }
+  bytes(length: number): Buffer {
+    const start = this.advance(length);
+    return this.buffer.subarray(start, start + length);
+  }
+  string(): string {
+    return this.bytes(this.int16()).toString('utf8');
+  }
+  nullableBytes(): Buffer | null {
+    const length = this.int32();
+    return length < 0 ? null : this.bytes(length);
+  }
+  array<T>(item: (reader: ByteReader) => T): T[] {
+    const length = this.int32();
+    return Array.from({ length: Math.max(length, 0) }, () => item(this));
+  }
+  varLong(): bigint {
+    let raw = 0n;
+    for (let shift = 0n; ; shift += 7n) {
+      const byte = this.buffer.readUInt8(this.advance(1));
+      raw |= BigInt(byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) break;
+      if (shift > 63n) throw new Error('malformed varint in record batch');
+    }
+    return (raw >> 1n) ^ -(raw & 1n); // zig-zag
+  }
+  varInt(): number {
+    return Number(this.varLong());
+  }
+  varBytes(): Buffer | null {
+    const length = this.varInt();
+    return length < 0 ? null : this.bytes(length);
+  }
+
+  private advance(length: number): number {
+    if (length > this.remaining()) throw new RangeError('read past the end of a Kafka response');
+    const start = this.position;
+    this.position += length;
+    return start;
+  }
+}
+
+interface WireRecord {
+  offset: bigint;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: { key: string; value: Buffer | null }[];
+}
+
+interface WireBatch {
+  baseOffset: bigint;
+  lastOffset: bigint;
+  producerId: bigint;
+  transactional: boolean;
+  control: boolean;
+  records: WireRecord[];
+}
+
+interface WirePartition {
+  partition: number;
+  errorCode: number;
+  abortedTransactions: { producerId: bigint; firstOffset: bigint }[];
+  batches: WireBatch[];
+}
+
+interface WireFetchResponse {
+  clientSideThrottleTime: number;
+  errorCode: number;
+  responses: { topic: string; partitions: WirePartition[] }[];
+}
+
+const BATCH_PREFIX_BYTES = 12; // baseOffset, batchLength
+const TIMESTAMP_TYPE_LOG_APPEND = 0x08;
+const TRANSACTIONAL_FLAG = 0x10;
+const CONTROL_FLAG = 0x20;
+const CONTROL_TYPE_ABORT = 0;
+
+function decodeRecord(reader: ByteReader, batch: { baseOffset: bigint; baseTimestamp: bigint; logAppendTime: number | null }): WireRecord {
+  const body = new ByteReader(reader.bytes(reader.varInt()));
+  body.int8(); // record attributes: unused by the protocol
+  const timestampDelta = body.varLong();
+  const offset = batch.baseOffset + BigInt(body.varInt());
+  const key = body.varBytes();
+  const value = body.varBytes();
+  const headers = Array.from({ length: Math.max(body.varInt(), 0) }, () => ({
+    key: body.varBytes()?.toString('utf8') ?? '',
+    value: body.varBytes(),
+  }));
+  const timestamp = batch.logAppendTime ?? Number(batch.baseTimestamp + timestampDelta);
+  return { offset, timestamp, key, value, headers };
+}
+
+async function decodeBatch(batchBytes: Buffer, codecFor: (attributes: number) => CompressionCodec | null): Promise<WireBatch> {
+  const reader = new ByteReader(batchBytes);
+  const baseOffset = reader.int64();
+  reader.int32(); // batch length
+  reader.int32(); // partition leader epoch
+  const magic = reader.int8();
+  if (magic !== 2) throw new Error(`record batch with message format v${magic} (only v2 is read)`);
+  reader.int32(); // crc: the broker validated it on append
+  const attributes = reader.int16();
+  const lastOffsetDelta = reader.int32();
+  const baseTimestamp = reader.int64();
+  const maxTimestamp = reader.int64();
+  const producerId = reader.int64();
+  reader.int16(); // producer epoch
+  reader.int32(); // base sequence
+  const count = Math.max(reader.int32(), 0);
+  const codec = codecFor(attributes);
+  const records = codec ? new ByteReader(await codec.decompress(reader.bytes(reader.remaining()))) : reader;
+  const context = {
+    baseOffset,
+    baseTimestamp,
+    logAppendTime: attributes & TIMESTAMP_TYPE_LOG_APPEND ? Number(maxTimestamp) : null,
+  };
+  return {
+    baseOffset,
+    lastOffset: baseOffset + BigInt(lastOffsetDelta),
+    producerId,
+    transactional: (attributes & TRANSACTIONAL_FLAG) !== 0,
+    control: (attributes & CONTROL_FLAG) !== 0,
+    records: Array.from({ length: count }, () => decodeRecord(records, context)),
+  };
+}
+
+/** Complete batches only: a fetch cut short by maxBytes ends with a partial batch, which is left for later. */
+function completeBatches(recordSet: Buffer | null): Buffer[] {
+  if (recordSet === null) return [];
+  const batches: Buffer[] = [];
+  for (let start = 0; recordSet.length - start >= BATCH_PREFIX_BYTES; ) {
+    const end = start + BATCH_PREFIX_BYTES + recordSet.readInt32BE(start + 8);
+    if (end > recordSet.length) break;
+    batches.push(recordSet.subarray(start, end));
+    start = end;
+  }
+  return batches;
+}
+
+function decodePartitionHeader(reader: ByteReader): Omit<WirePartition, 'batches'> & { recordSet: Buffer | null } {
+  const partition = reader.int32();
+  const errorCode = reader.int16();
+  reader.int64(); // high watermark
+  reader.int64(); // last stable offset
+  reader.int64(); // log start offset (-1 on errors, so OFFSET_OUT_OF_RANGE needs ListOffsets anyway)
+  const abortedTransactions = reader.array((r) => ({ producerId: r.int64(), firstOffset: r.int64() }));
+  reader.int32(); // preferred read replica
+  return { partition, errorCode, abortedTransactions, recordSet: reader.nullableBytes() };
+}
+
+function fetchResponseDecoder(codecFor: (attributes: number) => CompressionCodec | null): ProtocolResponse<WireFetchResponse> {
+  return {
+    async decode(raw) {
+      const reader = new ByteReader(raw);
+      const clientSideThrottleTime = reader.int32();
+      const errorCode = reader.int16();
+      reader.int32(); // session id: we never open fetch sessions
+      const topics = reader.array((r) => ({ topic: r.string(), partitions: r.array(decodePartitionHeader) }));
+      const responses = await Promise.all(
+        topics.map(async ({ topic, partitions }) => ({
+          topic,
+          partitions: await Promise.all(
+            partitions.map(async ({ recordSet, ...header }) => ({
+              ...header,
+              batches: await Promise.all(completeBatches(recordSet).map((b) => decodeBatch(b, codecFor))),
+            })),
+          ),
+        })),
+      );
+      return { clientSideThrottleTime, errorCode, responses };
+    },
+    // Errors are per partition and handled by the reader; kafkajs's parser would throw on the first one.
+    parse: (decoded) => Promise.resolve(decoded),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Visibility: control records, aborted transactions, offsets before the requested one, the record limit.
+
+function isAbortMarker(batch: WireBatch): boolean {
+  const key = batch.records[0]?.key;
+  return batch.control && key !== undefined && key !== null && key.length >= 4 && key.readInt16BE(2) === CONTROL_TYPE_ABORT;
+}
+
+/** The Java consumer's algorithm: a transactional batch is aborted if its producer has an open aborted transaction. */
+function visibleBatches(partition: WirePartition, readCommitted: boolean): WireBatch[] {
+  const pending = [...partition.abortedTransactions].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1));
+  const abortedProducers = new Set<bigint>();
+  const visible: WireBatch[] = [];
+  for (const batch of partition.batches) {
+    if (readCommitted && batch.producerId >= 0n) {
+      while (pending[0] !== undefined && pending[0].firstOffset <= batch.lastOffset) {
+        abortedProducers.add(pending[0].producerId);
+        pending.shift();
+      }
+      if (isAbortMarker(batch)) abortedProducers.delete(batch.producerId);
+      if (batch.transactional && !batch.control && abortedProducers.has(batch.producerId)) continue;
+    }
+    if (!batch.control) visible.push(batch);
+  }
+  return visible;
+}
+
+function toFetchedRecord(slot: Slot, record: WireRecord): FetchedRecord {
+  return {
+    topic: slot.topic,
+    partition: slot.partition,
+    offset: record.offset.toString(),
+    timestamp: record.timestamp,
+    key: record.key,
+    value: record.value,
+    headers: record.headers,
+  };
+}
+
+/**
+ * Takes the partition's records into the slot. True when the fetch moved past data that was all invisible (control
+ * records, aborted transactions, offsets compacted away): the caller must fetch again from after it, or a client
+ * that asks again from its last offset would get nothing forever.
+ */
+function takeRecords(slot: Slot, partition: WirePartition, readCommitted: boolean, limit: number): boolean {
+  const from = slot.next;
+  for (const batch of visibleBatches(partition, readCommitted)) {
+    for (const record of batch.records) {
+      // Kafka returns whole batches: the first one may start before the requested offset.
+      if (record.offset < from || slot.records.length >= limit) continue;
+      slot.records.push(toFetchedRecord(slot, record));
+    }
+  }
+  const last = partition.batches.at(-1);
+  if (last !== undefined && last.lastOffset >= from) slot.next = last.lastOffset + 1n;
+  return slot.records.length === 0 && slot.next > from;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lanes: one kafkajs Cluster each, with the leaders it has learned.
+
+interface Lane {
+  cluster: Cluster;
+  connected: boolean;
+  /** topic → partition → leader node id */
+  leaders: Map<string, Map<number, number>>;
+}
+
+class LanePool {
+  private readonly idle: Lane[] = [];
+  private readonly all: Lane[] = [];
+  private readonly waiting: ((lane: Lane | undefined) => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly newCluster: () => Cluster,
+    private readonly max: number,
+  ) {}
+
+  async acquire(): Promise<Lane> {
+    const lane = this.closed ? undefined : this.idle.pop() ?? (this.all.length < this.max ? this.create() : await this.waitForLane());
+    if (lane === undefined) throw new DomainError('kafka_unavailable', 'The partition reader is disconnected.');
+    if (!lane.connected) await this.connect(lane);
+    return lane;
+  }
+
+  release(lane: Lane): void {
+    const next = this.waiting.shift();
+    if (next) next(lane);
+    else this.idle.push(lane);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter(undefined);
+    await Promise.allSettled(this.all.map((lane) => lane.cluster.disconnect()));
+  }
+
+  private create(): Lane | undefined {
+    if (this.closed) return undefined;
+    const lane: Lane = { cluster: this.newCluster(), connected: false, leaders: new Map() };
+    this.all.push(lane);
+    return lane;
+  }
+
+  private waitForLane(): Promise<Lane | undefined> {
+    if (this.closed) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private async connect(lane: Lane): Promise<void> {
+    try {
+      await lane.cluster.connect();
+      lane.connected = true;
+    } catch (error) {
+      this.release(lane);
+      throw toDomainError(error, 'connect to Kafka');
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One read() call.
+
+interface Slot {
+  readonly topic: string;
+  readonly partition: number;
+  readonly requested: bigint;
+  /** Where the next fetch for this partition starts. */
+  next: bigint;
+  records: FetchedRecord[];
+  done: boolean;
+}
+
+interface ReadSettings {
+  readCommitted: boolean;
+  isolationLevel: number;
+  maxWaitDeadline: number;
+  maxBytes: number;
+  maxRecords: number;
+}
+
+const ISOLATION_READ_UNCOMMITTED = 0;
+const ISOLATION_READ_COMMITTED = 1;
+const INT32_MAX = 2 ** 31 - 1;
+const INT64_MAX = 2n ** 63n - 1n;
+const DEFAULT_MAX_BYTES_PER_PARTITION = 1024 * 1024;
+const MAX_ROUNDS = 50;
+const EARLIEST = '-2';
+const LATEST = '-1';
+const ERROR_NONE = 0;
+const OFFSET_OUT_OF_RANGE = 1;
+/** UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, REPLICA_NOT_AVAILABLE, KAFKA_STORAGE_ERROR,
+ * FENCED/UNKNOWN_LEADER_EPOCH, OFFSET_NOT_AVAILABLE: our metadata is stale or the leader is moving. */
+const STALE_METADATA_CODES = new Set([3, 5, 6, 9, 56, 74, 75, 78]);
+const CONNECTION_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound']);
+const MISSING_TOPIC_TYPES = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'INVALID_TOPIC_EXCEPTION']);
+
+/** A partition without a leader (election in progress, replicas offline) is unavailability, not a Kafka error. */
+function metadataError(error: unknown): DomainError {
+  const domain = toDomainError(error, 'fetch metadata');
+  const retriable = (e: unknown): boolean => typeof e === 'object' && e !== null && Reflect.get(e, 'retriable') === true;
+  const cause: unknown = error instanceof Error ? error.cause : undefined;
+  if (domain.kind !== 'kafka_error' || !(retriable(error) || retriable(cause))) return domain;
+  return new DomainError('kafka_unavailable', domain.message, { cause: error });
+}
+
+function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+function errorType(error: unknown): string | undefined {
+  const type: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'type') : undefined;
+  return typeof type === 'string' ? type : undefined;
+}
+
+class ReadOperation {
+  private staleRetryUsed = false;
+  private lastConnectionError: unknown;
+
+  constructor(
+    private readonly lane: Lane,
+    private readonly slots: Slot[],
+    private readonly settings: ReadSettings,
+    private readonly internals: ReturnType<typeof loadInternals>,
+  ) {}
+
+  /**
+   * A slot stays pending only when it must be fetched again (stale leader, offset below the log start, invisible
+   * records skipped); rounds after the deadline wait 0 ms, so they cost a round trip, not the timeout again.
+   */
+  async run(): Promise<FetchedRecord[][]> {
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      const pending = this.slots.filter((s) => !s.done);
+      if (pending.length === 0) break;
+      await this.ensureLeaders(pending);
+      await this.fetchRound(pending, Math.max(0, this.settings.maxWaitDeadline - Date.now()));
+    }
+    return this.slots.map((s) => s.records);
+  }
+
+  private async fetchRound(pending: Slot[], maxWaitMs: number): Promise<void> {
+    const stale: Slot[] = [];
+    const outOfRange: Slot[] = [];
+    // allSettled: never leave a request in flight on the lane's connections when one leader fails.
+    const outcomes = await Promise.allSettled(
+      [...this.groupByLeader(pending)].map(async ([leader, slots]) => {
+        const response = await this.fetchFromLeader(leader, slots, maxWaitMs);
+        if (response === undefined) stale.push(...slots);
+        else this.apply(slots, response, stale, outOfRange);
+      }),
+    );
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) throw failure.reason;
+    for (const slot of outOfRange) await this.resolveOutOfRange(slot);
+    if (stale.length > 0) this.forgetLeaders(stale);
+  }
+
+  private apply(slots: Slot[], response: WireFetchResponse, stale: Slot[], outOfRange: Slot[]): void {
+    if (response.errorCode !== ERROR_NONE) throw toDomainError(this.internals.protocolError(response.errorCode), 'fetch');
+    for (const slot of slots) {
+      const partition = response.responses
+        .find((t) => t.topic === slot.topic)
+        ?.partitions.find((p) => p.partition === slot.partition);
+      if (partition === undefined || STALE_METADATA_CODES.has(partition.errorCode)) stale.push(slot);
+      else if (partition.errorCode === OFFSET_OUT_OF_RANGE) outOfRange.push(slot);
+      else if (partition.errorCode !== ERROR_NONE) {
+        throw toDomainError(this.internals.protocolError(partition.errorCode), `fetch ${slot.topic}/${slot.partition}`);
+      } else {
+        // Fetched only invisible records (control, aborted, compacted away): fetch again from after them.
+        slot.done = !takeRecords(slot, partition, this.settings.readCommitted, this.settings.maxRecords);
+      }
+    }
+  }
+
+  private async fetchFromLeader(leader: number, slots: Slot[], maxWaitMs: number): Promise<WireFetchResponse | undefined> {
+    let broker: Broker | undefined;
+    try {
+      broker = await this.lane.cluster.findBroker({ nodeId: String(leader) });
+      this.assertFetchVersion(broker);
+      const { request, requestTimeout } = this.internals.fetchProtocol({
+        replicaId: -1,
+        isolationLevel: this.settings.isolationLevel,
+        maxWaitTime: Math.min(maxWaitMs, INT32_MAX),
+        minBytes: 1,
+        maxBytes: Math.min(this.settings.maxBytes * slots.length, INT32_MAX),
+        topics: fetchTopics(slots, this.settings.maxBytes),
+      });
+      return await broker.connectionPool.send({ request, response: fetchResponseDecoder(this.internals.codecFor), requestTimeout });
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      if (!CONNECTION_ERRORS.has(errorName(error) ?? '')) throw toDomainError(error, 'fetch');
+      // kafkajs's Broker does this for its own requests: a closed connection is rebuilt on next use.
+      if (errorName(error) === 'KafkaJSConnectionClosedError') await broker?.disconnect().catch(() => undefined);
+      this.lastConnectionError = error;
+      return undefined;
+    }
+  }
+
+  private assertFetchVersion(broker: Broker): void {
+    const max = broker.versions?.[FETCH_API_KEY]?.maxVersion ?? -1;
+    if (max < FETCH_VERSION) {
+      throw new DomainError('kafka_error', `The Kafka broker is too old for reads without a consumer group (Fetch v${FETCH_VERSION}, Kafka 2.3+, needed).`);
+    }
+  }
+
+  private groupByLeader(slots: Slot[]): Map<number, Slot[]> {
+    const groups = new Map<number, Slot[]>();
+    for (const slot of slots) {
+      const leader = this.lane.leaders.get(slot.topic)?.get(slot.partition) ?? -1;
+      groups.set(leader, [...(groups.get(leader) ?? []), slot]);
+    }
+    return groups;
+  }
+
+  /** Stale leaders: refresh and retry once; a second time means the cluster is not serving the partition. */
+  private forgetLeaders(stale: Slot[]): void {
+    if (this.staleRetryUsed) {
+      const { topic, partition } = stale[0] as Slot;
+      throw new DomainError('kafka_unavailable', `No leader is serving partition ${partition} of topic '${topic}' right now.`, {
+        cause: this.lastConnectionError,
+      });
+    }
+    this.staleRetryUsed = true;
+    for (const slot of stale) this.lane.leaders.delete(slot.topic);
+  }
+
+  private async resolveOutOfRange(slot: Slot): Promise<void> {
+    const [earliest, latest] = await this.offsetRange(slot);
+    if (slot.next < earliest) {
+      slot.next = earliest; // deleted by retention or DeleteRecords: the first existing offset after it
+    } else if (slot.next > latest) {
+      throw new DomainError(
+        'bad_request',
+        `Offset ${slot.requested} is out of range for partition ${slot.partition} of topic '${slot.topic}' (valid offsets: ${earliest} to ${latest}).`,
+      );
+    }
+  }
+
+  private async offsetRange(slot: Slot): Promise<[bigint, bigint]> {
+    const leader = this.lane.leaders.get(slot.topic)?.get(slot.partition) ?? -1;
+    try {
+      const broker = await this.lane.cluster.findBroker({ nodeId: String(leader) });
+      const listOffset = async (timestamp: string): Promise<bigint> => {
+        const { responses } = await broker.listOffsets({
+          isolationLevel: this.settings.isolationLevel,
+          topics: [{ topic: slot.topic, partitions: [{ partition: slot.partition, timestamp }] }],
+        });
+        return BigInt(responses[0]?.partitions[0]?.offset ?? '-1');
+      };
+      return [await listOffset(EARLIEST), await listOffset(LATEST)];
+    } catch (error) {
+      throw toDomainError(error, `list offsets of ${slot.topic}/${slot.partition}`);
+    }
+  }
+
+  /** Makes sure every slot's leader is known, asking for metadata once for all topics that need it. */
+  private async ensureLeaders(slots: Slot[]): Promise<void> {
+    const unknown = (slot: Slot): boolean => (this.lane.leaders.get(slot.topic)?.get(slot.partition) ?? -1) < 0;
+    const topics = [...new Set(slots.filter(unknown).map((s) => s.topic))];
+    if (topics.length === 0) return;
+    await this.refreshTopics(topics);
+    const missing = slots.find(unknown);
+    if (missing === undefined) return;
+    if (this.lane.leaders.get(missing.topic)?.has(missing.partition)) {
+      throw new DomainError('kafka_unavailable', `Partition ${missing.partition} of topic '${missing.topic}' has no leader right now.`);
+    }
+    throw new DomainError('partition_not_found', `Partition ${missing.partition} of topic '${missing.topic}' not found.`);
+  }
+
+  private async refreshTopics(topics: string[]): Promise<void> {
+    const { brokerPool } = this.lane.cluster;
+    try {
+      await brokerPool.refreshMetadata(topics);
+    } catch (error) {
+      if (!MISSING_TOPIC_TYPES.has(errorType(error) ?? '')) throw metadataError(error);
+      // kafkajs reports the first failing topic without its name: ask one by one to name it.
+      if (topics.length === 1) throw new DomainError('topic_not_found', `Topic '${topics[0] ?? ''}' not found.`, { cause: error });
+      for (const topic of topics) await this.refreshTopics([topic]);
+      return;
+    }
+    for (const { topic, partitionMetadata } of brokerPool.metadata?.topicMetadata ?? []) {
+      this.lane.leaders.set(topic, new Map(partitionMetadata.map((p) => [p.partitionId, p.leader])));
+    }
+  }
+}
+
+function fetchTopics(slots: Slot[], maxBytes: number): FetchRequestTopic[] {
+  const topics = new Map<string, FetchRequestTopic>();
+  for (const slot of slots) {
+    const entry = topics.get(slot.topic) ?? { topic: slot.topic, partitions: [] };
+    entry.partitions.push({ partition: slot.partition, fetchOffset: slot.next.toString(), maxBytes });
+    topics.set(slot.topic, entry);
+  }
+  return [...topics.values()];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Argument checks.
+
+function parseOffset(offset: bigint | number | string): bigint {
+  let value: bigint | undefined;
+  if (typeof offset === 'bigint') value = offset;
+  else if (typeof offset === 'number' && Number.isSafeInteger(offset)) value = BigInt(offset);
+  else if (typeof offset === 'string' && /^\d{1,19}$/.test(offset)) value = BigInt(offset);
+  if (value === undefined || value < 0n || value > INT64_MAX) {
+    throw new DomainError('bad_request', `Offset ${String(offset)} is not a valid Kafka offset.`);
+  }
+  return value;
+}
+
+function toSlots(requests: readonly PartitionFetch[]): Slot[] {
+  const seen = new Set<string>();
+  return requests.map(({ topic, partition, offset }) => {
+    if (!Number.isInteger(partition) || partition < 0 || partition > INT32_MAX) {
+      throw new DomainError('bad_request', `Partition ${partition} is not a valid partition number.`);
+    }
+    const id = `${partition}\u0000${topic}`;
+    if (seen.has(id)) throw new DomainError('bad_request', `Partition ${partition} of topic '${topic}' is requested twice.`);
+    seen.add(id);
+    const requested = parseOffset(offset);
+    return { topic, partition, requested, next: requested, records: [], done: false };
+  });
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new DomainError('bad_request', `${name} must be a positive integer.`);
+  return value;
+}
+
+function readSettings(options: PartitionReadOptions, isolationLevel: number, startedAt: number): ReadSettings {
+  if (!Number.isFinite(options.timeoutMs) || options.timeoutMs < 0) {
+    throw new DomainError('bad_request', 'The timeout must be a non-negative number of milliseconds.');
+  }
+  return {
+    readCommitted: isolationLevel === ISOLATION_READ_COMMITTED,
+    isolationLevel,
+    maxWaitDeadline: startedAt + Math.min(options.timeoutMs, INT32_MAX),
+    maxBytes: Math.min(positiveInteger('maxBytesPerPartition', options.maxBytesPerPartition, DEFAULT_MAX_BYTES_PER_PARTITION), INT32_MAX),
+    maxRecords: positiveInteger('maxRecordsPerPartition', options.maxRecordsPerPartition, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export class PartitionReader {
+  private readonly internals = loadInternals();
+  private readonly isolationLevel: number;
+  private readonly lanes: LanePool;
+
+  constructor(kafka: Kafka, options: PartitionReaderOptions = {}) {
+    this.isolationLevel = options.isolationLevel === 'read_uncommitted' ? ISOLATION_READ_UNCOMMITTED : ISOLATION_READ_COMMITTED;
+    const maxLanes = positiveInteger('maxConcurrentReads', options.maxConcurrentReads, 8);
+    this.lanes = new LanePool(() => createCluster(kafka, this.isolationLevel), maxLanes);
+  }
+
+  /** Opens the first lane (others open on demand), so an unreachable cluster shows up here. */
+  async connect(): Promise<void> {
+    this.lanes.release(await this.lanes.acquire());
+  }
+
+  async disconnect(): Promise<void> {
+    await this.lanes.close();
+  }
+
+  /** Results in the order of `requests`; each request's records start at its offset (or the first existing offset after it). */
+  async read(requests: readonly PartitionFetch[], options: PartitionReadOptions): Promise<FetchedRecord[][]> {
+    const settings = readSettings(options, this.isolationLevel, Date.now());
+    const slots = toSlots(requests);
+    if (slots.length === 0) return [];
+    const lane = await this.lanes.acquire();
+    try {
+      return await new ReadOperation(lane, slots, settings, this.internals).run();
+    } finally {
+      this.lanes.release(lane);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Partition counts of topics, cached briefly, read with the admin client (which never auto-creates topics), and
+ * whether the broker auto-creates topics on produce — so a produce to an unknown topic fails fast with 404 instead
+ * of kafkajs retrying its metadata forever, and does what a Java producer would when the broker allows creation.
+ */
+import type { Admin } from 'kafkajs';
+import kafkajs from 'kafkajs';
+import { kafkaCall } from './kafka-errors.js';
+
+const { ConfigResourceTypes } = kafkajs;
+
+interface Entry {
+  readonly partitions: number;
+  readonly at: number;
+}
+
+export class TopicMetadataCache {
+  private readonly entries = new Map<string, Entry>();
+  private autoCreate: Promise<boolean> | undefined;
+
+  constructor(
+    private readonly admin: Admin,
+    private readonly ttlMs = 5_000,
+  ) {}
+
+  /** The topic's partition count, or undefined when it does not exist. */
+  async partitionCount(topic: string): Promise<number | undefined> {
+    const cached = this.entries.get(topic);
+    if (cached && Date.now() - cached.at < this.ttlMs) return cached.partitions;
+    const count = await kafkaCall(`describe topic '${topic}'`, async () => {
+      try {
+        const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+        return topics[0]?.partitions.length;
+      } catch (error) {
+        if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return undefined;
+        throw error;
+      }
+    });
+    if (count === undefined) this.entries.delete(topic);
+    else this.entries.set(topic, { partitions: count, at: Date.now() });
+    return count;
+  }
+
+  forget(topic: string): void {
+    this.entries.delete(topic);
+  }
+
+  /** `auto.create.topics.enable` of the cluster's brokers, read once. */
+  brokerAutoCreatesTopics(): Promise<boolean> {
+    this.autoCreate ??= kafkaCall('describe broker config', async () => {
+      const { brokers } = await this.admin.describeCluster();
+      const { resources } = await this.admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.BROKER, name: String(brokers[0]?.nodeId ?? 0), configNames: ['auto.create.topics.enable'] }],
+      });
+      return resources[0]?.configEntries[0]?.configValue === 'true';
+    }).catch((error: unknown) => {
+      this.autoCreate = undefined;
+      throw error;
+    });
+    return this.autoCreate;
+  }
+}
