@@ -19,8 +19,9 @@ function pinoLogCreator(logger: Logger): () => (entry: LogEntry) => void {
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      if (level <= KafkaLogLevel.ERROR) kafkaLogger.error(extra, message);
-      else if (level === KafkaLogLevel.WARN) kafkaLogger.warn(extra, message);
+      // kafkajs logs a failed request at ERROR even when it retries it and succeeds; whatever really fails
+      // reaches the caller as an error response, so its own lines are warnings here.
+      if (level <= KafkaLogLevel.WARN) kafkaLogger.warn(extra, message);
       else if (level === KafkaLogLevel.INFO) kafkaLogger.debug(extra, message);
       else kafkaLogger.trace(extra, message);
     };

@@ -2,7 +2,7 @@
  * Group-less reads: "give me partition P from offset O", with no consumer group, no join, no commit.
  *
  * KafkaJS's public API only fetches through a consumer group (by design), so this adapter talks to its internals.
- * kafkajs 2.2.4 is the last release (the project is frozen), which makes pinning them acceptable; the constructor
+ * kafkajs 2.2.4 is its last release (no longer maintained), which makes pinning them acceptable; the constructor
  * refuses any other version. What is used, all under node_modules/kafkajs/src/:
  *  - index.js: the client's private cluster factory (Symbol 'private:Kafka:createCluster'), so each lane gets a
  *    Cluster with the client's brokers, TLS, SASL, client id, timeouts, retry and logger;
@@ -179,10 +179,11 @@ function createCluster(kafka: Kafka, isolationLevel: number): Cluster {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Wire decoding of Fetch v11 responses and record batches (magic 2).
+// Wire decoding of Fetch v11 responses and record batches (magic 2). Records are decoded lazily, while they are
+// taken: a fetch brings up to maxBytes of whole batches, often far more records than the caller asked for.
 
 class ByteReader {
-  private position = 0;
+  position = 0;
   constructor(readonly buffer: Buffer) {}
 
   remaining(): number {
@@ -215,22 +216,24 @@ class ByteReader {
     const length = this.int32();
     return Array.from({ length: Math.max(length, 0) }, () => item(this));
   }
-  varLong(): bigint {
-    let raw = 0n;
-    for (let shift = 0n; ; shift += 7n) {
+  /** Zig-zag varint/varlong, in plain number arithmetic: exact up to 2^53, which deltas and lengths never reach. */
+  varLong(): number {
+    let raw = 0;
+    for (let scale = 1; ; scale *= 128) {
       const byte = this.buffer.readUInt8(this.advance(1));
-      raw |= BigInt(byte & 0x7f) << shift;
+      raw += (byte & 0x7f) * scale;
       if ((byte & 0x80) === 0) break;
-      if (shift > 63n) throw new Error('malformed varint in record batch');
+      if (scale > 2 ** 56) throw new RangeError('malformed varint in a record batch');
     }
-    return (raw >> 1n) ^ -(raw & 1n); // zig-zag
-  }
-  varInt(): number {
-    return Number(this.varLong());
+    return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
   }
   varBytes(): Buffer | null {
-    const length = this.varInt();
+    const length = this.varLong();
     return length < 0 ? null : this.bytes(length);
+  }
+  seek(position: number): void {
+    if (position > this.buffer.length) throw new RangeError('read past the end of a Kafka response');
+    this.position = position;
   }
 
   private advance(length: number): number {
@@ -253,9 +256,12 @@ interface WireBatch {
   baseOffset: bigint;
   lastOffset: bigint;
   producerId: bigint;
-  transactional: boolean;
-  control: boolean;
-  records: WireRecord[];
+  attributes: number;
+  baseTimestamp: bigint;
+  maxTimestamp: bigint;
+  count: number;
+  /** The records, compressed when the attributes say so. */
+  body: Buffer;
 }
 
 interface WirePartition {
@@ -271,34 +277,24 @@ interface WireFetchResponse {
   responses: { topic: string; partitions: WirePartition[] }[];
 }
 
+type CodecLookup = (attributes: number) => CompressionCodec | null;
+
 const BATCH_PREFIX_BYTES = 12; // baseOffset, batchLength
 const TIMESTAMP_TYPE_LOG_APPEND = 0x08;
 const TRANSACTIONAL_FLAG = 0x10;
 const CONTROL_FLAG = 0x20;
 const CONTROL_TYPE_ABORT = 0;
 
-function decodeRecord(reader: ByteReader, batch: { baseOffset: bigint; baseTimestamp: bigint; logAppendTime: number | null }): WireRecord {
-  const body = new ByteReader(reader.bytes(reader.varInt()));
-  body.int8(); // record attributes: unused by the protocol
-  const timestampDelta = body.varLong();
-  const offset = batch.baseOffset + BigInt(body.varInt());
-  const key = body.varBytes();
-  const value = body.varBytes();
-  const headers = Array.from({ length: Math.max(body.varInt(), 0) }, () => ({
-    key: body.varBytes()?.toString('utf8') ?? '',
-    value: body.varBytes(),
-  }));
-  const timestamp = batch.logAppendTime ?? Number(batch.baseTimestamp + timestampDelta);
-  return { offset, timestamp, key, value, headers };
-}
+const isControl = (batch: WireBatch): boolean => (batch.attributes & CONTROL_FLAG) !== 0;
+const isTransactional = (batch: WireBatch): boolean => (batch.attributes & TRANSACTIONAL_FLAG) !== 0;
 
-async function decodeBatch(batchBytes: Buffer, codecFor: (attributes: number) => CompressionCodec | null): Promise<WireBatch> {
-  const reader = new ByteReader(batchBytes);
+function decodeBatch(bytes: Buffer): WireBatch {
+  const reader = new ByteReader(bytes);
   const baseOffset = reader.int64();
   reader.int32(); // batch length
   reader.int32(); // partition leader epoch
   const magic = reader.int8();
-  if (magic !== 2) throw new Error(`record batch with message format v${magic} (only v2 is read)`);
+  if (magic !== 2) throw new Error(`record batch in message format v${magic} (only v2 is read)`);
   reader.int32(); // crc: the broker validated it on append
   const attributes = reader.int16();
   const lastOffsetDelta = reader.int32();
@@ -308,37 +304,57 @@ async function decodeBatch(batchBytes: Buffer, codecFor: (attributes: number) =>
   reader.int16(); // producer epoch
   reader.int32(); // base sequence
   const count = Math.max(reader.int32(), 0);
-  const codec = codecFor(attributes);
-  const records = codec ? new ByteReader(await codec.decompress(reader.bytes(reader.remaining()))) : reader;
-  const context = {
-    baseOffset,
-    baseTimestamp,
-    logAppendTime: attributes & TIMESTAMP_TYPE_LOG_APPEND ? Number(maxTimestamp) : null,
-  };
-  return {
-    baseOffset,
-    lastOffset: baseOffset + BigInt(lastOffsetDelta),
-    producerId,
-    transactional: (attributes & TRANSACTIONAL_FLAG) !== 0,
-    control: (attributes & CONTROL_FLAG) !== 0,
-    records: Array.from({ length: count }, () => decodeRecord(records, context)),
-  };
+  const lastOffset = baseOffset + BigInt(lastOffsetDelta);
+  const body = reader.bytes(reader.remaining());
+  return { baseOffset, lastOffset, producerId, attributes, baseTimestamp, maxTimestamp, count, body };
 }
 
 /** Complete batches only: a fetch cut short by maxBytes ends with a partial batch, which is left for later. */
-function completeBatches(recordSet: Buffer | null): Buffer[] {
+function completeBatches(recordSet: Buffer | null): WireBatch[] {
   if (recordSet === null) return [];
-  const batches: Buffer[] = [];
+  const batches: WireBatch[] = [];
   for (let start = 0; recordSet.length - start >= BATCH_PREFIX_BYTES; ) {
     const end = start + BATCH_PREFIX_BYTES + recordSet.readInt32BE(start + 8);
     if (end > recordSet.length) break;
-    batches.push(recordSet.subarray(start, end));
+    batches.push(decodeBatch(recordSet.subarray(start, end)));
     start = end;
   }
   return batches;
 }
 
-function decodePartitionHeader(reader: ByteReader): Omit<WirePartition, 'batches'> & { recordSet: Buffer | null } {
+function decodeRecordBody(reader: ByteReader, end: number): Pick<WireRecord, 'key' | 'value' | 'headers'> {
+  const key = reader.varBytes();
+  const value = reader.varBytes();
+  const headers = Array.from({ length: Math.max(reader.varLong(), 0) }, () => ({
+    key: reader.varBytes()?.toString('utf8') ?? '',
+    value: reader.varBytes(),
+  }));
+  reader.seek(end);
+  return { key, value, headers };
+}
+
+/** The batch's records from offset `from` on; the ones before it are skipped without being decoded. */
+async function* batchRecords(batch: WireBatch, from: bigint, codecFor: CodecLookup): AsyncGenerator<WireRecord> {
+  const codec = codecFor(batch.attributes);
+  const reader = new ByteReader(codec ? await codec.decompress(batch.body) : batch.body);
+  const firstDelta = from > batch.baseOffset ? Number(from - batch.baseOffset) : 0;
+  const logAppendTime = batch.attributes & TIMESTAMP_TYPE_LOG_APPEND ? Number(batch.maxTimestamp) : null;
+  for (let i = 0; i < batch.count; i += 1) {
+    const length = reader.varLong();
+    const end = reader.position + length;
+    reader.int8(); // record attributes: unused by the protocol
+    const timestampDelta = reader.varLong();
+    const offsetDelta = reader.varLong();
+    if (offsetDelta < firstDelta) {
+      reader.seek(end);
+      continue;
+    }
+    const timestamp = logAppendTime ?? Number(batch.baseTimestamp) + timestampDelta;
+    yield { offset: batch.baseOffset + BigInt(offsetDelta), timestamp, ...decodeRecordBody(reader, end) };
+  }
+}
+
+function decodePartition(reader: ByteReader): WirePartition {
   const partition = reader.int32();
   const errorCode = reader.int16();
   reader.int64(); // high watermark
@@ -346,45 +362,34 @@ function decodePartitionHeader(reader: ByteReader): Omit<WirePartition, 'batches
   reader.int64(); // log start offset (-1 on errors, so OFFSET_OUT_OF_RANGE needs ListOffsets anyway)
   const abortedTransactions = reader.array((r) => ({ producerId: r.int64(), firstOffset: r.int64() }));
   reader.int32(); // preferred read replica
-  return { partition, errorCode, abortedTransactions, recordSet: reader.nullableBytes() };
+  return { partition, errorCode, abortedTransactions, batches: completeBatches(reader.nullableBytes()) };
 }
 
-function fetchResponseDecoder(codecFor: (attributes: number) => CompressionCodec | null): ProtocolResponse<WireFetchResponse> {
-  return {
-    async decode(raw) {
-      const reader = new ByteReader(raw);
-      const clientSideThrottleTime = reader.int32();
-      const errorCode = reader.int16();
-      reader.int32(); // session id: we never open fetch sessions
-      const topics = reader.array((r) => ({ topic: r.string(), partitions: r.array(decodePartitionHeader) }));
-      const responses = await Promise.all(
-        topics.map(async ({ topic, partitions }) => ({
-          topic,
-          partitions: await Promise.all(
-            partitions.map(async ({ recordSet, ...header }) => ({
-              ...header,
-              batches: await Promise.all(completeBatches(recordSet).map((b) => decodeBatch(b, codecFor))),
-            })),
-          ),
-        })),
-      );
-      return { clientSideThrottleTime, errorCode, responses };
-    },
-    // Errors are per partition and handled by the reader; kafkajs's parser would throw on the first one.
-    parse: (decoded) => Promise.resolve(decoded),
-  };
-}
+const fetchResponseDecoder: ProtocolResponse<WireFetchResponse> = {
+  decode(raw) {
+    const reader = new ByteReader(raw);
+    const clientSideThrottleTime = reader.int32();
+    const errorCode = reader.int16();
+    reader.int32(); // session id: we never open fetch sessions
+    const responses = reader.array((r) => ({ topic: r.string(), partitions: r.array(decodePartition) }));
+    return Promise.resolve({ clientSideThrottleTime, errorCode, responses });
+  },
+  // Errors are per partition and handled by the reader; kafkajs's parser would throw on the first one.
+  parse: (decoded) => Promise.resolve(decoded),
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Visibility: control records, aborted transactions, offsets before the requested one, the record limit.
 
-function isAbortMarker(batch: WireBatch): boolean {
-  const key = batch.records[0]?.key;
-  return batch.control && key !== undefined && key !== null && key.length >= 4 && key.readInt16BE(2) === CONTROL_TYPE_ABORT;
+async function isAbortMarker(batch: WireBatch, codecFor: CodecLookup): Promise<boolean> {
+  if (!isControl(batch)) return false;
+  const { value: first } = await batchRecords(batch, batch.baseOffset, codecFor).next();
+  const key = first?.key;
+  return key !== undefined && key !== null && key.length >= 4 && key.readInt16BE(2) === CONTROL_TYPE_ABORT;
 }
 
 /** The Java consumer's algorithm: a transactional batch is aborted if its producer has an open aborted transaction. */
-function visibleBatches(partition: WirePartition, readCommitted: boolean): WireBatch[] {
+async function visibleBatches(partition: WirePartition, readCommitted: boolean, codecs: CodecLookup): Promise<WireBatch[]> {
   const pending = [...partition.abortedTransactions].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1));
   const abortedProducers = new Set<bigint>();
   const visible: WireBatch[] = [];
@@ -394,10 +399,10 @@ function visibleBatches(partition: WirePartition, readCommitted: boolean): WireB
         abortedProducers.add(pending[0].producerId);
         pending.shift();
       }
-      if (isAbortMarker(batch)) abortedProducers.delete(batch.producerId);
-      if (batch.transactional && !batch.control && abortedProducers.has(batch.producerId)) continue;
+      if (await isAbortMarker(batch, codecs)) abortedProducers.delete(batch.producerId);
+      if (isTransactional(batch) && !isControl(batch) && abortedProducers.has(batch.producerId)) continue;
     }
-    if (!batch.control) visible.push(batch);
+    if (!isControl(batch)) visible.push(batch);
   }
   return visible;
 }
@@ -419,13 +424,18 @@ function toFetchedRecord(slot: Slot, record: WireRecord): FetchedRecord {
  * records, aborted transactions, offsets compacted away): the caller must fetch again from after it, or a client
  * that asks again from its last offset would get nothing forever.
  */
-function takeRecords(slot: Slot, partition: WirePartition, readCommitted: boolean, limit: number): boolean {
-  const from = slot.next;
-  for (const batch of visibleBatches(partition, readCommitted)) {
-    for (const record of batch.records) {
-      // Kafka returns whole batches: the first one may start before the requested offset.
-      if (record.offset < from || slot.records.length >= limit) continue;
+async function takeRecords(
+  slot: Slot,
+  partition: WirePartition,
+  settings: ReadSettings,
+  codecFor: CodecLookup,
+): Promise<boolean> {
+  const from = slot.next; // Kafka returns whole batches: the first one may start before it.
+  for (const batch of await visibleBatches(partition, settings.readCommitted, codecFor)) {
+    if (slot.records.length >= settings.maxRecords) break;
+    for await (const record of batchRecords(batch, from, codecFor)) {
       slot.records.push(toFetchedRecord(slot, record));
+      if (slot.records.length >= settings.maxRecords) break;
     }
   }
   const last = partition.batches.at(-1);
@@ -455,13 +465,18 @@ class LanePool {
   ) {}
 
   async acquire(): Promise<Lane> {
-    const lane = this.closed ? undefined : this.idle.pop() ?? (this.all.length < this.max ? this.create() : await this.waitForLane());
+    const lane = this.closed ? undefined : (this.idle.pop() ?? this.create() ?? (await this.waitForLane()));
     if (lane === undefined) throw new DomainError('kafka_unavailable', 'The partition reader is disconnected.');
     if (!lane.connected) await this.connect(lane);
     return lane;
   }
 
   release(lane: Lane): void {
+    // A read that was running during close() may have reconnected its lane.
+    if (this.closed) {
+      void lane.cluster.disconnect().catch(() => undefined);
+      return;
+    }
     const next = this.waiting.shift();
     if (next) next(lane);
     else this.idle.push(lane);
@@ -474,7 +489,7 @@ class LanePool {
   }
 
   private create(): Lane | undefined {
-    if (this.closed) return undefined;
+    if (this.all.length >= this.max) return undefined;
     const lane: Lane = { cluster: this.newCluster(), connected: false, leaders: new Map() };
     this.all.push(lane);
     return lane;
@@ -521,7 +536,8 @@ const ISOLATION_READ_UNCOMMITTED = 0;
 const ISOLATION_READ_COMMITTED = 1;
 const INT32_MAX = 2 ** 31 - 1;
 const INT64_MAX = 2n ** 63n - 1n;
-const DEFAULT_MAX_BYTES_PER_PARTITION = 1024 * 1024;
+const DEFAULT_MAX_BYTES = 1024 * 1024; // per partition
+const DEFAULT_MAX_CONCURRENT_READS = 8;
 const MAX_ROUNDS = 50;
 const EARLIEST = '-2';
 const LATEST = '-1';
@@ -530,7 +546,12 @@ const OFFSET_OUT_OF_RANGE = 1;
 /** UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, REPLICA_NOT_AVAILABLE, KAFKA_STORAGE_ERROR,
  * FENCED/UNKNOWN_LEADER_EPOCH, OFFSET_NOT_AVAILABLE: our metadata is stale or the leader is moving. */
 const STALE_METADATA_CODES = new Set([3, 5, 6, 9, 56, 74, 75, 78]);
-const CONNECTION_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound']);
+const CONNECTION_ERRORS = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+]);
 const MISSING_TOPIC_TYPES = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'INVALID_TOPIC_EXCEPTION']);
 
 /** A partition without a leader (election in progress, replicas offline) is unavailability, not a Kafka error. */
@@ -584,7 +605,7 @@ class ReadOperation {
       [...this.groupByLeader(pending)].map(async ([leader, slots]) => {
         const response = await this.fetchFromLeader(leader, slots, maxWaitMs);
         if (response === undefined) stale.push(...slots);
-        else this.apply(slots, response, stale, outOfRange);
+        else await this.apply(slots, response, stale, outOfRange);
       }),
     );
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -593,7 +614,7 @@ class ReadOperation {
     if (stale.length > 0) this.forgetLeaders(stale);
   }
 
-  private apply(slots: Slot[], response: WireFetchResponse, stale: Slot[], outOfRange: Slot[]): void {
+  private async apply(slots: Slot[], response: WireFetchResponse, stale: Slot[], outOfRange: Slot[]): Promise<void> {
     if (response.errorCode !== ERROR_NONE) throw toDomainError(this.internals.protocolError(response.errorCode), 'fetch');
     for (const slot of slots) {
       const partition = response.responses
@@ -604,13 +625,13 @@ class ReadOperation {
       else if (partition.errorCode !== ERROR_NONE) {
         throw toDomainError(this.internals.protocolError(partition.errorCode), `fetch ${slot.topic}/${slot.partition}`);
       } else {
-        // Fetched only invisible records (control, aborted, compacted away): fetch again from after them.
-        slot.done = !takeRecords(slot, partition, this.settings.readCommitted, this.settings.maxRecords);
+        slot.done = !(await takeRecords(slot, partition, this.settings, this.internals.codecFor));
       }
     }
   }
 
-  private async fetchFromLeader(leader: number, slots: Slot[], maxWaitMs: number): Promise<WireFetchResponse | undefined> {
+  /** The leader's answer, or undefined when it could not be reached (then treated like a stale leader). */
+  private async fetchFromLeader(leader: number, slots: Slot[], maxWait: number): Promise<WireFetchResponse | undefined> {
     let broker: Broker | undefined;
     try {
       broker = await this.lane.cluster.findBroker({ nodeId: String(leader) });
@@ -618,12 +639,12 @@ class ReadOperation {
       const { request, requestTimeout } = this.internals.fetchProtocol({
         replicaId: -1,
         isolationLevel: this.settings.isolationLevel,
-        maxWaitTime: Math.min(maxWaitMs, INT32_MAX),
+        maxWaitTime: Math.min(maxWait, INT32_MAX),
         minBytes: 1,
         maxBytes: Math.min(this.settings.maxBytes * slots.length, INT32_MAX),
         topics: fetchTopics(slots, this.settings.maxBytes),
       });
-      return await broker.connectionPool.send({ request, response: fetchResponseDecoder(this.internals.codecFor), requestTimeout });
+      return await broker.connectionPool.send({ request, response: fetchResponseDecoder, requestTimeout });
     } catch (error) {
       if (error instanceof DomainError) throw error;
       if (!CONNECTION_ERRORS.has(errorName(error) ?? '')) throw toDomainError(error, 'fetch');
@@ -637,7 +658,8 @@ class ReadOperation {
   private assertFetchVersion(broker: Broker): void {
     const max = broker.versions?.[FETCH_API_KEY]?.maxVersion ?? -1;
     if (max < FETCH_VERSION) {
-      throw new DomainError('kafka_error', `The Kafka broker is too old for reads without a consumer group (Fetch v${FETCH_VERSION}, Kafka 2.3+, needed).`);
+      const needed = `Fetch v${FETCH_VERSION}, Kafka 2.3+`;
+      throw new DomainError('kafka_error', `The Kafka broker is too old for reads without a consumer group (${needed}).`);
     }
   }
 
@@ -654,9 +676,8 @@ class ReadOperation {
   private forgetLeaders(stale: Slot[]): void {
     if (this.staleRetryUsed) {
       const { topic, partition } = stale[0] as Slot;
-      throw new DomainError('kafka_unavailable', `No leader is serving partition ${partition} of topic '${topic}' right now.`, {
-        cause: this.lastConnectionError,
-      });
+      const message = `No leader is serving partition ${partition} of topic '${topic}' right now.`;
+      throw new DomainError('kafka_unavailable', message, { cause: this.lastConnectionError });
     }
     this.staleRetryUsed = true;
     for (const slot of stale) this.lane.leaders.delete(slot.topic);
@@ -667,10 +688,9 @@ class ReadOperation {
     if (slot.next < earliest) {
       slot.next = earliest; // deleted by retention or DeleteRecords: the first existing offset after it
     } else if (slot.next > latest) {
-      throw new DomainError(
-        'bad_request',
-        `Offset ${slot.requested} is out of range for partition ${slot.partition} of topic '${slot.topic}' (valid offsets: ${earliest} to ${latest}).`,
-      );
+      const where = `partition ${slot.partition} of topic '${slot.topic}'`;
+      const message = `Offset ${slot.requested} is out of range for ${where} (valid offsets: ${earliest} to ${latest}).`;
+      throw new DomainError('bad_request', message);
     }
   }
 
@@ -699,10 +719,11 @@ class ReadOperation {
     await this.refreshTopics(topics);
     const missing = slots.find(unknown);
     if (missing === undefined) return;
+    const what = `Partition ${missing.partition} of topic '${missing.topic}'`;
     if (this.lane.leaders.get(missing.topic)?.has(missing.partition)) {
-      throw new DomainError('kafka_unavailable', `Partition ${missing.partition} of topic '${missing.topic}' has no leader right now.`);
+      throw new DomainError('kafka_unavailable', `${what} has no leader right now.`);
     }
-    throw new DomainError('partition_not_found', `Partition ${missing.partition} of topic '${missing.topic}' not found.`);
+    throw new DomainError('partition_not_found', `${what} not found.`);
   }
 
   private async refreshTopics(topics: string[]): Promise<void> {
@@ -712,7 +733,9 @@ class ReadOperation {
     } catch (error) {
       if (!MISSING_TOPIC_TYPES.has(errorType(error) ?? '')) throw metadataError(error);
       // kafkajs reports the first failing topic without its name: ask one by one to name it.
-      if (topics.length === 1) throw new DomainError('topic_not_found', `Topic '${topics[0] ?? ''}' not found.`, { cause: error });
+      if (topics.length === 1) {
+        throw new DomainError('topic_not_found', `Topic '${topics[0] ?? ''}' not found.`, { cause: error });
+      }
       for (const topic of topics) await this.refreshTopics([topic]);
       return;
     }
@@ -774,7 +797,7 @@ function readSettings(options: PartitionReadOptions, isolationLevel: number, sta
     readCommitted: isolationLevel === ISOLATION_READ_COMMITTED,
     isolationLevel,
     maxWaitDeadline: startedAt + Math.min(options.timeoutMs, INT32_MAX),
-    maxBytes: Math.min(positiveInteger('maxBytesPerPartition', options.maxBytesPerPartition, DEFAULT_MAX_BYTES_PER_PARTITION), INT32_MAX),
+    maxBytes: Math.min(positiveInteger('maxBytesPerPartition', options.maxBytesPerPartition, DEFAULT_MAX_BYTES), INT32_MAX),
     maxRecords: positiveInteger('maxRecordsPerPartition', options.maxRecordsPerPartition, Number.MAX_SAFE_INTEGER),
   };
 }
@@ -787,8 +810,9 @@ export class PartitionReader {
   private readonly lanes: LanePool;
 
   constructor(kafka: Kafka, options: PartitionReaderOptions = {}) {
-    this.isolationLevel = options.isolationLevel === 'read_uncommitted' ? ISOLATION_READ_UNCOMMITTED : ISOLATION_READ_COMMITTED;
-    const maxLanes = positiveInteger('maxConcurrentReads', options.maxConcurrentReads, 8);
+    const readUncommitted = options.isolationLevel === 'read_uncommitted';
+    this.isolationLevel = readUncommitted ? ISOLATION_READ_UNCOMMITTED : ISOLATION_READ_COMMITTED;
+    const maxLanes = positiveInteger('maxConcurrentReads', options.maxConcurrentReads, DEFAULT_MAX_CONCURRENT_READS);
     this.lanes = new LanePool(() => createCluster(kafka, this.isolationLevel), maxLanes);
   }
 
@@ -801,7 +825,10 @@ export class PartitionReader {
     await this.lanes.close();
   }
 
-  /** Results in the order of `requests`; each request's records start at its offset (or the first existing offset after it). */
+  /**
+   * Results in the order of `requests`; each request's records start at its offset (or the first existing offset
+   * after it). Waits up to `timeoutMs` when no partition has a record yet, and answers [] for those that get none.
+   */
   async read(requests: readonly PartitionFetch[], options: PartitionReadOptions): Promise<FetchedRecord[][]> {
     const settings = readSettings(options, this.isolationLevel, Date.now());
     const slots = toSlots(requests);

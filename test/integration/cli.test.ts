@@ -14,11 +14,21 @@ interface Started {
   output: () => string;
 }
 
-function kafkaPids(): Set<string> {
+/** Kafka brokers whose parent is `pid` (other brokers on the machine are not this test's business). */
+function brokersStartedBy(pid: number): number[] {
   try {
-    return new Set(execFileSync('pgrep', ['-f', 'kafka.Kafka'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean));
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'kafka.Kafka'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
   } catch {
-    return new Set();
+    return [];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -55,27 +65,33 @@ async function clusterIdAt(url: string): Promise<string> {
 
 describe('npm start (src/main.ts)', () => {
   it('uses the cluster named by KAFKA_REST_BOOTSTRAP_SERVERS, starts no broker, and exits 0 on SIGTERM', async () => {
-    const before = kafkaPids();
     const started = await startMain({ KAFKA_REST_BOOTSTRAP_SERVERS: inject('bootstrapServers') });
-    expect(await clusterIdAt(started.url)).toBe(inject('clusterId'));
-    expect(kafkaPids()).toEqual(before);
-    const exited = exitOf(started.child);
-    started.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(started.output()).toContain('"msg":"stopped"');
+    try {
+      expect(await clusterIdAt(started.url)).toBe(inject('clusterId'));
+      expect(brokersStartedBy(started.child.pid!)).toEqual([]);
+      const exited = exitOf(started.child);
+      started.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(started.output()).toContain('"msg":"stopped"');
+    } finally {
+      started.child.kill('SIGKILL');
+    }
   });
 
   it('with no brokers configured starts its own Kafka, and stops it on SIGINT', async () => {
-    const before = kafkaPids();
     const started = await startMain({});
-    const clusterId = await clusterIdAt(started.url);
-    expect(clusterId).not.toBe(inject('clusterId'));
-    expect(clusterId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    const ours = [...kafkaPids()].filter((pid) => !before.has(pid));
-    expect(ours).toHaveLength(1);
-    const exited = exitOf(started.child);
-    started.child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(kafkaPids()).toEqual(before);
+    try {
+      const clusterId = await clusterIdAt(started.url);
+      expect(clusterId).not.toBe(inject('clusterId'));
+      expect(clusterId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      const ours = brokersStartedBy(started.child.pid!);
+      expect(ours).toHaveLength(1);
+      const exited = exitOf(started.child);
+      started.child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(alive(ours[0]!)).toBe(false);
+    } finally {
+      started.child.kill('SIGKILL');
+    }
   });
 });

@@ -9,6 +9,7 @@ const spec: SpecDocument = {
         operationId: 'createThing',
         summary: 'Create a thing',
         requestBody: { $ref: '#/components/requestBodies/Thing' },
+        parameters: [{ name: 'X-Trace', in: 'header' }, { name: 'q', in: 'query' }],
         responses: { '201': { content: { 'application/json': {} } }, '404': { $ref: '#/components/responses/Err' } },
       },
     },
@@ -24,7 +25,7 @@ describe('the operations module generator', () => {
     const text = renderOperationsModule(spec);
     expect(text).toContain("createThing: OperationHandler<'createThing', Ctx>;");
     expect(text).toContain(
-      '"requestContentTypes":["application/json"],"requestBodyRequired":true,"responseContentTypes":{"201":"application/json","404":"application/problem+json"}',
+      '"requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":["X-Trace"],"responseContentTypes":{"201":"application/json","404":"application/problem+json"}',
     );
   });
 

@@ -22,7 +22,7 @@ export async function startProxyUnderTest(overrides: Record<string, string> = {}
     ...DEFAULTS,
     'bootstrap.servers': bootstrapServers,
     listeners: 'http://127.0.0.1:0',
-    'log.level': 'warn',
+    'log.level': 'error',
     ...overrides,
   });
   const proxy = await startProxy(config, pino({ level: config.logLevel }));
