@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { ConsumerInstanceConfig } from '../../src/core/consumer-instance.js';
+import { ConsumerRegistry } from '../../src/core/consumer-registry.js';
+import type { ConsumedRecord, GroupConsumerFactory, GroupConsumerPort, GroupConsumerSpec, TopicPartitionOffset } from '../../src/core/model.js';
+import { DomainError } from '../../src/errors/domain-error.js';
+
+/** An in-memory group member: records are queued by the test; commits and closes are recorded. */
+class FakeMember implements GroupConsumerPort {
+  queued: ConsumedRecord[] = [];
+  commits: TopicPartitionOffset[][] = [];
+  closed = false;
+  constructor(readonly spec: GroupConsumerSpec) {}
+  async start(): Promise<void> {}
+  async poll(_timeoutMs: number, max: number): Promise<ConsumedRecord[]> {
+    return this.queued.splice(0, max);
+  }
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    this.commits.push([...offsets]);
+  }
+  assignment() {
+    return this.spec.topics.map((topic) => ({ topic, partitions: [0] }));
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+class FakeFactory implements GroupConsumerFactory {
+  members: FakeMember[] = [];
+  create(spec: GroupConsumerSpec): GroupConsumerPort {
+    const member = new FakeMember(spec);
+    this.members.push(member);
+    return member;
+  }
+  async committed(): Promise<TopicPartitionOffset[]> {
+    return [];
+  }
+}
+
+const record = (topic: string, partition: number, offset: number): ConsumedRecord => ({
+  topic, partition, offset: String(offset), timestampMs: 0, key: null, value: Buffer.from('v'), headers: [],
+});
+const manual: ConsumerInstanceConfig = { autoCommit: false, autoCommitIntervalMs: 5000, autoOffsetReset: 'earliest', sessionTimeoutMs: 10_000 };
+const noErrors = (error: unknown): void => {
+  throw error;
+};
+
+describe('the consumer instance registry', () => {
+  it('creates an instance once and reuses it for the same topics', async () => {
+    const factory = new FakeFactory();
+    const registry = new ConsumerRegistry(factory, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
+    const [a, b] = await Promise.all([registry.acquire('g', 'i', ['t'], manual), registry.acquire('g', 'i', ['t'], manual)]);
+    expect(a).toBe(b);
+    expect(await registry.acquire('g', 'i', ['t'], manual)).toBe(a);
+    expect(factory.members).toHaveLength(1);
+    expect(factory.members[0]!.spec).toEqual({ groupId: 'g', topics: ['t'], autoOffsetReset: 'earliest', sessionTimeoutMs: 10_000 });
+    await registry.closeAll();
+  });
+
+  it('re-subscribes an instance asked for other topics, closing the old member', async () => {
+    const factory = new FakeFactory();
+    const registry = new ConsumerRegistry(factory, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
+    await registry.acquire('g', 'i', ['a'], manual);
+    const moved = await registry.acquire('g', 'i', ['a', 'b'], manual);
+    expect(moved.topics).toEqual(['a', 'b']);
+    expect(factory.members.map((m) => m.closed)).toEqual([true, false]);
+    expect(registry.size).toBe(1);
+    await registry.closeAll();
+  });
+
+  it('commits the offset after each record handed out when asked to commit without offsets', async () => {
+    const factory = new FakeFactory();
+    const registry = new ConsumerRegistry(factory, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
+    const instance = await registry.acquire('g', 'i', ['t'], manual);
+    factory.members[0]!.queued.push(record('t', 0, 4), record('t', 0, 5), record('t', 1, 9));
+    expect(await instance.poll(0, 2)).toHaveLength(2);
+    await instance.commit();
+    expect(factory.members[0]!.commits).toEqual([[{ topic: 't', partition: 0, offset: '6' }]]);
+    await instance.commit([{ topic: 't', partition: 1, offset: '3' }]);
+    expect(factory.members[0]!.commits[1]).toEqual([{ topic: 't', partition: 1, offset: '3' }]);
+    await registry.closeAll();
+  });
+
+  it('bounds the number of instances with a 429-class error', async () => {
+    const registry = new ConsumerRegistry(new FakeFactory(), { maxInstances: 2, idleTimeoutMs: 60_000 }, noErrors);
+    await registry.acquire('g', 'a', ['t'], manual);
+    await registry.acquire('g', 'b', ['t'], manual);
+    await expect(registry.acquire('g', 'c', ['t'], manual)).rejects.toMatchObject({ kind: 'limit_exceeded' });
+    await registry.closeAll();
+  });
+
+  it('closes idle instances, committing what they handed out when auto-commit is on', async () => {
+    const factory = new FakeFactory();
+    const registry = new ConsumerRegistry(factory, { maxInstances: 10, idleTimeoutMs: 1000 }, noErrors);
+    const instance = await registry.acquire('g', 'auto', ['t'], { ...manual, autoCommit: true });
+    factory.members[0]!.queued.push(record('t', 0, 0));
+    await instance.poll(0, 10);
+    await registry.acquire('g', 'busy', ['t'], manual);
+    registry.get('g', 'busy').lastUsed = Date.now() + 10_000;
+    expect(await registry.closeIdle(Date.now() + 5000)).toBe(1);
+    expect(factory.members[0]!.closed).toBe(true);
+    expect(factory.members[0]!.commits).toEqual([[{ topic: 't', partition: 0, offset: '1' }]]);
+    expect(() => registry.get('g', 'auto')).toThrow(DomainError);
+    expect(registry.list().map((i) => i.name)).toEqual(['busy']);
+    await registry.closeAll();
+  });
+
+  it('deleting an unknown instance is a consumer_instance_not_found error', async () => {
+    const registry = new ConsumerRegistry(new FakeFactory(), { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
+    await expect(registry.delete('g', 'nope')).rejects.toMatchObject({ kind: 'consumer_instance_not_found' });
+    await registry.closeAll();
+  });
+});

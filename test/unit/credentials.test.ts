@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { Credentials, CredentialsError } from '../../src/auth/credentials.js';
+import { ANONYMOUS, may, requireAccess, topicMatches } from '../../src/auth/principal.js';
+
+const file = JSON.stringify({
+  users: [
+    { username: 'alice', password: 'pw:with:colons', permission: 'all', topics: '*' },
+    { username: 'bob', password: 'b', permission: 'consume', topics: 'logs.*' },
+  ],
+});
+
+describe('credentials and permissions', () => {
+  it('verifies HTTP Basic credentials, passwords with colons included', () => {
+    const credentials = Credentials.fromJson(file);
+    const header = `Basic ${Buffer.from('alice:pw:with:colons').toString('base64')}`;
+    expect(credentials.verifyBasic(header)).toEqual({ username: 'alice', permission: 'all', topics: '*' });
+    expect(credentials.verifyBasic(`Basic ${Buffer.from('alice:wrong').toString('base64')}`)).toBeUndefined();
+    expect(credentials.verifyBasic(`Basic ${Buffer.from('nobody:x').toString('base64')}`)).toBeUndefined();
+    expect(credentials.verifyBasic('Bearer token')).toBeUndefined();
+    expect(credentials.verifyBasic(undefined)).toBeUndefined();
+  });
+
+  it('matches exact names, prefixes and *', () => {
+    expect(topicMatches('*', 'anything')).toBe(true);
+    expect(topicMatches('logs.*', 'logs.app')).toBe(true);
+    expect(topicMatches('logs.*', 'logsapp')).toBe(false);
+    expect(topicMatches('orders', 'orders')).toBe(true);
+    expect(topicMatches('orders', 'orders2')).toBe(false);
+  });
+
+  it('checks the permission and the pattern together', () => {
+    const bob = { username: 'bob', permission: 'consume', topics: 'logs.*' } as const;
+    expect(may(bob, 'consume', 'logs.a')).toBe(true);
+    expect(may(bob, 'produce', 'logs.a')).toBe(false);
+    expect(may(bob, 'consume', 'orders')).toBe(false);
+    expect(() => requireAccess(bob, 'consume', ['logs.a', 'orders'])).toThrow("User 'bob' may not consume from topic 'orders'.");
+    expect(() => requireAccess(ANONYMOUS, 'produce', ['x'])).not.toThrow();
+  });
+
+  it('rejects malformed files with a message naming the problem', () => {
+    expect(() => Credentials.fromJson('not json')).toThrow(CredentialsError);
+    expect(() => Credentials.fromJson('{"users": [{"username": "a"}]}')).toThrow(/password/);
+    expect(() => Credentials.fromJson('{"users": [{"username": "a", "password": "p", "permission": "admin"}]}')).toThrow(/permission/);
+    expect(() => Credentials.fromJson('{"users": [{"username": "a", "password": "p"}, {"username": "a", "password": "q"}]}')).toThrow(/twice/);
+  });
+});
