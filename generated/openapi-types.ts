@@ -503,7 +503,7 @@ export interface paths {
         };
         /**
          * List topics
-         * @description Every topic in the cluster with its number of partitions.
+         * @description Every topic the caller may produce to or consume from, with its number of partitions (Kafka's internal topics are left out).
          */
         get: operations["upstashListTopics"];
         put?: never;

@@ -89,6 +89,24 @@ describe('Upstash dialect over HTTP', () => {
       expect((await call(`/delete-consumer/${group}/c1`, { method: 'DELETE' })).body).toEqual(success);
     });
 
+    it('auto-commit on: what an instance returned is committed within its interval', async () => {
+      const group = uniqueTopic('auto');
+      const got = await call(`/consume/${group}/a1/${greetings}?timeout=3000`, {
+        headers: { 'Kafka-Auto-Offset-Reset': 'earliest', 'Kafka-Enable-Auto-Commit': 'true', 'Kafka-Auto-Commit-Interval': '300' },
+      });
+      expect((got.body as unknown[]).length).toBe(1);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await call(`/committed/${group}/a1`, { body: JSON.stringify({ topic: greetings, partition: 0 }) })).body).toEqual([
+        { topic: greetings, partition: 0, offset: 1 },
+      ]);
+    });
+
+    it('lists topics without Kafka internals', async () => {
+      const topics = (await call('/topics')).body as Record<string, number>;
+      expect(topics[greetings]).toBe(1);
+      expect(Object.keys(topics).some((t) => t.startsWith('__'))).toBe(false);
+    });
+
     it('tolerates a trailing slash', async () => {
       expect((await call('/topics/')).status).toBe(200);
     });
