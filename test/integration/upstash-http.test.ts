@@ -101,6 +101,19 @@ describe('Upstash dialect over HTTP', () => {
       ]);
     });
 
+    it('Kafka-Auto-Offset-Reset: none fails without a committed offset and starts from it once there is one', async () => {
+      const group = uniqueTopic('none');
+      const refused = await call(`/consume/${group}/n1/${greetings}`, { headers: { 'Kafka-Auto-Offset-Reset': 'none' } });
+      expect(refused).toEqual({ status: 400, body: { error: expect.stringContaining('no committed offset'), status: 400 } });
+      // Commit offset 0 through another instance of the group, then `none` starts there.
+      await call(`/consume/${group}/setter/${greetings}`, { headers: { 'Kafka-Auto-Offset-Reset': 'latest', 'Kafka-Enable-Auto-Commit': 'false' } });
+      await call(`/commit/${group}/setter`, { body: JSON.stringify({ topic: greetings, partition: 0, offset: 0 }) });
+      await call(`/delete-consumer/${group}/setter`, { method: 'POST' });
+      const started = await call(`/consume/${group}/n1/${greetings}?timeout=3000`, { headers: { 'Kafka-Auto-Offset-Reset': 'none' } });
+      expect(started.status).toBe(200);
+      expect((started.body as { offset: number; value: string }[]).map((m) => [m.offset, m.value])).toEqual([[0, 'hello_kafka']]);
+    });
+
     it('lists topics without Kafka internals', async () => {
       const topics = (await call('/topics')).body as Record<string, number>;
       expect(topics[greetings]).toBe(1);
