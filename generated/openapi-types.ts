@@ -124,6 +124,285 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/topics/{topic_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example jsontest
+                 */
+                topic_name: components["parameters"]["TopicName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a topic
+         * @description The topic's non-default configs and its partitions with leader and replicas.
+         */
+        get: operations["v2GetTopic"];
+        put?: never;
+        /**
+         * Produce records to a topic
+         * @description Produces the records with the embedded format named by the Content-Type: `binary` (base64 keys and values)
+         *     or `json` (any JSON). A record's `partition` picks its partition; otherwise the key does (murmur2, as Java
+         *     clients), or the partitioner spreads keyless records. Records may carry `headers` (an extension). The answer
+         *     comes after Kafka acknowledged every record (acks=all). The schema formats (`avro`, `jsonschema`,
+         *     `protobuf`) answer 422/42206 until a Schema Registry can be configured.
+         */
+        post: operations["v2ProduceToTopic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/topics/{topic_name}/partitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example jsontest
+                 */
+                topic_name: components["parameters"]["TopicName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a topic's partitions
+         * @description Every partition of the topic with its leader and replicas.
+         */
+        get: operations["v2ListPartitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/topics/{topic_name}/partitions/{partition_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example jsontest
+                 */
+                topic_name: components["parameters"]["TopicName"];
+                /**
+                 * @description The partition number.
+                 * @example 0
+                 */
+                partition_id: components["parameters"]["PartitionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a partition
+         * @description The partition's leader and replicas; 40402 when the topic has no such partition.
+         */
+        get: operations["v2GetPartition"];
+        put?: never;
+        /**
+         * Produce records to a partition
+         * @description Like producing to the topic, with every record going to this partition unless it names its own.
+         */
+        post: operations["v2ProduceToPartition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/topics/{topic_name}/partitions/{partition_id}/offsets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example jsontest
+                 */
+                topic_name: components["parameters"]["TopicName"];
+                /**
+                 * @description The partition number.
+                 * @example 0
+                 */
+                partition_id: components["parameters"]["PartitionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * First and next offsets of a partition
+         * @description The partition's first offset and its log-end offset (the next one to be written).
+         */
+        get: operations["v2GetPartitionOffsets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/brokers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List brokers
+         * @description The ids of the cluster's brokers.
+         */
+        get: operations["v2ListBrokers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/consumers/{group_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a consumer instance
+         * @description Creates a consumer instance in the group, named `name` (or `id`, or a generated name), reading the embedded
+         *     `format` it is created with. It joins the group when it subscribes. `base_uri` is built from the advertised
+         *     listener (or the request's host). Idle instances are closed after `consumer.instance.timeout.ms`.
+         */
+        post: operations["v2CreateConsumer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/consumers/{group_name}/instances/{instance}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a consumer instance
+         * @description Closes the instance; it leaves its group (committing what it returned when auto-commit is on).
+         */
+        delete: operations["v2DeleteConsumer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/consumers/{group_name}/instances/{instance}/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The subscribed topics
+         * @description The topics the instance is subscribed to.
+         */
+        get: operations["v2GetSubscription"];
+        put?: never;
+        /**
+         * Subscribe to topics
+         * @description Subscribes the instance to `topics` (or every topic matching `topic_pattern`); it joins its group.
+         */
+        post: operations["v2Subscribe"];
+        /**
+         * Unsubscribe
+         * @description Drops the subscription; the instance leaves its group but stays usable.
+         */
+        delete: operations["v2Unsubscribe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/consumers/{group_name}/instances/{instance}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Consume records
+         * @description The next records for the instance, in its embedded format (the Accept header must name that format:
+         *     406/40601 otherwise). Returns as soon as records are there, or after `timeout` ms (default and cap:
+         *     `consumer.request.timeout.ms`) with none. The first call on a new subscription waits within that time for
+         *     the group assignment, so records that exist come back on the first call. Records carry `timestamp` and
+         *     `headers` too (extensions old clients ignore).
+         */
+        get: operations["v2ConsumeRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters": {
         parameters: {
             query?: never;
@@ -215,7 +494,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["TopicName-2"];
             };
             cookie?: never;
         };
@@ -601,6 +880,153 @@ export interface components {
             /** @example Topic 'orders' not found. */
             message: string;
         };
+        Replica: {
+            broker: number;
+            leader: boolean;
+            in_sync: boolean;
+        };
+        Partition: {
+            partition: number;
+            /** @description The leader's broker id; null while the partition has none. */
+            leader: number | null;
+            replicas: components["schemas"]["Replica"][];
+        };
+        Topic: {
+            name: string;
+            /** @description The topic's configs that differ from the broker defaults (as Confluent lists them). */
+            configs: {
+                [key: string]: string;
+            };
+            partitions: components["schemas"]["Partition"][];
+        };
+        SchemaFields: {
+            key_schema?: string;
+            key_schema_id?: number;
+            value_schema?: string;
+            value_schema_id?: number;
+        };
+        Header: {
+            name: string;
+            /**
+             * Format: byte
+             * @description Base64 of the header's bytes (an extension; Confluent's v2 has no headers).
+             */
+            value: string | null;
+        };
+        BinaryRecord: {
+            /**
+             * Format: byte
+             * @description Base64 of the key's bytes.
+             */
+            key?: string | null;
+            /**
+             * Format: byte
+             * @description Base64 of the value's bytes.
+             */
+            value?: string | null;
+            partition?: number;
+            headers?: components["schemas"]["Header"][];
+        };
+        BinaryProduceRequest: components["schemas"]["SchemaFields"] & {
+            records: components["schemas"]["BinaryRecord"][];
+        };
+        JsonRecord: {
+            /** @description Any JSON value, stored as its JSON text. */
+            key?: unknown;
+            /** @description Any JSON value, stored as its JSON text. */
+            value?: unknown;
+            partition?: number;
+            headers?: components["schemas"]["Header"][];
+        };
+        JsonProduceRequest: components["schemas"]["SchemaFields"] & {
+            records: components["schemas"]["JsonRecord"][];
+        };
+        /** @description Accepted as a media type, answered 422/42206 until a Schema Registry can be configured. */
+        SchemaProduceRequest: Record<string, never>;
+        ProduceOffset: {
+            partition: number | null;
+            /** Format: int64 */
+            offset: number | null;
+            error_code: number | null;
+            error: string | null;
+        };
+        ProduceResponse: {
+            offsets: components["schemas"]["ProduceOffset"][];
+            key_schema_id: number | null;
+            value_schema_id: number | null;
+        };
+        Partitions: components["schemas"]["Partition"][];
+        PartitionOffsets: {
+            /** Format: int64 */
+            beginning_offset: number;
+            /** Format: int64 */
+            end_offset: number;
+        };
+        BrokerList: {
+            brokers: number[];
+        };
+        CreateConsumerRequest: {
+            name?: string;
+            /** @description Old name of `name`. */
+            id?: string;
+            /**
+             * @default binary
+             * @enum {string}
+             */
+            format?: "binary" | "json" | "avro" | "jsonschema" | "protobuf";
+            /**
+             * @default latest
+             * @enum {string}
+             */
+            "auto.offset.reset"?: "earliest" | "latest" | "none";
+            /** @default true */
+            "auto.commit.enable"?: ("true" | "false") | boolean;
+            "fetch.min.bytes"?: number | string;
+            "consumer.request.timeout.ms"?: number | string;
+        };
+        CreateConsumerResponse: {
+            instance_id: string;
+            /** Format: uri */
+            base_uri: string;
+        };
+        SubscribedTopics: {
+            topics: string[];
+        };
+        Subscription: {
+            topics?: string[];
+            /** @description A Java-style regular expression; every matching topic is subscribed. */
+            topic_pattern?: string;
+        };
+        BinaryConsumerRecord: {
+            topic: string;
+            /** Format: byte */
+            key: string | null;
+            /** Format: byte */
+            value: string | null;
+            partition: number;
+            /** Format: int64 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description Epoch milliseconds (an extension; Confluent's v2 has none).
+             */
+            timestamp: number;
+            /** @description The record's headers, values in base64 (an extension). */
+            headers: components["schemas"]["Header"][];
+        };
+        JsonConsumerRecord: {
+            topic: string;
+            /** @description The key parsed as JSON (null when absent). */
+            key: unknown;
+            /** @description The value parsed as JSON (null for a tombstone). */
+            value: unknown;
+            partition: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: int64 */
+            timestamp: number;
+            headers: components["schemas"]["Header"][];
+        };
         ResourceCollectionMetadata: {
             /** Format: uri */
             self: string;
@@ -707,7 +1133,7 @@ export interface components {
              */
             status: number;
         };
-        Header: {
+        "Header-2": {
             key: string;
             /** @description The header's value as a UTF-8 string. */
             value: string;
@@ -726,7 +1152,7 @@ export interface components {
             key?: string;
             /** @description The message value (any JSON; a string is stored as it is); `null` produces a tombstone. */
             value: unknown;
-            headers?: components["schemas"]["Header"][];
+            headers?: components["schemas"]["Header-2"][];
         };
         /** @description One message or an array of messages. */
         ProduceMessages: components["schemas"]["ProduceMessage"] | components["schemas"]["ProduceMessage"][];
@@ -762,7 +1188,7 @@ export interface components {
             key: string;
             /** @description UTF-8 text of the value; `""` for a tombstone. */
             value: string;
-            headers: components["schemas"]["Header"][];
+            headers: components["schemas"]["Header-2"][];
         };
         Messages: components["schemas"]["Message"][];
         /** @description `topic` or `topics` (a set); `timeout` in milliseconds, default 1000. */
@@ -839,6 +1265,26 @@ export interface components {
     };
     parameters: {
         /**
+         * @description The topic's name.
+         * @example jsontest
+         */
+        TopicName: string;
+        /**
+         * @description The partition number.
+         * @example 0
+         */
+        PartitionId: number;
+        /**
+         * @description The consumer group.
+         * @example my_json_consumer
+         */
+        GroupName: string;
+        /**
+         * @description The consumer instance's id.
+         * @example my_consumer_instance
+         */
+        Instance: string;
+        /**
          * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
          * @example xFhUvurESIeeCI87SXWR-Q
          */
@@ -847,7 +1293,7 @@ export interface components {
          * @description The topic's name.
          * @example orders
          */
-        TopicName: string;
+        "TopicName-2": string;
         /**
          * @description The topic's name.
          * @example greetings
@@ -875,7 +1321,7 @@ export interface components {
          * @description The consumer instance id within the group.
          * @example myconsumer
          */
-        Instance: string;
+        "Instance-2": string;
         /** @description Longest wait in milliseconds; default 1000 for consume, 10000 for committed/offsets. */
         Timeout: number;
         /** @description Whether the instance commits consumed offsets periodically (only read when the instance is created). */
@@ -888,6 +1334,40 @@ export interface components {
         SessionTimeout: number;
     };
     requestBodies: {
+        Produce: {
+            content: {
+                /**
+                 * @example {
+                 *       "records": [
+                 *         {
+                 *           "value": "S2Fma2E="
+                 *         },
+                 *         {
+                 *           "key": "a2V5",
+                 *           "value": "Y29uZmx1ZW50",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["BinaryProduceRequest"];
+                /**
+                 * @example {
+                 *       "records": [
+                 *         {
+                 *           "value": {
+                 *             "foo": "bar"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["JsonProduceRequest"];
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["SchemaProduceRequest"];
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["SchemaProduceRequest"];
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["SchemaProduceRequest"];
+            };
+        };
         /** @description One message or an array of messages (parsed as JSON whatever the Content-Type says). */
         ProduceMessages: {
             content: {
@@ -1071,6 +1551,572 @@ export interface operations {
                     "application/vnd.kafka.v2+json": string[];
                 };
             };
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2GetTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example jsontest
+                 */
+                topic_name: components["parameters"]["TopicName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The topic. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "jsontest",
+                     *       "configs": {
+                     *         "cleanup.policy": "compact"
+                     *       },
+                     *       "partitions": [
+                     *         {
+                     *           "partition": 0,
+                     *           "leader": 1,
+                     *           "replicas": [
+                     *             {
+                     *               "broker": 1,
+                     *               "leader": true,
+                     *               "in_sync": true
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/vnd.kafka.v2+json": components["schemas"]["Topic"];
+                };
+            };
+            404: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2ProduceToTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example jsontest
+                 */
+                topic_name: components["parameters"]["TopicName"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["Produce"];
+        responses: {
+            /** @description Where each record was stored, in request order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "offsets": [
+                     *         {
+                     *           "partition": 0,
+                     *           "offset": 0,
+                     *           "error_code": null,
+                     *           "error": null
+                     *         }
+                     *       ],
+                     *       "key_schema_id": null,
+                     *       "value_schema_id": null
+                     *     }
+                     */
+                    "application/vnd.kafka.v2+json": components["schemas"]["ProduceResponse"];
+                };
+            };
+            400: components["responses"]["V2Error"];
+            404: components["responses"]["V2Error"];
+            413: components["responses"]["V2Error"];
+            415: components["responses"]["V2Error"];
+            422: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2ListPartitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example jsontest
+                 */
+                topic_name: components["parameters"]["TopicName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The partitions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "partition": 0,
+                     *         "leader": 1,
+                     *         "replicas": [
+                     *           {
+                     *             "broker": 1,
+                     *             "leader": true,
+                     *             "in_sync": true
+                     *           }
+                     *         ]
+                     *       }
+                     *     ]
+                     */
+                    "application/vnd.kafka.v2+json": components["schemas"]["Partitions"];
+                };
+            };
+            404: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2GetPartition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example jsontest
+                 */
+                topic_name: components["parameters"]["TopicName"];
+                /**
+                 * @description The partition number.
+                 * @example 0
+                 */
+                partition_id: components["parameters"]["PartitionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The partition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "partition": 0,
+                     *       "leader": 1,
+                     *       "replicas": [
+                     *         {
+                     *           "broker": 1,
+                     *           "leader": true,
+                     *           "in_sync": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/vnd.kafka.v2+json": components["schemas"]["Partition"];
+                };
+            };
+            404: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2ProduceToPartition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example jsontest
+                 */
+                topic_name: components["parameters"]["TopicName"];
+                /**
+                 * @description The partition number.
+                 * @example 0
+                 */
+                partition_id: components["parameters"]["PartitionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["Produce"];
+        responses: {
+            /** @description Where each record was stored, in request order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "offsets": [
+                     *         {
+                     *           "partition": 0,
+                     *           "offset": 7,
+                     *           "error_code": null,
+                     *           "error": null
+                     *         }
+                     *       ],
+                     *       "key_schema_id": null,
+                     *       "value_schema_id": null
+                     *     }
+                     */
+                    "application/vnd.kafka.v2+json": components["schemas"]["ProduceResponse"];
+                };
+            };
+            400: components["responses"]["V2Error"];
+            404: components["responses"]["V2Error"];
+            413: components["responses"]["V2Error"];
+            415: components["responses"]["V2Error"];
+            422: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2GetPartitionOffsets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example jsontest
+                 */
+                topic_name: components["parameters"]["TopicName"];
+                /**
+                 * @description The partition number.
+                 * @example 0
+                 */
+                partition_id: components["parameters"]["PartitionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offsets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "beginning_offset": 0,
+                     *       "end_offset": 42
+                     *     }
+                     */
+                    "application/vnd.kafka.v2+json": components["schemas"]["PartitionOffsets"];
+                };
+            };
+            404: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2ListBrokers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The broker ids. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "brokers": [
+                     *         1,
+                     *         2,
+                     *         3
+                     *       ]
+                     *     }
+                     */
+                    "application/vnd.kafka.v2+json": components["schemas"]["BrokerList"];
+                };
+            };
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2CreateConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["CreateConsumerRequest"];
+            };
+        };
+        responses: {
+            /** @description The instance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "instance_id": "my_consumer_instance",
+                     *       "base_uri": "http://localhost:8082/consumers/my_json_consumer/instances/my_consumer_instance"
+                     *     }
+                     */
+                    "application/vnd.kafka.v2+json": components["schemas"]["CreateConsumerResponse"];
+                };
+            };
+            400: components["responses"]["V2Error"];
+            409: components["responses"]["V2Error"];
+            415: components["responses"]["V2Error"];
+            422: components["responses"]["V2Error"];
+            429: components["responses"]["V2Error"];
+        };
+    };
+    v2DeleteConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["V2Error"];
+        };
+    };
+    v2GetSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The topics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "topics": [
+                     *         "jsontest"
+                     *       ]
+                     *     }
+                     */
+                    "application/vnd.kafka.v2+json": components["schemas"]["SubscribedTopics"];
+                };
+            };
+            404: components["responses"]["V2Error"];
+        };
+    };
+    v2Subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["Subscription"];
+            };
+        };
+        responses: {
+            /** @description Subscribed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V2Error"];
+            404: components["responses"]["V2Error"];
+            409: components["responses"]["V2Error"];
+            415: components["responses"]["V2Error"];
+            422: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2Unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unsubscribed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["V2Error"];
+        };
+    };
+    v2ConsumeRecords: {
+        parameters: {
+            query?: {
+                /** @description Longest wait in milliseconds. */
+                timeout?: number;
+                /** @description Stop adding records once their keys and values reach this many bytes. */
+                max_bytes?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The records (possibly none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "binarytest",
+                     *         "key": null,
+                     *         "value": "S2Fma2E=",
+                     *         "partition": 0,
+                     *         "offset": 0,
+                     *         "timestamp": 1637745824883,
+                     *         "headers": []
+                     *       }
+                     *     ]
+                     */
+                    "application/vnd.kafka.binary.v2+json": components["schemas"]["BinaryConsumerRecord"][];
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "jsontest",
+                     *         "key": null,
+                     *         "value": {
+                     *           "foo": "bar"
+                     *         },
+                     *         "partition": 0,
+                     *         "offset": 0,
+                     *         "timestamp": 1637745824883,
+                     *         "headers": []
+                     *       }
+                     *     ]
+                     */
+                    "application/vnd.kafka.json.v2+json": components["schemas"]["JsonConsumerRecord"][];
+                };
+            };
+            404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
+            409: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -1296,7 +2342,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["TopicName-2"];
             };
             cookie?: never;
         };
@@ -1770,7 +2816,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["Instance-2"];
                 /**
                  * @description The topic's name.
                  * @example greetings
@@ -1835,7 +2881,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["Instance-2"];
             };
             cookie?: never;
         };
@@ -1887,7 +2933,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["Instance-2"];
             };
             cookie?: never;
         };
@@ -1930,7 +2976,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["Instance-2"];
             };
             cookie?: never;
         };
@@ -1986,7 +3032,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["Instance-2"];
             };
             cookie?: never;
         };
@@ -2045,7 +3091,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["Instance-2"];
             };
             cookie?: never;
         };
@@ -2105,7 +3151,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["Instance-2"];
             };
             cookie?: never;
         };
@@ -2162,7 +3208,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["Instance-2"];
             };
             cookie?: never;
         };
@@ -2202,7 +3248,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["Instance-2"];
             };
             cookie?: never;
         };

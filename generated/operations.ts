@@ -9,6 +9,19 @@ export type OperationId =
   | 'getApiReference'
   | 'v2GetRoot'
   | 'v2ListTopics'
+  | 'v2GetTopic'
+  | 'v2ProduceToTopic'
+  | 'v2ListPartitions'
+  | 'v2GetPartition'
+  | 'v2ProduceToPartition'
+  | 'v2GetPartitionOffsets'
+  | 'v2ListBrokers'
+  | 'v2CreateConsumer'
+  | 'v2DeleteConsumer'
+  | 'v2GetSubscription'
+  | 'v2Subscribe'
+  | 'v2Unsubscribe'
+  | 'v2ConsumeRecords'
   | 'v3ListClusters'
   | 'v3GetCluster'
   | 'v3ListTopics'
@@ -59,6 +72,19 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   getApiReference: {"operationId":"getApiReference","method":"get","path":"/docs","dialect":"ops","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"text/html"}},
   v2GetRoot: {"operationId":"v2GetRoot","method":"get","path":"/","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json"}},
   v2ListTopics: {"operationId":"v2ListTopics","method":"get","path":"/topics","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2GetTopic: {"operationId":"v2GetTopic","method":"get","path":"/topics/{topic_name}","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2ProduceToTopic: {"operationId":"v2ProduceToTopic","method":"post","path":"/topics/{topic_name}","dialect":"v2","requestContentTypes":["application/vnd.kafka.binary.v2+json","application/vnd.kafka.json.v2+json","application/vnd.kafka.avro.v2+json","application/vnd.kafka.jsonschema.v2+json","application/vnd.kafka.protobuf.v2+json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","413":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2ListPartitions: {"operationId":"v2ListPartitions","method":"get","path":"/topics/{topic_name}/partitions","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2GetPartition: {"operationId":"v2GetPartition","method":"get","path":"/topics/{topic_name}/partitions/{partition_id}","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2ProduceToPartition: {"operationId":"v2ProduceToPartition","method":"post","path":"/topics/{topic_name}/partitions/{partition_id}","dialect":"v2","requestContentTypes":["application/vnd.kafka.binary.v2+json","application/vnd.kafka.json.v2+json","application/vnd.kafka.avro.v2+json","application/vnd.kafka.jsonschema.v2+json","application/vnd.kafka.protobuf.v2+json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","413":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2GetPartitionOffsets: {"operationId":"v2GetPartitionOffsets","method":"get","path":"/topics/{topic_name}/partitions/{partition_id}/offsets","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2ListBrokers: {"operationId":"v2ListBrokers","method":"get","path":"/brokers","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2CreateConsumer: {"operationId":"v2CreateConsumer","method":"post","path":"/consumers/{group_name}","dialect":"v2","requestContentTypes":["application/vnd.kafka.v2+json"],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","400":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","429":"application/vnd.kafka.v2+json"}},
+  v2DeleteConsumer: {"operationId":"v2DeleteConsumer","method":"delete","path":"/consumers/{group_name}/instances/{instance}","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"404":"application/vnd.kafka.v2+json"}},
+  v2GetSubscription: {"operationId":"v2GetSubscription","method":"get","path":"/consumers/{group_name}/instances/{instance}/subscription","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json"}},
+  v2Subscribe: {"operationId":"v2Subscribe","method":"post","path":"/consumers/{group_name}/instances/{instance}/subscription","dialect":"v2","requestContentTypes":["application/vnd.kafka.v2+json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2Unsubscribe: {"operationId":"v2Unsubscribe","method":"delete","path":"/consumers/{group_name}/instances/{instance}/subscription","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"404":"application/vnd.kafka.v2+json"}},
+  v2ConsumeRecords: {"operationId":"v2ConsumeRecords","method":"get","path":"/consumers/{group_name}/instances/{instance}/records","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.binary.v2+json","404":"application/vnd.kafka.v2+json","406":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
   v3ListClusters: {"operationId":"v3ListClusters","method":"get","path":"/v3/clusters","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","503":"application/json"}},
   v3GetCluster: {"operationId":"v3GetCluster","method":"get","path":"/v3/clusters/{cluster_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListTopics: {"operationId":"v3ListTopics","method":"get","path":"/v3/clusters/{cluster_id}/topics","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
@@ -144,6 +170,32 @@ export interface OperationHandlers<Ctx> {
   v2GetRoot: OperationHandler<'v2GetRoot', Ctx>;
   /** GET /topics — List topics */
   v2ListTopics: OperationHandler<'v2ListTopics', Ctx>;
+  /** GET /topics/{topic_name} — Get a topic */
+  v2GetTopic: OperationHandler<'v2GetTopic', Ctx>;
+  /** POST /topics/{topic_name} — Produce records to a topic */
+  v2ProduceToTopic: OperationHandler<'v2ProduceToTopic', Ctx>;
+  /** GET /topics/{topic_name}/partitions — List a topic's partitions */
+  v2ListPartitions: OperationHandler<'v2ListPartitions', Ctx>;
+  /** GET /topics/{topic_name}/partitions/{partition_id} — Get a partition */
+  v2GetPartition: OperationHandler<'v2GetPartition', Ctx>;
+  /** POST /topics/{topic_name}/partitions/{partition_id} — Produce records to a partition */
+  v2ProduceToPartition: OperationHandler<'v2ProduceToPartition', Ctx>;
+  /** GET /topics/{topic_name}/partitions/{partition_id}/offsets — First and next offsets of a partition */
+  v2GetPartitionOffsets: OperationHandler<'v2GetPartitionOffsets', Ctx>;
+  /** GET /brokers — List brokers */
+  v2ListBrokers: OperationHandler<'v2ListBrokers', Ctx>;
+  /** POST /consumers/{group_name} — Create a consumer instance */
+  v2CreateConsumer: OperationHandler<'v2CreateConsumer', Ctx>;
+  /** DELETE /consumers/{group_name}/instances/{instance} — Delete a consumer instance */
+  v2DeleteConsumer: OperationHandler<'v2DeleteConsumer', Ctx>;
+  /** GET /consumers/{group_name}/instances/{instance}/subscription — The subscribed topics */
+  v2GetSubscription: OperationHandler<'v2GetSubscription', Ctx>;
+  /** POST /consumers/{group_name}/instances/{instance}/subscription — Subscribe to topics */
+  v2Subscribe: OperationHandler<'v2Subscribe', Ctx>;
+  /** DELETE /consumers/{group_name}/instances/{instance}/subscription — Unsubscribe */
+  v2Unsubscribe: OperationHandler<'v2Unsubscribe', Ctx>;
+  /** GET /consumers/{group_name}/instances/{instance}/records — Consume records */
+  v2ConsumeRecords: OperationHandler<'v2ConsumeRecords', Ctx>;
   /** GET /v3/clusters — List clusters */
   v3ListClusters: OperationHandler<'v3ListClusters', Ctx>;
   /** GET /v3/clusters/{cluster_id} — Get the cluster */

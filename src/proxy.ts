@@ -94,7 +94,14 @@ export async function startProxy(config: ProxyConfig, logger: Logger): Promise<R
   const handlers = createHandlers(
     services,
     { spec, referencePage: lazy(() => renderReferencePage(spec, readRedocBundle())) },
-    { upstashConsume: { timeoutMs: config.consumerRequestTimeoutMs, maxRecordsPerPoll: config.consumerMaxPollRecords } },
+    {
+      upstashConsume: { timeoutMs: config.consumerRequestTimeoutMs, maxRecordsPerPoll: config.consumerMaxPollRecords },
+      v2Consumer: {
+        requestTimeoutMs: config.consumerRequestTimeoutMs,
+        maxPollRecords: config.consumerMaxPollRecords,
+        maxResponseBytes: 64 * 1024 * 1024,
+      },
+    },
   );
   const tracker = new InFlightTracker();
   const app = await createApp({

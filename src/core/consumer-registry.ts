@@ -1,6 +1,6 @@
 /**
- * The consumer instances this server hosts, shared by every dialect that has them: created on demand (Upstash) or
- * explicitly (v2), bounded in number, closed when idle for too long, and closed cleanly on shutdown.
+ * The consumer instances this server hosts, shared by every dialect that has them: created explicitly (v2) or on
+ * first use (Upstash), bounded in number, closed when idle for too long, and closed cleanly on shutdown.
  */
 import { DomainError } from '../errors/domain-error.js';
 import { ConsumerInstance } from './consumer-instance.js';
@@ -23,7 +23,7 @@ const keyOf = (group: string, name: string): string => `${group}\u0000${name}`;
 
 export class ConsumerRegistry {
   private readonly instances = new Map<string, ConsumerInstance>();
-  /** Instances being created or re-subscribed: later calls for the same key wait for the same promise. */
+  /** Subscriptions being changed by `acquire`: later calls for the same instance wait for the same promise. */
   private readonly pending = new Map<string, Promise<ConsumerInstance>>();
   private readonly sweeper: NodeJS.Timeout;
 
@@ -40,16 +40,38 @@ export class ConsumerRegistry {
     return this.instances.size;
   }
 
-  /** The instance, created (and joined) if it does not exist, re-subscribed if it was following other topics. */
+  /** A new, unsubscribed instance; 40902 when the group already has one by that name. */
+  create(group: string, name: string, config: ConsumerInstanceConfig): ConsumerInstance {
+    const key = keyOf(group, name);
+    if (this.instances.has(key)) {
+      throw new DomainError('consumer_already_exists', `Consumer with specified consumer ID '${name}' already exists in consumer group '${group}'.`);
+    }
+    if (this.instances.size >= this.limits.maxInstances) {
+      throw new DomainError('limit_exceeded', `This server already hosts ${this.limits.maxInstances} consumer instances (consumer.instances.max).`);
+    }
+    const instance = new ConsumerInstance(group, name, config, this.factory, this.onBackgroundError);
+    this.instances.set(key, instance);
+    return instance;
+  }
+
+  /** The instance subscribed to `topics`: created if missing, re-subscribed if it followed other topics. */
   async acquire(group: string, name: string, topics: readonly string[], config: ConsumerInstanceConfig): Promise<ConsumerInstance> {
     const key = keyOf(group, name);
     const pending = this.pending.get(key);
     if (pending) return pending;
     const existing = this.instances.get(key);
     if (existing?.sameTopics(topics)) return existing;
-    const creating = this.replace(key, existing, group, name, topics, existing?.config ?? config).finally(() => this.pending.delete(key));
-    this.pending.set(key, creating);
-    return creating;
+    const instance = existing ?? this.create(group, name, config);
+    const subscribing = instance
+      .subscribe(topics)
+      .then(() => instance)
+      .catch(async (error: unknown) => {
+        if (!existing) await this.remove(key);
+        throw error;
+      })
+      .finally(() => this.pending.delete(key));
+    this.pending.set(key, subscribing);
+    return subscribing;
   }
 
   get(group: string, name: string): ConsumerInstance {
@@ -60,9 +82,8 @@ export class ConsumerRegistry {
   }
 
   async delete(group: string, name: string): Promise<void> {
-    const instance = this.get(group, name);
-    this.instances.delete(keyOf(group, name));
-    await instance.close();
+    this.get(group, name);
+    await this.remove(keyOf(group, name));
   }
 
   list(): InstanceSummary[] {
@@ -70,43 +91,20 @@ export class ConsumerRegistry {
   }
 
   async closeIdle(now = Date.now()): Promise<number> {
-    const idle = [...this.instances.entries()].filter(([, i]) => now - i.lastUsed > this.limits.idleTimeoutMs);
-    for (const [key] of idle) this.instances.delete(key);
-    await Promise.all(idle.map(([, i]) => i.close().catch(this.onBackgroundError)));
+    const idle = [...this.instances.entries()].filter(([key, i]) => now - i.lastUsed > this.limits.idleTimeoutMs && !this.pending.has(key));
+    await Promise.all(idle.map(([key]) => this.remove(key)));
     return idle.length;
   }
 
   async closeAll(): Promise<void> {
     clearInterval(this.sweeper);
-    const all = [...this.instances.values()];
-    this.instances.clear();
-    await Promise.all(all.map((i) => i.close().catch(this.onBackgroundError)));
+    await Promise.all([...this.instances.keys()].map((key) => this.remove(key)));
   }
 
-  private async replace(
-    key: string,
-    existing: ConsumerInstance | undefined,
-    group: string,
-    name: string,
-    topics: readonly string[],
-    config: ConsumerInstanceConfig,
-  ): Promise<ConsumerInstance> {
-    if (!existing && this.instances.size + this.pending.size >= this.limits.maxInstances) {
-      throw new DomainError('limit_exceeded', `This server already hosts ${this.limits.maxInstances} consumer instances (consumer.instances.max).`);
-    }
-    if (existing) {
-      this.instances.delete(key);
-      await existing.close();
-    }
-    const member = this.factory.create({ groupId: group, topics, autoOffsetReset: config.autoOffsetReset, sessionTimeoutMs: config.sessionTimeoutMs });
-    const instance = new ConsumerInstance(group, name, topics, config, member, this.onBackgroundError);
-    try {
-      await instance.start();
-    } catch (error) {
-      await member.close();
-      throw error;
-    }
-    this.instances.set(key, instance);
-    return instance;
+  private async remove(key: string): Promise<void> {
+    const instance = this.instances.get(key);
+    if (!instance) return;
+    this.instances.delete(key);
+    await instance.close().catch(this.onBackgroundError);
   }
 }

@@ -1,4 +1,5 @@
 /** Domain types shared by the services and the Kafka adapters; no dialect or kafkajs types here. */
+import type { DomainError } from '../errors/domain-error.js';
 export interface BrokerInfo {
   readonly brokerId: number;
   readonly host: string;
@@ -46,6 +47,8 @@ export interface ClusterAdminPort {
   /** Undefined when the topic does not exist. */
   describeTopic(name: string): Promise<TopicInfo | undefined>;
   createTopic(topic: NewTopic): Promise<void>;
+  /** The topic's configs set on the topic itself (not broker defaults), by name. */
+  topicOverrides(topic: string): Promise<Record<string, string>>;
   /** Earliest and log-end offsets of every partition of the topic. */
   partitionOffsets(topic: string): Promise<{ partition: number; earliest: string; latest: string }[]>;
   /** Per partition, the first offset with a timestamp at or after `timestampMs`, or the log-end offset when none is. */
@@ -90,8 +93,12 @@ export interface ConsumedRecord {
 
 /** What the core needs to write records; implemented by src/kafka. */
 export interface RecordProducerPort {
-  /** Resolves once Kafka acknowledged every record (acks=all), with one ack per record in input order. */
-  produce(records: readonly ProduceRecord[]): Promise<ProduceAck[]>;
+  /**
+   * Resolves once Kafka acknowledged every record that could be sent (acks=all), with one entry per record in input
+   * order: its ack, or the DomainError that kept it from being sent (e.g. a partition that does not exist).
+   * Throws when the request as a whole fails (unknown topic, Kafka unreachable).
+   */
+  produce(records: readonly ProduceRecord[]): Promise<(ProduceAck | DomainError)[]>;
 }
 
 export type OffsetReset = 'earliest' | 'latest' | 'none';
@@ -111,8 +118,11 @@ export interface TopicPartitions {
 export interface GroupConsumerPort {
   /** Joins the group subscribed to `topics`; records start flowing into the member's buffer. */
   start(): Promise<void>;
-  /** Records buffered now, or the first that arrive within `timeoutMs`; at most `maxRecords`. */
-  poll(timeoutMs: number, maxRecords: number): Promise<ConsumedRecord[]>;
+  /**
+   * Records buffered now, or the first that arrive within `timeoutMs`; at most `maxRecords`, and no more than
+   * `maxBytes` of keys and values (but always at least one record when there is one).
+   */
+  poll(timeoutMs: number, maxRecords: number, maxBytes?: number): Promise<ConsumedRecord[]>;
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /** The partitions the group gave this member at its last join. */
   assignment(): TopicPartitions[];

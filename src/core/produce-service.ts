@@ -1,10 +1,20 @@
 /** Producing records, for every dialect: answers only after Kafka acknowledged them (acks=all). */
+import { DomainError } from '../errors/domain-error.js';
 import type { ProduceAck, ProduceRecord, RecordProducerPort } from './model.js';
 
 export class ProduceService {
   constructor(private readonly producer: RecordProducerPort) {}
 
-  produce(records: readonly ProduceRecord[]): Promise<ProduceAck[]> {
+  /** All or nothing: the acks, or the first record's error. */
+  async produce(records: readonly ProduceRecord[]): Promise<ProduceAck[]> {
+    const results = await this.producer.produce(records);
+    const failed = results.find((r): r is DomainError => r instanceof DomainError);
+    if (failed) throw failed;
+    return results as ProduceAck[];
+  }
+
+  /** Each record on its own: its ack, or why it was not sent (the others still are). */
+  produceEach(records: readonly ProduceRecord[]): Promise<(ProduceAck | DomainError)[]> {
     return this.producer.produce(records);
   }
 }

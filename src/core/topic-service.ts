@@ -9,6 +9,10 @@ export class TopicService {
     return this.admin.listTopics();
   }
 
+  overrides(name: string): Promise<Record<string, string>> {
+    return this.admin.topicOverrides(name);
+  }
+
   async get(name: string): Promise<TopicInfo> {
     const topic = await this.admin.describeTopic(name);
     if (!topic) throw new DomainError('topic_not_found', `Topic '${name}' not found.`);

@@ -9,18 +9,24 @@ import type { UpstashConsumeDefaults } from './upstash/consume-handlers.js';
 import { createUpstashFetchHandlers } from './upstash/fetch-handlers.js';
 import { createUpstashProduceHandlers } from './upstash/produce-handlers.js';
 import { createUpstashTopicHandlers } from './upstash/topic-handlers.js';
-import { createV2TopicHandlers } from './v2/topic-handlers.js';
+import { createV2ConsumerHandlers } from './v2/consumer-handlers.js';
+import type { V2ConsumerDefaults } from './v2/consumer-handlers.js';
+import { createV2MetadataHandlers } from './v2/metadata-handlers.js';
+import { createV2ProduceHandlers } from './v2/produce-handlers.js';
 import { createV3ClusterHandlers } from './v3/cluster-handlers.js';
 import { createV3TopicHandlers } from './v3/topic-handlers.js';
 
 export interface HandlerSettings {
   readonly upstashConsume: UpstashConsumeDefaults;
+  readonly v2Consumer: V2ConsumerDefaults;
 }
 
 export function createHandlers(services: Services, resources: OpsResources, settings: HandlerSettings): OperationHandlers<RequestContext> {
   return {
     ...createOpsHandlers(services, resources),
-    ...createV2TopicHandlers(services),
+    ...createV2MetadataHandlers(services),
+    ...createV2ProduceHandlers(services),
+    ...createV2ConsumerHandlers(services, settings.v2Consumer),
     ...createV3ClusterHandlers(services),
     ...createV3TopicHandlers(services),
     ...createUpstashTopicHandlers(services),

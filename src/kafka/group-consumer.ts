@@ -83,12 +83,24 @@ class KafkaGroupConsumer implements GroupConsumerPort {
     });
   }
 
-  async poll(timeoutMs: number, maxRecords: number): Promise<ConsumedRecord[]> {
+  async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<ConsumedRecord[]> {
     if (this.failure) throw new DomainError('kafka_error', `The consumer stopped: ${this.failure.message}`);
     if (this.buffer.length === 0 && timeoutMs > 0) await this.waitForRecords(timeoutMs);
-    const records = this.buffer.splice(0, maxRecords);
+    const records = this.buffer.splice(0, this.countWithin(maxRecords, maxBytes));
     if (this.buffer.length < this.limits.maxBufferedRecords / 2) this.resumeIfPaused();
     return records;
+  }
+
+  /** How many buffered records fit in `maxRecords` and `maxBytes` (at least one, when there is one). */
+  private countWithin(maxRecords: number, maxBytes: number): number {
+    let bytes = 0;
+    const limit = Math.min(maxRecords, this.buffer.length);
+    for (let i = 0; i < limit; i++) {
+      const record = this.buffer[i]!;
+      bytes += (record.key?.length ?? 0) + (record.value?.length ?? 0);
+      if (bytes > maxBytes && i > 0) return i;
+    }
+    return limit;
   }
 
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {

@@ -28,34 +28,43 @@ export class KafkaRecordProducer implements RecordProducerPort {
     private readonly ackTimeoutMs: number,
   ) {}
 
-  async produce(records: readonly ProduceRecord[]): Promise<ProduceAck[]> {
-    await this.checkDestinations(records);
+  async produce(records: readonly ProduceRecord[]): Promise<(ProduceAck | DomainError)[]> {
+    const refused = await this.checkDestinations(records);
+    const sendable = records.map((r, i) => ({ record: r, index: i })).filter(({ index }) => !refused[index]);
+    const results: (ProduceAck | DomainError)[] = records.map((_, i) => refused[i] ?? new DomainError('internal', 'not sent'));
+    if (sendable.length === 0) return results;
     const now = Date.now();
-    const messages = records.map((r) => toMessage(r, r.timestampMs ?? now));
+    const messages = sendable.map(({ record }) => toMessage(record, record.timestampMs ?? now));
     const byTopic = new Map<string, PinnedMessage[]>();
-    records.forEach((r, i) => {
-      const list = byTopic.get(r.topic) ?? [];
+    sendable.forEach(({ record }, i) => {
+      const list = byTopic.get(record.topic) ?? [];
       list.push(messages[i]!);
-      byTopic.set(r.topic, list);
+      byTopic.set(record.topic, list);
     });
     const metadata = await this.send([...byTopic].map(([topic, list]) => ({ topic, messages: list })));
-    return this.acknowledgements(records, messages, metadata);
+    const acks = this.acknowledgements(sendable.map((s) => s.record), messages, metadata);
+    sendable.forEach(({ index }, i) => (results[index] = acks[i]!));
+    return results;
   }
 
-  /** Unknown topics fail fast (unless the broker creates them on produce); partitions must exist. */
-  private async checkDestinations(records: readonly ProduceRecord[]): Promise<void> {
+  /**
+   * Unknown topics fail the whole request (unless the broker creates them on produce); a record naming a partition
+   * the topic does not have is refused on its own.
+   */
+  private async checkDestinations(records: readonly ProduceRecord[]): Promise<(DomainError | undefined)[]> {
     const topics = [...new Set(records.map((r) => r.topic))];
     const counts = await Promise.all(topics.map((t) => this.topics.partitionCount(t)));
     const missing = topics.filter((_, i) => counts[i] === undefined);
     if (missing.length > 0 && !(await this.topics.brokerAutoCreatesTopics())) {
       throw new DomainError('topic_not_found', `Topic '${missing[0]}' not found.`);
     }
-    for (const record of records) {
+    return records.map((record) => {
       const count = counts[topics.indexOf(record.topic)];
       if (record.partition !== undefined && count !== undefined && record.partition >= count) {
-        throw new DomainError('partition_not_found', `Partition ${record.partition} of topic '${record.topic}' not found.`);
+        return new DomainError('partition_not_found', `Partition ${record.partition} of topic '${record.topic}' not found.`);
       }
-    }
+      return undefined;
+    });
   }
 
   private async send(topicMessages: { topic: string; messages: PinnedMessage[] }[]): Promise<RecordMetadata[]> {

@@ -13,9 +13,11 @@ import type { AnyHandlerResult, OperationHandlers, OperationId, OperationMeta } 
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors/domain-error.js';
-import { readRequestBody } from './request-body.js';
+import { MediaTypeValidator } from './media-type-validator.js';
+import type { OperationWithBody } from './media-type-validator.js';
+import { mediaTypeOf, readRequestBody } from './request-body.js';
 import type { RequestContext } from './request-context.js';
-import { HTTP_METHODS_UPPER, validationMessage } from './validation-messages.js';
+import { HTTP_METHODS_UPPER, validationKind, validationMessage } from './validation-messages.js';
 
 // ajv-formats is CommonJS with a default export that TypeScript sees as the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -56,6 +58,7 @@ function declaredHeaders(meta: OperationMeta, headers: Record<string, unknown>):
 
 export class ApiDispatcher {
   private readonly api: OpenAPIBackend;
+  private readonly mediaTypes = new MediaTypeValidator();
 
   constructor(
     spec: Document,
@@ -81,6 +84,13 @@ export class ApiDispatcher {
     return this.api.handleRequest(state.apiRequest, state) as Promise<DispatchResult>;
   }
 
+  /** Bodies of `application/vnd.*+json` media types, which openapi-backend does not validate. */
+  private validateMediaType(api: ApiContext, state: DispatchState): void {
+    if (state.body === undefined || state.context.dialect === 'upstash') return;
+    const errors = this.mediaTypes.validate(api.operation as OperationWithBody, mediaTypeOf(state.req.headers['content-type']), state.body);
+    if (errors.length > 0) throw new DomainError(validationKind(errors, state.context.dialect), validationMessage(errors));
+  }
+
   /** Methods the spec allows on a path (for 405's `Allow`); HEAD is served wherever GET is. */
   allowedMethods(request: ApiRequest): string[] {
     const declared = (method: string): boolean => this.api.matchOperation({ ...request, method }) !== undefined;
@@ -92,8 +102,10 @@ export class ApiDispatcher {
     for (const [operationId, handler] of Object.entries(handlers) as [OperationId, (i: unknown, c: RequestContext) => Promise<AnyHandlerResult>][]) {
       raw[operationId] = async (api, state) => {
         const meta = metaOf(operationId);
+        // openapi-backend re-parses path parameters from the URL after coercing them: take the coerced ones.
+        const coerced = (api.validation?.coerced as { params?: Record<string, unknown> } | undefined)?.params;
         const input = {
-          params: api.request.params,
+          params: coerced ?? api.request.params,
           query: api.request.query,
           headers: declaredHeaders(meta, api.request.headers),
           body: state.body,
@@ -132,6 +144,7 @@ export class ApiDispatcher {
         state.meta = meta;
         state.body = await readRequestBody(state.req, meta, state.context.dialect, state.bodyLimit);
         if (meta.rawBody) return;
+        this.validateMediaType(api, state);
         state.apiRequest.body = state.body;
         api.request.requestBody = state.body;
         // Upstash bodies are JSON whatever the Content-Type says; say so, so openapi-backend validates them.
@@ -148,9 +161,7 @@ export class ApiDispatcher {
       },
       validationFail: async (api, state) => {
         const errors = api.validation.errors ?? [];
-        const inBody = errors.some((e) => e.instancePath.startsWith('/requestBody'));
-        const kind = inBody && state.context.dialect !== 'upstash' ? 'invalid_payload' : 'bad_request';
-        throw new DomainError(kind, validationMessage(errors));
+        throw new DomainError(validationKind(errors, state.context.dialect), validationMessage(errors));
       },
     };
   }

@@ -14,9 +14,13 @@ function isJson(contentType: string): boolean {
 
 export function writeResult(ctx: KoaContext, meta: OperationMeta, result: AnyHandlerResult): void {
   ctx.status = result.status;
-  for (const [name, value] of Object.entries(result.headers ?? {})) ctx.set(name, value);
+  let contentType = contentTypeFor(meta, result.status);
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    // A handler may pick one of the media types the spec declares for the status (e.g. the consumer's format).
+    if (name.toLowerCase() === 'content-type') contentType = value;
+    else ctx.set(name, value);
+  }
   if (result.status === 204 || result.body === undefined) return;
-  const contentType = contentTypeFor(meta, result.status);
   ctx.type = contentType;
   ctx.body = isJson(contentType) || typeof result.body !== 'string' ? JSON.stringify(result.body) : result.body;
 }

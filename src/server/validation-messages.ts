@@ -1,5 +1,7 @@
 /** Human-readable text for Ajv validation errors, naming the field the client got wrong. */
 import type { ErrorObject } from 'ajv';
+import type { Dialect } from '../../generated/operations.js';
+import type { ErrorKind } from '../errors/domain-error.js';
 
 export const HTTP_METHODS_UPPER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -22,4 +24,15 @@ export function validationMessage(errors: readonly ErrorObject[]): string {
     return extra ? `${fieldOf(e)} is not a known field` : `${fieldOf(e)} ${e.message ?? 'is invalid'}`;
   });
   return `Invalid request: ${parts.join('; ')}.`;
+}
+
+/**
+ * Body errors are Confluent's 422/42206 "payload error", except text that is not valid base64 (400, as Confluent
+ * answers a binary record it cannot decode); parameter errors and all Upstash errors are 400.
+ */
+export function validationKind(errors: readonly ErrorObject[], dialect: Dialect): ErrorKind {
+  if (dialect === 'upstash') return 'bad_request';
+  const inBody = errors.some((e) => e.instancePath.startsWith('/requestBody'));
+  const badBase64 = errors.some((e) => e.keyword === 'format' && (e.params as { format?: string }).format === 'byte');
+  return inBody && !badBase64 ? 'invalid_payload' : 'bad_request';
 }

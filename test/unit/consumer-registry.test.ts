@@ -40,7 +40,9 @@ class FakeFactory implements GroupConsumerFactory {
 const record = (topic: string, partition: number, offset: number): ConsumedRecord => ({
   topic, partition, offset: String(offset), timestampMs: 0, key: null, value: Buffer.from('v'), headers: [],
 });
-const manual: ConsumerInstanceConfig = { autoCommit: false, autoCommitIntervalMs: 5000, autoOffsetReset: 'earliest', sessionTimeoutMs: 10_000 };
+const manual: ConsumerInstanceConfig = {
+  autoCommit: false, autoCommitIntervalMs: 5000, autoOffsetReset: 'earliest', sessionTimeoutMs: 10_000, format: 'binary', requestTimeoutMs: 1000,
+};
 const noErrors = (error: unknown): void => {
   throw error;
 };
@@ -102,6 +104,20 @@ describe('the consumer instance registry', () => {
     expect(factory.members[0]!.commits).toEqual([[{ topic: 't', partition: 0, offset: '1' }]]);
     expect(() => registry.get('g', 'auto')).toThrow(DomainError);
     expect(registry.list().map((i) => i.name)).toEqual(['busy']);
+    await registry.closeAll();
+  });
+
+  it('creates unsubscribed instances explicitly (v2): duplicates are 40902, polling before subscribing 40903', async () => {
+    const factory = new FakeFactory();
+    const registry = new ConsumerRegistry(factory, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
+    const instance = registry.create('g', 'v2', manual);
+    expect(() => registry.create('g', 'v2', manual)).toThrow(expect.objectContaining({ kind: 'consumer_already_exists' }));
+    await expect(instance.poll(0, 1)).rejects.toMatchObject({ kind: 'illegal_state' });
+    await instance.subscribe(['t']);
+    expect(instance.topics).toEqual(['t']);
+    await instance.unsubscribe();
+    expect(instance.topics).toEqual([]);
+    expect(factory.members[0]!.closed).toBe(true);
     await registry.closeAll();
   });
 

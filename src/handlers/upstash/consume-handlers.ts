@@ -30,8 +30,10 @@ export interface UpstashConsumeDefaults {
 type ConsumerHeaders = HandlerInput<'upstashConsumeTopic'>['headers'];
 
 /** The `Kafka-*` headers; they only matter on the call that creates the instance. */
-function instanceConfig(headers: ConsumerHeaders): ConsumerInstanceConfig {
+function instanceConfig(headers: ConsumerHeaders, requestTimeoutMs: number): ConsumerInstanceConfig {
   return {
+    format: 'binary',
+    requestTimeoutMs,
     autoCommit: headers['Kafka-Enable-Auto-Commit'] !== 'false',
     autoCommitIntervalMs: headers['Kafka-Auto-Commit-Interval'] ?? 5000,
     autoOffsetReset: (headers['Kafka-Auto-Offset-Reset'] ?? 'latest') as OffsetReset,
@@ -48,7 +50,7 @@ function topicsOf(body: { topic?: string; topics?: string[] }): string[] {
 export function createUpstashConsumeHandlers(services: Services, defaults: UpstashConsumeDefaults): ConsumeHandlers {
   const consume = async (ctx: RequestContext, group: string, instance: string, topics: string[], timeoutMs: number, headers: ConsumerHeaders) => {
     requireAccess(ctx.principal, 'consume', topics);
-    const consumer = await services.consumers.acquire(group, instance, topics, instanceConfig(headers));
+    const consumer = await services.consumers.acquire(group, instance, topics, instanceConfig(headers, defaults.timeoutMs));
     const records = await consumer.poll(timeoutMs, defaults.maxRecordsPerPoll);
     return { status: 200 as const, body: records.map(toUpstashMessage) };
   };

@@ -1,0 +1,110 @@
+/** Confluent v2 consumer instances: create, delete, subscription, and records in the instance's format. */
+import { randomUUID } from 'node:crypto';
+import type { OperationHandlers } from '../../../generated/operations.js';
+import type { ConsumerInstanceConfig, EmbeddedFormat } from '../../core/consumer-instance.js';
+import type { OffsetReset } from '../../core/model.js';
+import type { Services } from '../../core/services.js';
+import { DomainError } from '../../errors/domain-error.js';
+import type { RequestContext } from '../../server/request-context.js';
+import { formatOf, toBinaryRecord, toJsonRecord } from './records.js';
+
+type ConsumerHandlers = Pick<
+  OperationHandlers<RequestContext>,
+  'v2CreateConsumer' | 'v2DeleteConsumer' | 'v2Subscribe' | 'v2GetSubscription' | 'v2Unsubscribe' | 'v2ConsumeRecords'
+>;
+
+export interface V2ConsumerDefaults {
+  readonly requestTimeoutMs: number;
+  readonly maxPollRecords: number;
+  /** Confluent's consumer.request.max.bytes (64 MiB). */
+  readonly maxResponseBytes: number;
+}
+
+type CreateBody = NonNullable<Parameters<OperationHandlers<RequestContext>['v2CreateConsumer']>[0]['body']>;
+
+function flag(value: string | boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  return value === true || value === 'true';
+}
+
+function configOf(body: CreateBody, defaults: V2ConsumerDefaults): ConsumerInstanceConfig {
+  const requested = body['consumer.request.timeout.ms'];
+  return {
+    format: (body.format ?? 'binary') as EmbeddedFormat,
+    autoOffsetReset: (body['auto.offset.reset'] ?? 'latest') as OffsetReset,
+    autoCommit: flag(body['auto.commit.enable'], true),
+    autoCommitIntervalMs: 5000,
+    sessionTimeoutMs: 45_000,
+    requestTimeoutMs: requested === undefined ? defaults.requestTimeoutMs : Number(requested),
+  };
+}
+
+/** The embedded format the Accept header asks for; undefined when it names none (any, or absent). */
+function acceptedFormat(accept: string | undefined): EmbeddedFormat | undefined {
+  for (const part of (accept ?? '').split(',')) {
+    const format = formatOf(part.split(';')[0]!.trim().toLowerCase());
+    if (format) return format;
+  }
+  return undefined;
+}
+
+export function createV2ConsumerHandlers(services: Services, defaults: V2ConsumerDefaults): ConsumerHandlers {
+  const topicsMatching = async (pattern: string): Promise<string[]> => {
+    let regex: RegExp;
+    try {
+      regex = new RegExp(`^(?:${pattern})$`);
+    } catch {
+      throw new DomainError('invalid_payload', `topic_pattern '${pattern}' is not a valid regular expression.`);
+    }
+    return (await services.topics.list()).filter((t) => !t.isInternal && regex.test(t.name)).map((t) => t.name);
+  };
+  return {
+    v2CreateConsumer: async ({ params, body }, ctx) => {
+      const request = body ?? {};
+      const name = request.name ?? request.id ?? `rest-consumer-${randomUUID()}`;
+      services.consumers.create(params.group_name, name, configOf(request, defaults));
+      return {
+        status: 200,
+        body: { instance_id: name, base_uri: ctx.links.url('consumers', params.group_name, 'instances', name) },
+      };
+    },
+    v2DeleteConsumer: async ({ params }) => {
+      await services.consumers.delete(params.group_name, params.instance);
+      return { status: 204, body: undefined };
+    },
+    v2Subscribe: async ({ params, body }) => {
+      const instance = services.consumers.get(params.group_name, params.instance);
+      if (body.topics && body.topic_pattern) throw new DomainError('invalid_payload', 'Give either topics or topic_pattern, not both.');
+      const topics = body.topics ?? (body.topic_pattern ? await topicsMatching(body.topic_pattern) : undefined);
+      if (!topics || topics.length === 0) throw new DomainError('invalid_payload', 'Give topics, or a topic_pattern that matches at least one topic.');
+      await instance.subscribe([...new Set(topics)]);
+      return { status: 204, body: undefined };
+    },
+    v2GetSubscription: async ({ params }) => ({
+      status: 200,
+      body: { topics: [...services.consumers.get(params.group_name, params.instance).topics] },
+    }),
+    v2Unsubscribe: async ({ params }) => {
+      await services.consumers.get(params.group_name, params.instance).unsubscribe();
+      return { status: 204, body: undefined };
+    },
+    v2ConsumeRecords: async ({ params, query }, ctx) => {
+      const instance = services.consumers.get(params.group_name, params.instance);
+      const format = instance.config.format;
+      const asked = acceptedFormat(ctx.requestHeaders.accept);
+      if (asked && asked !== format) {
+        throw new DomainError('not_acceptable_format', `The consumer instance's format is ${format}; the Accept header asks for ${asked}.`);
+      }
+      if (format !== 'binary' && format !== 'json') {
+        throw new DomainError('invalid_payload', `Schema Registry is not configured: the ${format} format needs one.`);
+      }
+      const timeout = Math.min(query.timeout ?? instance.config.requestTimeoutMs, instance.config.requestTimeoutMs);
+      const maxBytes = Math.min(query.max_bytes ?? defaults.maxResponseBytes, defaults.maxResponseBytes);
+      const records = await instance.poll(timeout, defaults.maxPollRecords, maxBytes);
+      const contentType = `application/vnd.kafka.${format}.v2+json`;
+      return format === 'binary'
+        ? { status: 200, body: records.map(toBinaryRecord), headers: { 'Content-Type': contentType } }
+        : { status: 200, body: records.map(toJsonRecord), headers: { 'Content-Type': contentType } };
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/** Confluent v2's embedded formats ⇄ domain records: `binary` is base64 text, `json` is any JSON value. */
+import type { components } from '../../../generated/openapi-types.js';
+import type { EmbeddedFormat } from '../../core/consumer-instance.js';
+import type { ConsumedRecord, ProduceAck, ProduceRecord } from '../../core/model.js';
+import { DomainError } from '../../errors/domain-error.js';
+import { errorResponse } from '../../errors/dialect-errors.js';
+
+type Schemas = components['schemas'];
+type Header = Schemas['Header'];
+export type ProduceOffset = Schemas['ProduceOffset'];
+
+export const EMBEDDED_FORMATS: readonly EmbeddedFormat[] = ['binary', 'json', 'avro', 'jsonschema', 'protobuf'];
+const SCHEMA_FORMATS = new Set<EmbeddedFormat>(['avro', 'jsonschema', 'protobuf']);
+
+/** `application/vnd.kafka.json.v2+json` → `json`; undefined for anything else. */
+export function formatOf(mediaType: string): EmbeddedFormat | undefined {
+  const match = /^application\/vnd\.kafka\.([a-z]+)\.v2\+json$/.exec(mediaType);
+  const format = match?.[1] as EmbeddedFormat | undefined;
+  return format && EMBEDDED_FORMATS.includes(format) ? format : undefined;
+}
+
+export function requireSchemaRegistryless(format: EmbeddedFormat): void {
+  if (SCHEMA_FORMATS.has(format)) {
+    throw new DomainError('invalid_payload', `Schema Registry is not configured: the ${format} format needs one.`);
+  }
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export function fromBase64(text: string | null | undefined, what: string): Buffer | null {
+  if (text === null || text === undefined) return null;
+  if (!BASE64.test(text)) throw new DomainError('bad_request', `${what} is not valid base64.`);
+  return Buffer.from(text, 'base64');
+}
+
+/** JSON values are stored as their JSON text; absent or null is no key / a tombstone. */
+function fromJson(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+interface AnyRecord {
+  key?: unknown;
+  value?: unknown;
+  partition?: number;
+  headers?: Header[];
+}
+
+export function toProduceRecord(format: 'binary' | 'json', topic: string, record: AnyRecord, index: number, defaultPartition?: number): ProduceRecord {
+  const partition = record.partition ?? defaultPartition;
+  const headers = (record.headers ?? []).map((h) => ({ key: h.name, value: fromBase64(h.value, `records[${index}].headers '${h.name}'`) }));
+  const binary = format === 'binary';
+  return {
+    topic,
+    ...(partition === undefined ? {} : { partition }),
+    key: binary ? fromBase64(record.key as string | null | undefined, `records[${index}].key`) : fromJson(record.key),
+    value: binary ? fromBase64(record.value as string | null | undefined, `records[${index}].value`) : fromJson(record.value),
+    headers,
+  };
+}
+
+export function toProduceOffset(result: ProduceAck | DomainError): ProduceOffset {
+  if (result instanceof DomainError) {
+    const { body } = errorResponse('v2', result.kind, result.message);
+    return { partition: null, offset: null, error_code: 'error_code' in body ? body.error_code : 500, error: result.message };
+  }
+  return { partition: result.partition, offset: Number(result.offset), error_code: null, error: null };
+}
+
+function headersOut(record: ConsumedRecord): Header[] {
+  return record.headers.map((h) => ({ name: h.key, value: h.value?.toString('base64') ?? null }));
+}
+
+function parseJson(bytes: Buffer | null, what: string): unknown {
+  if (bytes === null) return null;
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new DomainError('kafka_error', `The ${what} of a record is not JSON, so a json-format consumer cannot return it.`);
+  }
+}
+
+export function toBinaryRecord(r: ConsumedRecord): Schemas['BinaryConsumerRecord'] {
+  return {
+    topic: r.topic, key: r.key?.toString('base64') ?? null, value: r.value?.toString('base64') ?? null,
+    partition: r.partition, offset: Number(r.offset), timestamp: r.timestampMs, headers: headersOut(r),
+  };
+}
+
+export function toJsonRecord(r: ConsumedRecord): Schemas['JsonConsumerRecord'] {
+  return {
+    topic: r.topic, key: parseJson(r.key, 'key'), value: parseJson(r.value, 'value'),
+    partition: r.partition, offset: Number(r.offset), timestamp: r.timestampMs, headers: headersOut(r),
+  };
+}
