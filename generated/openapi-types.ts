@@ -403,6 +403,173 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/consumers/{group_name}/instances/{instance}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The instance's partitions
+         * @description The manually assigned partitions, or those the group gave the subscribed instance.
+         */
+        get: operations["v2GetAssignments"];
+        put?: never;
+        /**
+         * Assign partitions manually
+         * @description The instance reads exactly these partitions, without joining its group (no rebalancing), starting from the
+         *     group's committed offsets or else where `auto.offset.reset` says. Mutually exclusive with a subscription (40903).
+         */
+        post: operations["v2Assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/consumers/{group_name}/instances/{instance}/positions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Seek partitions to offsets or times
+         * @description The next records call reads each partition from the given offset, or from the first record at or after the
+         *     given ISO-8601 time. Each partition must be assigned to the instance (40903 otherwise).
+         */
+        post: operations["v2Seek"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/consumers/{group_name}/instances/{instance}/positions/beginning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Seek partitions to their beginning
+         * @description The next records call reads each given partition from its first offset.
+         */
+        post: operations["v2SeekToBeginning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/consumers/{group_name}/instances/{instance}/positions/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Seek partitions to their end
+         * @description The next records call reads each given partition from its log end (only records written from now on).
+         */
+        post: operations["v2SeekToEnd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/consumers/{group_name}/instances/{instance}/offsets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Committed offsets
+         * @description The group's committed offsets for the partitions named in the body (a GET with a body, as Confluent's).
+         */
+        get: operations["v2GetCommittedOffsets"];
+        put?: never;
+        /**
+         * Commit offsets
+         * @description Commits, for each given partition, the offset after the one given (as Confluent does: the number is the last
+         *     record consumed, and the group resumes after it). With no body, or no offsets, commits for every partition the
+         *     offset after the last record this instance returned.
+         */
+        post: operations["v2CommitOffsets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters": {
         parameters: {
             query?: never;
@@ -1027,6 +1194,44 @@ export interface components {
             timestamp: number;
             headers: components["schemas"]["Header"][];
         };
+        TopicPartition: {
+            topic: string;
+            partition: number;
+        };
+        PartitionList: {
+            partitions: components["schemas"]["TopicPartition"][];
+        };
+        TopicPartitionOffset: {
+            topic: string;
+            partition: number;
+            /** Format: int64 */
+            offset: number;
+        };
+        Positions: {
+            offsets?: components["schemas"]["TopicPartitionOffset"][];
+            timestamps?: {
+                topic: string;
+                partition: number;
+                /** Format: date-time */
+                timestamp: string;
+            }[];
+        };
+        CommittedOffsets: {
+            offsets: {
+                topic: string;
+                partition: number;
+                /**
+                 * Format: int64
+                 * @description The stored offset (the next record the group reads); `-1` when none is committed.
+                 */
+                offset: number;
+                metadata: string;
+            }[];
+        };
+        CommitOffsets: {
+            /** @description For each partition, the offset of the last record consumed; the group resumes after it. */
+            offsets?: components["schemas"]["TopicPartitionOffset"][];
+        };
         ResourceCollectionMetadata: {
             /** Format: uri */
             self: string;
@@ -1158,7 +1363,7 @@ export interface components {
         ProduceMessages: components["schemas"]["ProduceMessage"] | components["schemas"]["ProduceMessage"][];
         /** @description One result per message, in request order; sent only after Kafka acknowledged them all (acks=all). */
         ProduceResults: components["schemas"]["ProduceResult"][];
-        TopicPartitionOffset: {
+        "TopicPartitionOffset-2": {
             topic: string;
             partition: number;
             /** Format: int64 */
@@ -1170,7 +1375,7 @@ export interface components {
             partition?: number;
             /** Format: int64 */
             offset?: number;
-            topicPartitionOffsets?: components["schemas"]["TopicPartitionOffset"][];
+            topicPartitionOffsets?: components["schemas"]["TopicPartitionOffset-2"][];
             /**
              * @description Longest wait in milliseconds when no record is there yet.
              * @default 1000
@@ -1199,19 +1404,19 @@ export interface components {
             timeout?: number;
         };
         /** @description One offset, an array of offsets, or nothing (commit what this instance last returned). */
-        CommitRequest: components["schemas"]["TopicPartitionOffset"] | components["schemas"]["TopicPartitionOffset"][];
+        CommitRequest: components["schemas"]["TopicPartitionOffset-2"] | components["schemas"]["TopicPartitionOffset-2"][];
         Success: {
             /** @enum {string} */
             result: "Success";
             /** @enum {integer} */
             status: 200;
         };
-        TopicPartition: {
+        "TopicPartition-2": {
             topic: string;
             partition: number;
         };
         /** @description One topic-partition or an array of them. */
-        TopicPartitions: components["schemas"]["TopicPartition"] | components["schemas"]["TopicPartition"][];
+        TopicPartitions: components["schemas"]["TopicPartition-2"] | components["schemas"]["TopicPartition-2"][];
         TopicPartitionOffsetResult: {
             topic: string;
             partition: number;
@@ -2117,6 +2322,364 @@ export interface operations {
             404: components["responses"]["V2Error"];
             406: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2GetAssignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The partitions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "partitions": [
+                     *         {
+                     *           "topic": "test",
+                     *           "partition": 0
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
+                };
+            };
+            404: components["responses"]["V2Error"];
+        };
+    };
+    v2Assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
+            };
+        };
+        responses: {
+            /** @description Assigned. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V2Error"];
+            404: components["responses"]["V2Error"];
+            409: components["responses"]["V2Error"];
+            415: components["responses"]["V2Error"];
+            422: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2Seek: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["Positions"];
+            };
+        };
+        responses: {
+            /** @description Positions set. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V2Error"];
+            404: components["responses"]["V2Error"];
+            409: components["responses"]["V2Error"];
+            415: components["responses"]["V2Error"];
+            422: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2SeekToBeginning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
+            };
+        };
+        responses: {
+            /** @description Positions set. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V2Error"];
+            404: components["responses"]["V2Error"];
+            409: components["responses"]["V2Error"];
+            415: components["responses"]["V2Error"];
+            422: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2SeekToEnd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
+            };
+        };
+        responses: {
+            /** @description Positions set. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V2Error"];
+            404: components["responses"]["V2Error"];
+            409: components["responses"]["V2Error"];
+            415: components["responses"]["V2Error"];
+            422: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2GetCommittedOffsets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
+            };
+        };
+        responses: {
+            /** @description The committed offsets, in request order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "offsets": [
+                     *         {
+                     *           "topic": "test",
+                     *           "partition": 0,
+                     *           "offset": 21,
+                     *           "metadata": ""
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/vnd.kafka.v2+json": components["schemas"]["CommittedOffsets"];
+                };
+            };
+            400: components["responses"]["V2Error"];
+            404: components["responses"]["V2Error"];
+            415: components["responses"]["V2Error"];
+            422: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v2CommitOffsets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The consumer group.
+                 * @example my_json_consumer
+                 */
+                group_name: components["parameters"]["GroupName"];
+                /**
+                 * @description The consumer instance's id.
+                 * @example my_consumer_instance
+                 */
+                instance: components["parameters"]["Instance"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["CommitOffsets"];
+            };
+        };
+        responses: {
+            /** @description Committed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V2Error"];
+            404: components["responses"]["V2Error"];
+            409: components["responses"]["V2Error"];
+            415: components["responses"]["V2Error"];
+            422: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };

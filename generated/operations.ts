@@ -22,6 +22,13 @@ export type OperationId =
   | 'v2Subscribe'
   | 'v2Unsubscribe'
   | 'v2ConsumeRecords'
+  | 'v2GetAssignments'
+  | 'v2Assign'
+  | 'v2Seek'
+  | 'v2SeekToBeginning'
+  | 'v2SeekToEnd'
+  | 'v2GetCommittedOffsets'
+  | 'v2CommitOffsets'
   | 'v3ListClusters'
   | 'v3GetCluster'
   | 'v3ListTopics'
@@ -85,6 +92,13 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v2Subscribe: {"operationId":"v2Subscribe","method":"post","path":"/consumers/{group_name}/instances/{instance}/subscription","dialect":"v2","requestContentTypes":["application/vnd.kafka.v2+json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
   v2Unsubscribe: {"operationId":"v2Unsubscribe","method":"delete","path":"/consumers/{group_name}/instances/{instance}/subscription","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"404":"application/vnd.kafka.v2+json"}},
   v2ConsumeRecords: {"operationId":"v2ConsumeRecords","method":"get","path":"/consumers/{group_name}/instances/{instance}/records","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.binary.v2+json","404":"application/vnd.kafka.v2+json","406":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2GetAssignments: {"operationId":"v2GetAssignments","method":"get","path":"/consumers/{group_name}/instances/{instance}/assignments","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json"}},
+  v2Assign: {"operationId":"v2Assign","method":"post","path":"/consumers/{group_name}/instances/{instance}/assignments","dialect":"v2","requestContentTypes":["application/vnd.kafka.v2+json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2Seek: {"operationId":"v2Seek","method":"post","path":"/consumers/{group_name}/instances/{instance}/positions","dialect":"v2","requestContentTypes":["application/vnd.kafka.v2+json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2SeekToBeginning: {"operationId":"v2SeekToBeginning","method":"post","path":"/consumers/{group_name}/instances/{instance}/positions/beginning","dialect":"v2","requestContentTypes":["application/vnd.kafka.v2+json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2SeekToEnd: {"operationId":"v2SeekToEnd","method":"post","path":"/consumers/{group_name}/instances/{instance}/positions/end","dialect":"v2","requestContentTypes":["application/vnd.kafka.v2+json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2GetCommittedOffsets: {"operationId":"v2GetCommittedOffsets","method":"get","path":"/consumers/{group_name}/instances/{instance}/offsets","dialect":"v2","requestContentTypes":["application/vnd.kafka.v2+json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v2CommitOffsets: {"operationId":"v2CommitOffsets","method":"post","path":"/consumers/{group_name}/instances/{instance}/offsets","dialect":"v2","requestContentTypes":["application/vnd.kafka.v2+json"],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
   v3ListClusters: {"operationId":"v3ListClusters","method":"get","path":"/v3/clusters","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","503":"application/json"}},
   v3GetCluster: {"operationId":"v3GetCluster","method":"get","path":"/v3/clusters/{cluster_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListTopics: {"operationId":"v3ListTopics","method":"get","path":"/v3/clusters/{cluster_id}/topics","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
@@ -196,6 +210,20 @@ export interface OperationHandlers<Ctx> {
   v2Unsubscribe: OperationHandler<'v2Unsubscribe', Ctx>;
   /** GET /consumers/{group_name}/instances/{instance}/records — Consume records */
   v2ConsumeRecords: OperationHandler<'v2ConsumeRecords', Ctx>;
+  /** GET /consumers/{group_name}/instances/{instance}/assignments — The instance's partitions */
+  v2GetAssignments: OperationHandler<'v2GetAssignments', Ctx>;
+  /** POST /consumers/{group_name}/instances/{instance}/assignments — Assign partitions manually */
+  v2Assign: OperationHandler<'v2Assign', Ctx>;
+  /** POST /consumers/{group_name}/instances/{instance}/positions — Seek partitions to offsets or times */
+  v2Seek: OperationHandler<'v2Seek', Ctx>;
+  /** POST /consumers/{group_name}/instances/{instance}/positions/beginning — Seek partitions to their beginning */
+  v2SeekToBeginning: OperationHandler<'v2SeekToBeginning', Ctx>;
+  /** POST /consumers/{group_name}/instances/{instance}/positions/end — Seek partitions to their end */
+  v2SeekToEnd: OperationHandler<'v2SeekToEnd', Ctx>;
+  /** GET /consumers/{group_name}/instances/{instance}/offsets — Committed offsets */
+  v2GetCommittedOffsets: OperationHandler<'v2GetCommittedOffsets', Ctx>;
+  /** POST /consumers/{group_name}/instances/{instance}/offsets — Commit offsets */
+  v2CommitOffsets: OperationHandler<'v2CommitOffsets', Ctx>;
   /** GET /v3/clusters — List clusters */
   v3ListClusters: OperationHandler<'v3ListClusters', Ctx>;
   /** GET /v3/clusters/{cluster_id} — Get the cluster */

@@ -77,8 +77,10 @@ export async function startProxy(config: ProxyConfig, logger: Logger): Promise<R
     maxBufferedRecords: config.consumerMaxBufferedRecords,
     fetchMaxWaitMs: 500,
   });
+  const offsets = new OffsetService(admin, groups);
   const consumers = new ConsumerRegistry(
     groups,
+    { reader: readerPort(reader), offsetsAt: (point, partitions) => offsets.at(point, partitions) },
     { maxInstances: config.consumerInstancesMax, idleTimeoutMs: config.consumerInstanceTimeoutMs },
     (error) => logger.warn({ err: error }, 'consumer instance background error'),
   );
@@ -88,7 +90,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger): Promise<R
     produce: new ProduceService(new KafkaRecordProducer(kafka.producer, new TopicMetadataCache(kafka.admin), config.produceAckTimeoutMs)),
     fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition),
     consumers,
-    offsets: new OffsetService(admin, groups),
+    offsets,
   };
   const spec = loadBundledSpec();
   const handlers = createHandlers(

@@ -9,9 +9,27 @@ import type {
   GroupConsumerFactory,
   GroupConsumerPort,
   OffsetReset,
+  PartitionReaderPort,
   TopicPartitionOffset,
   TopicPartitions,
 } from './model.js';
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** What an instance with manually assigned partitions reads and looks up offsets with (no group membership). */
+export interface AssignmentSupport {
+  readonly reader: PartitionReaderPort;
+  offsetsAt(point: 'earliest' | 'latest' | { timestampMs: number }, partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
+}
+
+const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+function byteSize(r: ConsumedRecord): number {
+  return (r.key?.length ?? 0) + (r.value?.length ?? 0);
+}
 
 export type EmbeddedFormat = 'binary' | 'json' | 'avro' | 'jsonschema' | 'protobuf';
 
@@ -29,6 +47,8 @@ export interface ConsumerInstanceConfig {
 export class ConsumerInstance {
   lastUsed = Date.now();
   private member: GroupConsumerPort | undefined;
+  /** Manually assigned partitions and the next offset to read of each (no group membership). */
+  private readonly positions = new Map<string, TopicPartitionOffset>();
   private subscribed: readonly string[] = [];
   /** Per partition, the offset after the last record handed out. */
   private readonly returned = new Map<string, TopicPartitionOffset>();
@@ -39,6 +59,7 @@ export class ConsumerInstance {
     readonly name: string,
     readonly config: ConsumerInstanceConfig,
     private readonly factory: GroupConsumerFactory,
+    private readonly support: AssignmentSupport,
     private readonly onBackgroundError: (error: unknown) => void,
   ) {
     if (config.autoCommit) {
@@ -60,6 +81,7 @@ export class ConsumerInstance {
   /** Joins the group for these topics, leaving it first for the old ones if there were any. */
   async subscribe(topics: readonly string[]): Promise<void> {
     this.lastUsed = Date.now();
+    if (this.positions.size > 0) throw new DomainError('illegal_state', 'Subscription to topics and manual assignment of partitions are mutually exclusive.');
     await this.unsubscribe();
     const member = this.factory.create({
       groupId: this.group,
@@ -88,9 +110,47 @@ export class ConsumerInstance {
     await member.close();
   }
 
-  async poll(timeoutMs: number, maxRecords: number, maxBytes?: number): Promise<ConsumedRecord[]> {
+  /**
+   * Reads these partitions without joining the group, each from the group's committed offset or else from where
+   * `auto.offset.reset` says; replaces any earlier assignment.
+   */
+  async assign(partitions: readonly TopicPartition[]): Promise<void> {
     this.lastUsed = Date.now();
-    const records = await this.subscribedMember().poll(timeoutMs, maxRecords, maxBytes);
+    if (this.member) throw new DomainError('illegal_state', 'Subscription to topics and manual assignment of partitions are mutually exclusive.');
+    const committed = await this.factory.committed(this.group, partitions);
+    const missing = committed.filter((c) => c.offset === '-1');
+    const reset = this.config.autoOffsetReset;
+    if (missing.length > 0 && reset === 'none') {
+      throw new DomainError('bad_request', `No committed offset for ${missing[0]!.topic}-${missing[0]!.partition} and auto.offset.reset is none.`);
+    }
+    const fallback = missing.length > 0 ? await this.support.offsetsAt(reset === 'earliest' ? 'earliest' : 'latest', missing) : [];
+    this.positions.clear();
+    for (const c of committed) {
+      const start = c.offset === '-1' ? fallback.find((f) => f.topic === c.topic && f.partition === c.partition)?.offset ?? '0' : c.offset;
+      this.positions.set(tpKey(c.topic, c.partition), { topic: c.topic, partition: c.partition, offset: start });
+    }
+  }
+
+  assigned(): TopicPartition[] {
+    return [...this.positions.values()].map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  /** The next read of the partition starts at `offset`; the partition must be assigned to this instance. */
+  seek(position: TopicPartitionOffset): void {
+    this.lastUsed = Date.now();
+    const key = tpKey(position.topic, position.partition);
+    if (this.positions.has(key)) {
+      this.positions.set(key, { ...position });
+      return;
+    }
+    const owned = this.member?.assignment().some((a) => a.topic === position.topic && a.partitions.includes(position.partition));
+    if (!owned) throw new DomainError('illegal_state', `Partition ${position.topic}-${position.partition} is not assigned to this consumer instance.`);
+    this.member!.seek(position);
+  }
+
+  async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<ConsumedRecord[]> {
+    this.lastUsed = Date.now();
+    const records = this.positions.size > 0 ? await this.readAssigned(timeoutMs, maxRecords, maxBytes) : await this.subscribedMember().poll(timeoutMs, maxRecords, maxBytes);
     for (const r of records) {
       this.returned.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: (BigInt(r.offset) + 1n).toString() });
     }
@@ -101,8 +161,25 @@ export class ConsumerInstance {
   /** Commits the given offsets as they are, or — with none — the offsets after everything handed out. */
   async commit(offsets?: readonly TopicPartitionOffset[]): Promise<void> {
     this.lastUsed = Date.now();
-    if (offsets && offsets.length > 0) await this.subscribedMember().commit(offsets);
+    const chosen = offsets && offsets.length > 0 ? offsets : [...this.returned.values()];
+    if (this.positions.size > 0) await this.factory.commitWithoutMembership(this.group, chosen);
+    else if (offsets && offsets.length > 0) await this.subscribedMember().commit(offsets);
     else await this.commitReturned();
+  }
+
+  /** Reads every assigned partition from its position; positions move past what is handed out. */
+  private async readAssigned(timeoutMs: number, maxRecords: number, maxBytes: number): Promise<ConsumedRecord[]> {
+    const requests = [...this.positions.values()];
+    const perPartition = await this.support.reader.read(requests, { timeoutMs, maxRecordsPerPartition: maxRecords });
+    const taken: ConsumedRecord[] = [];
+    let bytes = 0;
+    for (const record of perPartition.flat()) {
+      bytes += byteSize(record);
+      if (taken.length >= maxRecords || (bytes > maxBytes && taken.length > 0)) break;
+      taken.push(record);
+      this.positions.set(tpKey(record.topic, record.partition), { topic: record.topic, partition: record.partition, offset: (BigInt(record.offset) + 1n).toString() });
+    }
+    return taken;
   }
 
   assignment(): TopicPartitions[] {
@@ -111,6 +188,8 @@ export class ConsumerInstance {
 
   async close(): Promise<void> {
     clearInterval(this.autoCommitTimer);
+    if (this.positions.size > 0 && this.config.autoCommit) await this.commitReturned().catch(this.onBackgroundError);
+    this.positions.clear();
     await this.unsubscribe();
   }
 
@@ -120,6 +199,8 @@ export class ConsumerInstance {
   }
 
   private async commitReturned(): Promise<void> {
-    if (this.member && this.returned.size > 0) await this.member.commit([...this.returned.values()]);
+    if (this.returned.size === 0) return;
+    if (this.member) await this.member.commit([...this.returned.values()]);
+    else if (this.positions.size > 0) await this.factory.commitWithoutMembership(this.group, [...this.returned.values()]);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { DomainError } from '../errors/domain-error.js';
 import { ConsumerInstance } from './consumer-instance.js';
-import type { ConsumerInstanceConfig } from './consumer-instance.js';
+import type { AssignmentSupport, ConsumerInstanceConfig } from './consumer-instance.js';
 import type { GroupConsumerFactory, TopicPartitions } from './model.js';
 
 export interface RegistryLimits {
@@ -29,6 +29,7 @@ export class ConsumerRegistry {
 
   constructor(
     private readonly factory: GroupConsumerFactory,
+    private readonly support: AssignmentSupport,
     private readonly limits: RegistryLimits,
     private readonly onBackgroundError: (error: unknown) => void,
   ) {
@@ -49,7 +50,7 @@ export class ConsumerRegistry {
     if (this.instances.size >= this.limits.maxInstances) {
       throw new DomainError('limit_exceeded', `This server already hosts ${this.limits.maxInstances} consumer instances (consumer.instances.max).`);
     }
-    const instance = new ConsumerInstance(group, name, config, this.factory, this.onBackgroundError);
+    const instance = new ConsumerInstance(group, name, config, this.factory, this.support, this.onBackgroundError);
     this.instances.set(key, instance);
     return instance;
   }

@@ -124,6 +124,8 @@ export interface GroupConsumerPort {
    */
   poll(timeoutMs: number, maxRecords: number, maxBytes?: number): Promise<ConsumedRecord[]>;
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** The next poll of that partition starts at `offset` (buffered records of it are dropped). */
+  seek(offset: TopicPartitionOffset): void;
   /** The partitions the group gave this member at its last join. */
   assignment(): TopicPartitions[];
   /** Leaves the group and disconnects. */
@@ -142,6 +144,8 @@ export interface GroupConsumerFactory {
   create(spec: GroupConsumerSpec): GroupConsumerPort;
   /** Committed offsets of the group, `-1` where none; in request order. */
   committed(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<TopicPartitionOffset[]>;
+  /** Commits offsets for a group this server is not a member of (a consumer with manually assigned partitions). */
+  commitWithoutMembership(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
 }
 
 export interface PartitionReadRequest {

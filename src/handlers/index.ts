@@ -12,6 +12,7 @@ import { createUpstashTopicHandlers } from './upstash/topic-handlers.js';
 import { createV2ConsumerHandlers } from './v2/consumer-handlers.js';
 import type { V2ConsumerDefaults } from './v2/consumer-handlers.js';
 import { createV2MetadataHandlers } from './v2/metadata-handlers.js';
+import { createV2PositionHandlers } from './v2/position-handlers.js';
 import { createV2ProduceHandlers } from './v2/produce-handlers.js';
 import { createV3ClusterHandlers } from './v3/cluster-handlers.js';
 import { createV3TopicHandlers } from './v3/topic-handlers.js';
@@ -27,6 +28,7 @@ export function createHandlers(services: Services, resources: OpsResources, sett
     ...createV2MetadataHandlers(services),
     ...createV2ProduceHandlers(services),
     ...createV2ConsumerHandlers(services, settings.v2Consumer),
+    ...createV2PositionHandlers(services),
     ...createV3ClusterHandlers(services),
     ...createV3TopicHandlers(services),
     ...createUpstashTopicHandlers(services),

@@ -112,6 +112,11 @@ class KafkaGroupConsumer implements GroupConsumerPort {
     return this.assigned;
   }
 
+  seek({ topic, partition, offset }: TopicPartitionOffset): void {
+    this.buffer = this.buffer.filter((r) => r.topic !== topic || r.partition !== partition);
+    this.consumer.seek({ topic, partition, offset });
+  }
+
   async close(): Promise<void> {
     this.wake();
     await this.consumer.disconnect().catch(() => undefined);
@@ -177,6 +182,14 @@ export class KafkaGroupConsumerFactory implements GroupConsumerFactory {
 
   create(spec: GroupConsumerSpec): GroupConsumerPort {
     return new KafkaGroupConsumer(this.kafka, this.admin, spec, this.limits);
+  }
+
+  async commitWithoutMembership(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    const byTopic = new Map<string, { partition: number; offset: string }[]>();
+    for (const { topic, partition, offset } of offsets) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset }]);
+    for (const [topic, partitions] of byTopic) {
+      await kafkaCall(`commit offsets of group '${groupId}'`, () => this.admin.setOffsets({ groupId, topic, partitions }));
+    }
   }
 
   async committed(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<TopicPartitionOffset[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConsumerInstanceConfig } from '../../src/core/consumer-instance.js';
+import type { AssignmentSupport, ConsumerInstanceConfig } from '../../src/core/consumer-instance.js';
 import { ConsumerRegistry } from '../../src/core/consumer-registry.js';
 import type { ConsumedRecord, GroupConsumerFactory, GroupConsumerPort, GroupConsumerSpec, TopicPartitionOffset } from '../../src/core/model.js';
 import { DomainError } from '../../src/errors/domain-error.js';
@@ -23,6 +23,7 @@ class FakeMember implements GroupConsumerPort {
   async close(): Promise<void> {
     this.closed = true;
   }
+  seek(): void {}
 }
 
 class FakeFactory implements GroupConsumerFactory {
@@ -35,7 +36,13 @@ class FakeFactory implements GroupConsumerFactory {
   async committed(): Promise<TopicPartitionOffset[]> {
     return [];
   }
+  async commitWithoutMembership(): Promise<void> {}
 }
+
+const noAssignment: AssignmentSupport = {
+  reader: { read: async () => [] },
+  offsetsAt: async () => [],
+};
 
 const record = (topic: string, partition: number, offset: number): ConsumedRecord => ({
   topic, partition, offset: String(offset), timestampMs: 0, key: null, value: Buffer.from('v'), headers: [],
@@ -50,7 +57,7 @@ const noErrors = (error: unknown): void => {
 describe('the consumer instance registry', () => {
   it('creates an instance once and reuses it for the same topics', async () => {
     const factory = new FakeFactory();
-    const registry = new ConsumerRegistry(factory, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
+    const registry = new ConsumerRegistry(factory, noAssignment, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
     const [a, b] = await Promise.all([registry.acquire('g', 'i', ['t'], manual), registry.acquire('g', 'i', ['t'], manual)]);
     expect(a).toBe(b);
     expect(await registry.acquire('g', 'i', ['t'], manual)).toBe(a);
@@ -61,7 +68,7 @@ describe('the consumer instance registry', () => {
 
   it('re-subscribes an instance asked for other topics, closing the old member', async () => {
     const factory = new FakeFactory();
-    const registry = new ConsumerRegistry(factory, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
+    const registry = new ConsumerRegistry(factory, noAssignment, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
     await registry.acquire('g', 'i', ['a'], manual);
     const moved = await registry.acquire('g', 'i', ['a', 'b'], manual);
     expect(moved.topics).toEqual(['a', 'b']);
@@ -72,7 +79,7 @@ describe('the consumer instance registry', () => {
 
   it('commits the offset after each record handed out when asked to commit without offsets', async () => {
     const factory = new FakeFactory();
-    const registry = new ConsumerRegistry(factory, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
+    const registry = new ConsumerRegistry(factory, noAssignment, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
     const instance = await registry.acquire('g', 'i', ['t'], manual);
     factory.members[0]!.queued.push(record('t', 0, 4), record('t', 0, 5), record('t', 1, 9));
     expect(await instance.poll(0, 2)).toHaveLength(2);
@@ -84,7 +91,7 @@ describe('the consumer instance registry', () => {
   });
 
   it('bounds the number of instances with a 429-class error', async () => {
-    const registry = new ConsumerRegistry(new FakeFactory(), { maxInstances: 2, idleTimeoutMs: 60_000 }, noErrors);
+    const registry = new ConsumerRegistry(new FakeFactory(), noAssignment, { maxInstances: 2, idleTimeoutMs: 60_000 }, noErrors);
     await registry.acquire('g', 'a', ['t'], manual);
     await registry.acquire('g', 'b', ['t'], manual);
     await expect(registry.acquire('g', 'c', ['t'], manual)).rejects.toMatchObject({ kind: 'limit_exceeded' });
@@ -93,7 +100,7 @@ describe('the consumer instance registry', () => {
 
   it('closes idle instances, committing what they handed out when auto-commit is on', async () => {
     const factory = new FakeFactory();
-    const registry = new ConsumerRegistry(factory, { maxInstances: 10, idleTimeoutMs: 1000 }, noErrors);
+    const registry = new ConsumerRegistry(factory, noAssignment, { maxInstances: 10, idleTimeoutMs: 1000 }, noErrors);
     const instance = await registry.acquire('g', 'auto', ['t'], { ...manual, autoCommit: true });
     factory.members[0]!.queued.push(record('t', 0, 0));
     await instance.poll(0, 10);
@@ -109,7 +116,7 @@ describe('the consumer instance registry', () => {
 
   it('creates unsubscribed instances explicitly (v2): duplicates are 40902, polling before subscribing 40903', async () => {
     const factory = new FakeFactory();
-    const registry = new ConsumerRegistry(factory, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
+    const registry = new ConsumerRegistry(factory, noAssignment, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
     const instance = registry.create('g', 'v2', manual);
     expect(() => registry.create('g', 'v2', manual)).toThrow(expect.objectContaining({ kind: 'consumer_already_exists' }));
     await expect(instance.poll(0, 1)).rejects.toMatchObject({ kind: 'illegal_state' });
@@ -122,7 +129,7 @@ describe('the consumer instance registry', () => {
   });
 
   it('deleting an unknown instance is a consumer_instance_not_found error', async () => {
-    const registry = new ConsumerRegistry(new FakeFactory(), { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
+    const registry = new ConsumerRegistry(new FakeFactory(), noAssignment, { maxInstances: 10, idleTimeoutMs: 60_000 }, noErrors);
     await expect(registry.delete('g', 'nope')).rejects.toMatchObject({ kind: 'consumer_instance_not_found' });
     await registry.closeAll();
   });

@@ -1,0 +1,64 @@
+/** Confluent v2 consumer positions: manual assignment, seeking, and committing / reading committed offsets. */
+import type { OperationHandlers } from '../../../generated/operations.js';
+import type { TopicPartition } from '../../core/consumer-instance.js';
+import type { Services } from '../../core/services.js';
+import { DomainError } from '../../errors/domain-error.js';
+import type { RequestContext } from '../../server/request-context.js';
+
+type PositionHandlers = Pick<
+  OperationHandlers<RequestContext>,
+  'v2Assign' | 'v2GetAssignments' | 'v2Seek' | 'v2SeekToBeginning' | 'v2SeekToEnd' | 'v2CommitOffsets' | 'v2GetCommittedOffsets'
+>;
+
+function timestampOf(text: string): number {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new DomainError('invalid_payload', `'${text}' is not an ISO-8601 timestamp.`);
+  return ms;
+}
+
+export function createV2PositionHandlers(services: Services): PositionHandlers {
+  const seekTo = async (group: string, name: string, point: 'earliest' | 'latest', partitions: readonly TopicPartition[]) => {
+    const instance = services.consumers.get(group, name);
+    const offsets = await services.offsets.at(point, partitions);
+    for (const o of offsets) instance.seek(o);
+    return { status: 204 as const, body: undefined };
+  };
+  return {
+    v2Assign: async ({ params, body }) => {
+      await services.consumers.get(params.group_name, params.instance).assign(body.partitions);
+      return { status: 204, body: undefined };
+    },
+    v2GetAssignments: async ({ params }) => {
+      const instance = services.consumers.get(params.group_name, params.instance);
+      const manual = instance.assigned();
+      const partitions = manual.length > 0 ? manual : instance.assignment().flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
+      return { status: 200, body: { partitions } };
+    },
+    v2Seek: async ({ params, body }) => {
+      const instance = services.consumers.get(params.group_name, params.instance);
+      for (const o of body.offsets ?? []) instance.seek({ topic: o.topic, partition: o.partition, offset: String(o.offset) });
+      for (const t of body.timestamps ?? []) {
+        const [found] = await services.offsets.at({ timestampMs: timestampOf(t.timestamp) }, [{ topic: t.topic, partition: t.partition }]);
+        instance.seek(found!);
+      }
+      return { status: 204, body: undefined };
+    },
+    v2SeekToBeginning: ({ params, body }) => seekTo(params.group_name, params.instance, 'earliest', body.partitions),
+    v2SeekToEnd: ({ params, body }) => seekTo(params.group_name, params.instance, 'latest', body.partitions),
+    v2CommitOffsets: async ({ params, body }) => {
+      const instance = services.consumers.get(params.group_name, params.instance);
+      // Confluent's rule: the number given is the last record consumed; the group resumes after it.
+      const offsets = (body?.offsets ?? []).map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset + 1) }));
+      await instance.commit(offsets);
+      return { status: 200, body: undefined };
+    },
+    v2GetCommittedOffsets: async ({ params, body }) => {
+      services.consumers.get(params.group_name, params.instance);
+      const committed = await services.offsets.committed(params.group_name, body.partitions);
+      return {
+        status: 200,
+        body: { offsets: committed.map((c) => ({ topic: c.topic, partition: c.partition, offset: Number(c.offset), metadata: '' })) },
+      };
+    },
+  };
+}
