@@ -31,6 +31,10 @@ const UNAVAILABLE_NAMES = new Set([
   'KafkaJSNumberOfRetriesExceeded',
 ]);
 
+/** The group coordinator is moving or loading (e.g. the offsets topic of a new cluster is being created). */
+// kafkajs's names for Kafka's NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE and COORDINATOR_LOAD_IN_PROGRESS.
+const COORDINATOR_NOT_READY = new Set(['NOT_COORDINATOR_FOR_GROUP', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'GROUP_LOAD_IN_PROGRESS']);
+
 function isUnavailable(error: KafkaJsErrorShape | undefined, depth = 0): boolean {
   if (!error || depth > 4) return false;
   if (error.name && UNAVAILABLE_NAMES.has(error.name)) return true;
@@ -57,6 +61,9 @@ export function toDomainError(error: unknown, context: string): DomainError {
   if (broker.type === 'TOPIC_AUTHORIZATION_FAILED' || broker.type === 'CLUSTER_AUTHORIZATION_FAILED') {
     return new DomainError('forbidden', `${context}: ${message}`, { cause: error });
   }
+  if (broker.type && COORDINATOR_NOT_READY.has(broker.type)) {
+    return new DomainError('kafka_unavailable', `${context}: ${message}`, { cause: error });
+  }
   if (broker.type && REJECTIONS.has(broker.type)) {
     return new DomainError('kafka_rejected', message, { cause: error });
   }
@@ -72,5 +79,22 @@ export async function kafkaCall<T>(context: string, call: () => Promise<T>): Pro
     return await call();
   } catch (error) {
     throw toDomainError(error, context);
+  }
+}
+
+/**
+ * Like kafkaCall, but retries while the group coordinator is not ready — kafkajs's admin gives up on that at once,
+ * which on a fresh cluster (offsets topic still being created) would fail the first group operation.
+ */
+export async function kafkaGroupCall<T>(context: string, call: () => Promise<T>, deadlineMs = 15_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+    try {
+      return await call();
+    } catch (error) {
+      const type = brokerErrorOf((typeof error === 'object' && error !== null ? error : {}) as KafkaJsErrorShape).type;
+      if (!type || !COORDINATOR_NOT_READY.has(type) || Date.now() + wait > deadline) throw toDomainError(error, context);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }

@@ -20,7 +20,13 @@ export function writeResult(ctx: KoaContext, meta: OperationMeta, result: AnyHan
     if (name.toLowerCase() === 'content-type') contentType = value;
     else ctx.set(name, value);
   }
-  if (result.status === 204 || result.body === undefined) return;
+  if (result.status === 204) return;
+  if (result.body === undefined) {
+    // An empty 200: without a body Koa would answer its status text ("OK") as text/plain.
+    ctx.body = '';
+    ctx.remove('Content-Type');
+    return;
+  }
   ctx.type = contentType;
   ctx.body = isJson(contentType) || typeof result.body !== 'string' ? JSON.stringify(result.body) : result.body;
 }
