@@ -355,7 +355,8 @@ export interface paths {
         put?: never;
         /**
          * Subscribe to topics
-         * @description Subscribes the instance to `topics` (or every topic matching `topic_pattern`); it joins its group.
+         * @description Subscribes the instance to `topics`, or to every topic matching `topic_pattern` at the time of the call (topics
+         *     created later are not added); it joins its group. A new subscription replaces the old one.
          */
         post: operations["v2Subscribe"];
         /**

@@ -42,6 +42,8 @@ export interface ConsumerInstanceConfig {
   readonly format: EmbeddedFormat;
   /** Longest a records call waits (v2's consumer.request.timeout.ms). */
   readonly requestTimeoutMs: number;
+  /** v2's fetch.min.bytes; -1 or absent: the broker default (1). */
+  readonly fetchMinBytes?: number;
 }
 
 export class ConsumerInstance {
@@ -88,6 +90,7 @@ export class ConsumerInstance {
       topics,
       autoOffsetReset: this.config.autoOffsetReset,
       sessionTimeoutMs: this.config.sessionTimeoutMs,
+      ...(this.config.fetchMinBytes === undefined ? {} : { fetchMinBytes: this.config.fetchMinBytes }),
     });
     try {
       await member.start();

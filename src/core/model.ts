@@ -137,6 +137,8 @@ export interface GroupConsumerSpec {
   readonly topics: readonly string[];
   readonly autoOffsetReset: OffsetReset;
   readonly sessionTimeoutMs: number;
+  /** The broker waits for this many bytes (or its max wait) before answering a fetch; default 1. */
+  readonly fetchMinBytes?: number;
 }
 
 /** Creates group members, and answers group-level questions that need no member. */

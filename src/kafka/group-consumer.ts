@@ -61,6 +61,7 @@ class KafkaGroupConsumer implements GroupConsumerPort {
       sessionTimeout: spec.sessionTimeoutMs,
       heartbeatInterval: Math.min(3000, Math.floor(spec.sessionTimeoutMs / 3)),
       maxWaitTimeInMs: limits.fetchMaxWaitMs,
+      minBytes: Math.max(1, spec.fetchMinBytes ?? 1),
       allowAutoTopicCreation: false,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {

@@ -29,7 +29,9 @@ function flag(value: string | boolean | undefined, fallback: boolean): boolean {
 
 function configOf(body: CreateBody, defaults: V2ConsumerDefaults): ConsumerInstanceConfig {
   const requested = body['consumer.request.timeout.ms'];
+  const minBytes = body['fetch.min.bytes'];
   return {
+    ...(minBytes === undefined || Number(minBytes) < 1 ? {} : { fetchMinBytes: Number(minBytes) }),
     format: (body.format ?? 'binary') as EmbeddedFormat,
     autoOffsetReset: (body['auto.offset.reset'] ?? 'latest') as OffsetReset,
     autoCommit: flag(body['auto.commit.enable'], true),
