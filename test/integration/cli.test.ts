@@ -63,7 +63,8 @@ async function clusterIdAt(url: string): Promise<string> {
   return body.data[0]!.cluster_id;
 }
 
-describe('npm start (src/main.ts)', () => {
+// Starting a second JVM broker while the rest of the suite loads both cores can take well over the default 30 s.
+describe('npm start (src/main.ts)', { timeout: 150_000 }, () => {
   it('uses the cluster named by KAFKA_REST_BOOTSTRAP_SERVERS, starts no broker, and exits 0 on SIGTERM', async () => {
     const started = await startMain({ KAFKA_REST_BOOTSTRAP_SERVERS: inject('bootstrapServers') });
     try {
