@@ -679,6 +679,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Produce records (one, or a stream)
+         * @description The body holds one record, or several JSON objects back to back (optionally sent chunked over a connection kept
+         *     open). The answer is 200 at once and streams one report per record, in order, each written when Kafka has
+         *     acknowledged that record (acks=all); a record that cannot be produced gets an error report and the stream goes
+         *     on. Unknown cluster or topic fail the whole request before anything is produced.
+         */
+        post: operations["v3ProduceRecords"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/records:batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Produce a batch of records
+         * @description Entries with unique ids (1–80 characters), at most `api.v3.produce.batch.maximum.entries` (default 10); the
+         *     answer, 207, lists each entry under `successes` (where it was stored) or `failures`. An empty batch, duplicate
+         *     ids or too many entries answer 422/42208.
+         */
+        post: operations["v3ProduceRecordsBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/upstash/produce/{topic}/{message}": {
         parameters: {
             query?: never;
@@ -1317,6 +1384,73 @@ export interface components {
              * @default false
              */
             validate_only?: boolean;
+        };
+        ProduceHeader: {
+            name: string;
+            /**
+             * Format: byte
+             * @description Base64 of the header's bytes.
+             */
+            value?: string | null;
+        };
+        /**
+         * @description A key or value. `type` BINARY takes base64 `data`, STRING a JSON string (stored as UTF-8), JSON any JSON value
+         *     (stored as its JSON text); without `type`, JSON. The schema types (AVRO, JSONSCHEMA, PROTOBUF) and schema fields
+         *     answer 400/40002-style errors until a Schema Registry can be configured.
+         */
+        ProduceData: {
+            /** @enum {string} */
+            type?: "BINARY" | "JSON" | "STRING" | "AVRO" | "JSONSCHEMA" | "PROTOBUF";
+            /** @description The payload, as `type` says; `null` for no key / a tombstone. */
+            data?: unknown;
+            subject?: string;
+            subject_name_strategy?: string;
+            schema_id?: number;
+            schema_version?: number;
+            schema?: string;
+        };
+        ProduceRecord: {
+            partition_id?: number;
+            headers?: components["schemas"]["ProduceHeader"][];
+            key?: components["schemas"]["ProduceData"];
+            value?: components["schemas"]["ProduceData"];
+            /** Format: date-time */
+            timestamp?: string;
+        };
+        DataSize: {
+            type: string;
+            /** @description Bytes stored. */
+            size: number;
+        };
+        /** @description One record's outcome; `error_code` 200 with where it was stored, or an error code and message. */
+        ProduceReport: {
+            error_code: number;
+            message?: string;
+            cluster_id?: string;
+            topic_name?: string;
+            partition_id?: number;
+            /** Format: int64 */
+            offset?: number;
+            /** Format: date-time */
+            timestamp?: string;
+            key?: components["schemas"]["DataSize"];
+            value?: components["schemas"]["DataSize"];
+        };
+        BatchEntry: components["schemas"]["ProduceRecord"] & {
+            id: string;
+        };
+        BatchRequest: {
+            entries: components["schemas"]["BatchEntry"][];
+        };
+        BatchResponse: {
+            successes: ({
+                id: string;
+            } & components["schemas"]["ProduceReport"])[];
+            failures: {
+                id: string;
+                error_code: number;
+                message: string;
+            }[];
         };
         ProduceResult: {
             topic: string;
@@ -2922,6 +3056,157 @@ export interface operations {
                 };
             };
             404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ProduceRecords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "value": {
+                 *         "type": "JSON",
+                 *         "data": {
+                 *           "name": "testUser"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProduceRecord"];
+            };
+        };
+        responses: {
+            /** @description One report per record (several reports are concatenated, one JSON object each). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": 200,
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "topic_name": "jsontest",
+                     *       "partition_id": 0,
+                     *       "offset": 0,
+                     *       "timestamp": "2023-03-09T14:07:23.592Z",
+                     *       "value": {
+                     *         "type": "JSON",
+                     *         "size": 19
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProduceReport"];
+                };
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            413: components["responses"]["V3Error"];
+            415: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ProduceRecordsBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "entries": [
+                 *         {
+                 *           "id": "first",
+                 *           "value": {
+                 *             "type": "JSON",
+                 *             "data": "ONE"
+                 *           }
+                 *         },
+                 *         {
+                 *           "id": "second",
+                 *           "value": {
+                 *             "type": "JSON",
+                 *             "data": "TWO"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The outcome of each entry. */
+            207: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "successes": [
+                     *         {
+                     *           "id": "first",
+                     *           "error_code": 200,
+                     *           "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *           "topic_name": "jsontest",
+                     *           "partition_id": 0,
+                     *           "offset": 3,
+                     *           "timestamp": "2023-03-09T14:07:23.592Z",
+                     *           "value": {
+                     *             "type": "JSON",
+                     *             "size": 5
+                     *           }
+                     *         }
+                     *       ],
+                     *       "failures": [
+                     *         {
+                     *           "id": "second",
+                     *           "error_code": 400,
+                     *           "message": "Invalid base64 in value.data."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BatchResponse"];
+                };
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            413: components["responses"]["V3Error"];
+            415: components["responses"]["V3Error"];
+            422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
     };

@@ -21,6 +21,7 @@ interface RenderedMeta {
   requestContentTypes: string[];
   requestBodyRequired: boolean;
   rawBody: boolean;
+  streamingBody: boolean;
   headerParameters: string[];
   responseContentTypes: Record<string, string>;
 }
@@ -58,6 +59,7 @@ function metaFor(doc: SpecDocument, entry: OperationEntry): RenderedMeta {
     requestContentTypes: Object.keys(body?.content ?? {}),
     requestBodyRequired: body?.required === true,
     rawBody: entry.operation['x-raw-body'] === true,
+    streamingBody: entry.operation['x-streaming-body'] === true,
     headerParameters: headerParameters(doc, entry),
     responseContentTypes,
   };
@@ -97,13 +99,22 @@ export type HandlerResult<Id extends OperationId> = {
 export interface AnyHandlerResult {
   readonly status: number;
   readonly body?: unknown;
+  /** For streaming operations: text chunks written as they come (each a JSON document of the declared schema). */
+  readonly stream?: AsyncIterable<string>;
   readonly headers?: Record<string, string>;
+}
+
+/** What a streaming operation (x-streaming-body) may return instead: its documents, written as they come. */
+export interface StreamResult<S> {
+  status: S;
+  stream: AsyncIterable<string>;
+  headers?: Record<string, string>;
 }
 
 export type OperationHandler<Id extends OperationId, Ctx> = (
   input: HandlerInput<Id>,
   ctx: Ctx,
-) => Promise<HandlerResult<Id>>;
+) => Promise<Id extends StreamingOperationId ? HandlerResult<Id> | StreamResult<DeclaredStatus<Id>> : HandlerResult<Id>>;
 `;
 
 export function renderOperationsModule(doc: SpecDocument): string {
@@ -117,6 +128,7 @@ export function renderOperationsModule(doc: SpecDocument): string {
     '',
     "export type Dialect = 'ops' | 'v2' | 'v3' | 'upstash';",
     `export type OperationId =\n${ids.map((id) => `  | '${id}'`).join('\n')};`,
+    `export type StreamingOperationId = ${metas.filter((m) => m.streamingBody).map((m) => `'${m.operationId}'`).join(' | ') || 'never'};`,
     '',
     'export interface OperationMeta {',
     '  readonly operationId: OperationId;',
@@ -127,6 +139,8 @@ export function renderOperationsModule(doc: SpecDocument): string {
     '  readonly requestBodyRequired: boolean;',
     '  /** The body is handed over as raw bytes (a Buffer), not parsed. */',
     '  readonly rawBody: boolean;',
+    '  /** The body is left unread for the handler, which reads it as a stream (and answers with one). */',
+    '  readonly streamingBody: boolean;',
     '  /** Declared header parameter names, as the spec spells them. */',
     '  readonly headerParameters: readonly string[];',
     '  /** HTTP status → the first media type the spec declares for it. */',
@@ -144,6 +158,7 @@ export function renderOperationsModule(doc: SpecDocument): string {
           requestContentTypes: m.requestContentTypes,
           requestBodyRequired: m.requestBodyRequired,
           rawBody: m.rawBody,
+          streamingBody: m.streamingBody,
           headerParameters: m.headerParameters,
           responseContentTypes: m.responseContentTypes,
         })},`,

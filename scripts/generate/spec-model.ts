@@ -20,6 +20,7 @@ export interface OperationObject {
   requestBody?: RequestBodyObject | ReferenceObject;
   parameters?: unknown[];
   'x-raw-body'?: boolean;
+  'x-streaming-body'?: boolean;
   responses: Record<string, ResponseObject | ReferenceObject>;
 }
 export type PathItemObject = Partial<Record<HttpMethod, OperationObject>> & { parameters?: unknown[] };

@@ -14,6 +14,7 @@ interface KindMapping {
 const MAPPINGS: Readonly<Record<ErrorKind, KindMapping>> = {
   bad_request: { status: 400, confluentCode: 400 },
   invalid_payload: { status: 422, confluentCode: 42206 },
+  invalid_batch: { status: 422, confluentCode: 42208 },
   route_not_found: { status: 404, confluentCode: 404 },
   method_not_allowed: { status: 405, confluentCode: 405 },
   unsupported_media_type: { status: 415, confluentCode: 415 },
@@ -37,7 +38,7 @@ const MAPPINGS: Readonly<Record<ErrorKind, KindMapping>> = {
 };
 
 /** Upstash's validation failures are plain 400s: it has no 422. */
-const UPSTASH_STATUS_OVERRIDES: Partial<Record<ErrorKind, number>> = { invalid_payload: 400 };
+const UPSTASH_STATUS_OVERRIDES: Partial<Record<ErrorKind, number>> = { invalid_payload: 400, invalid_batch: 400 };
 
 export interface ErrorResponse {
   readonly status: number;

@@ -5,6 +5,7 @@
 export type ErrorKind =
   | 'bad_request'
   | 'invalid_payload'
+  | 'invalid_batch'
   | 'route_not_found'
   | 'method_not_allowed'
   | 'unsupported_media_type'

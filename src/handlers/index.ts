@@ -15,11 +15,14 @@ import { createV2MetadataHandlers } from './v2/metadata-handlers.js';
 import { createV2PositionHandlers } from './v2/position-handlers.js';
 import { createV2ProduceHandlers } from './v2/produce-handlers.js';
 import { createV3ClusterHandlers } from './v3/cluster-handlers.js';
+import { createV3ProduceHandlers } from './v3/produce-handlers.js';
+import type { V3ProduceSettings } from './v3/produce-handlers.js';
 import { createV3TopicHandlers } from './v3/topic-handlers.js';
 
 export interface HandlerSettings {
   readonly upstashConsume: UpstashConsumeDefaults;
   readonly v2Consumer: V2ConsumerDefaults;
+  readonly v3Produce: V3ProduceSettings;
 }
 
 export function createHandlers(services: Services, resources: OpsResources, settings: HandlerSettings): OperationHandlers<RequestContext> {
@@ -31,6 +34,7 @@ export function createHandlers(services: Services, resources: OpsResources, sett
     ...createV2PositionHandlers(services),
     ...createV3ClusterHandlers(services),
     ...createV3TopicHandlers(services),
+    ...createV3ProduceHandlers(services, settings.v3Produce),
     ...createUpstashTopicHandlers(services),
     ...createUpstashProduceHandlers(services),
     ...createUpstashFetchHandlers(services, settings.upstashConsume.timeoutMs),

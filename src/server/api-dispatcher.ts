@@ -15,7 +15,7 @@ import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors/domain-error.js';
 import { MediaTypeValidator } from './media-type-validator.js';
 import type { OperationWithBody } from './media-type-validator.js';
-import { mediaTypeOf, readRequestBody } from './request-body.js';
+import { mediaTypeOf, readRequestBody, requireDeclaredMediaType } from './request-body.js';
 import type { RequestContext } from './request-context.js';
 import { HTTP_METHODS_UPPER, validationKind, validationMessage } from './validation-messages.js';
 
@@ -84,6 +84,14 @@ export class ApiDispatcher {
     return this.api.handleRequest(state.apiRequest, state) as Promise<DispatchResult>;
   }
 
+  private documentValidator(api: ApiContext, state: DispatchState): (document: unknown) => string | undefined {
+    const mediaType = mediaTypeOf(state.req.headers['content-type']);
+    return (document) => {
+      const errors = this.mediaTypes.validate(api.operation as OperationWithBody, mediaType, document, { includeJson: true });
+      return errors.length > 0 ? validationMessage(errors) : undefined;
+    };
+  }
+
   /** Bodies of `application/vnd.*+json` media types, which openapi-backend does not validate. */
   private validateMediaType(api: ApiContext, state: DispatchState): void {
     if (state.body === undefined || state.context.dialect === 'upstash') return;
@@ -110,7 +118,11 @@ export class ApiDispatcher {
           headers: declaredHeaders(meta, api.request.headers),
           body: state.body,
         };
-        const context = state.principal ? { ...state.context, principal: state.principal } : state.context;
+        const context: RequestContext = {
+          ...state.context,
+          ...(state.principal ? { principal: state.principal } : {}),
+          ...(meta.streamingBody ? { validateDocument: this.documentValidator(api, state) } : {}),
+        };
         return { meta, result: await handler(input, context) } satisfies DispatchResult;
       };
     }
@@ -142,6 +154,14 @@ export class ApiDispatcher {
         if (!api.operation) return;
         const meta = metaOf(api.operation.operationId);
         state.meta = meta;
+        if (meta.streamingBody) {
+          requireDeclaredMediaType(meta, state.req.headers['content-type']);
+          // The handler reads the body as it arrives; an empty object stands in for it in openapi-backend's
+          // request validation, and each document is validated by the handler (validateDocument).
+          state.apiRequest.body = {};
+          api.request.requestBody = {};
+          return;
+        }
         state.body = await readRequestBody(state.req, meta, state.context.dialect, state.bodyLimit);
         if (meta.rawBody) return;
         this.validateMediaType(api, state);

@@ -66,6 +66,8 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       links: LinkBuilder.forRequest(options.advertisedListeners, ctx.protocol, ctx.get('host')),
       requestHeaders: ctx.headers,
       principal: ANONYMOUS,
+      bodyStream: ctx.req,
+      validateDocument: () => undefined,
     };
     const state: DispatchState = {
       req: ctx.req,

@@ -18,6 +18,11 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
+/** 415 unless the Content-Type is one the operation declares. */
+export function requireDeclaredMediaType(meta: OperationMeta, contentType: string | undefined): void {
+  checkContentType(meta, 'v3', mediaTypeOf(contentType));
+}
+
 function checkContentType(meta: OperationMeta, dialect: Dialect, mediaType: string): void {
   if (dialect === 'upstash') return;
   if (meta.requestContentTypes.includes(mediaType)) return;

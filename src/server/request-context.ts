@@ -14,4 +14,8 @@ export interface RequestContext {
   readonly requestHeaders: IncomingHttpHeaders;
   /** Who is calling; ANONYMOUS when auth is off or the operation declares no security. */
   readonly principal: Principal;
+  /** For streaming operations: the request body as it arrives. */
+  readonly bodyStream: AsyncIterable<Buffer>;
+  /** For streaming operations: checks one document against the operation's body schema; the error, if any. */
+  readonly validateDocument: (document: unknown) => string | undefined;
 }

@@ -1,4 +1,5 @@
 /** Writes a handler's result or an error into the Koa response, in the content type the spec declares. */
+import { Readable } from 'node:stream';
 import type { Context as KoaContext } from 'koa';
 import type { AnyHandlerResult, Dialect, OperationMeta } from '../../generated/operations.js';
 import { errorResponse } from '../errors/dialect-errors.js';
@@ -21,6 +22,11 @@ export function writeResult(ctx: KoaContext, meta: OperationMeta, result: AnyHan
     else ctx.set(name, value);
   }
   if (result.status === 204) return;
+  if (result.stream) {
+    ctx.type = contentType;
+    ctx.body = Readable.from(result.stream);
+    return;
+  }
   if (result.body === undefined) {
     // An empty 200: without a body Koa would answer its status text ("OK") as text/plain.
     ctx.body = '';

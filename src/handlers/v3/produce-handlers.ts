@@ -1,0 +1,123 @@
+/** Confluent v3 produce: one record or a stream of them (reports streamed back in order), and batches. */
+import type { OperationHandlers } from '../../../generated/operations.js';
+import type { Services } from '../../core/services.js';
+import { DomainError } from '../../errors/domain-error.js';
+import { jsonDocuments } from '../../server/json-documents.js';
+import type { RequestContext } from '../../server/request-context.js';
+import { errorReport, prepareRecord, successReport } from './produce-records.js';
+import type { PreparedRecord, V3Record, V3Report } from './produce-records.js';
+
+type ProduceHandlers = Pick<OperationHandlers<RequestContext>, 'v3ProduceRecords' | 'v3ProduceRecordsBatch'>;
+
+export interface V3ProduceSettings {
+  readonly maxRecordBytes: number;
+  readonly maxBatchEntries: number;
+  /** Records of one stream waiting for Kafka at once; reading the request pauses beyond it. */
+  readonly maxInFlight: number;
+}
+
+/**
+ * Runs `handle` on each document as it arrives and yields the results in input order, each as soon as it and
+ * all before it are done — so a client streaming records over one connection sees each report promptly.
+ */
+async function* inOrder(documents: AsyncIterable<string>, handle: (document: string) => Promise<string>, maxInFlight: number): AsyncGenerator<string> {
+  const queue: Promise<string>[] = [];
+  let finished = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  const reader = (async () => {
+    try {
+      for await (const document of documents) {
+        queue.push(handle(document));
+        notify();
+        while (queue.length >= maxInFlight) await queue[0]!.then(() => undefined, () => undefined).then(() => new Promise((r) => setImmediate(r)));
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      finished = true;
+      notify();
+    }
+  })();
+  for (;;) {
+    if (queue.length > 0) {
+      const next = await queue[0]!;
+      queue.shift();
+      yield next;
+      continue;
+    }
+    if (finished) break;
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+  await reader;
+  if (failure !== undefined) yield JSON.stringify(errorReport(failure)) + '\n';
+}
+
+export function createV3ProduceHandlers(services: Services, settings: V3ProduceSettings): ProduceHandlers {
+  const produceOne = async (clusterId: string, topic: string, body: V3Record): Promise<string> => {
+    try {
+      const prepared = prepareRecord(topic, body);
+      const [result] = await services.produce.produceEach([prepared.record]);
+      if (result instanceof DomainError) throw result;
+      return JSON.stringify(successReport(clusterId, prepared, result!)) + '\n';
+    } catch (error) {
+      return JSON.stringify(errorReport(error)) + '\n';
+    }
+  };
+  return {
+    v3ProduceRecords: async ({ params }, ctx) => {
+      const { clusterId } = await services.cluster.get(params.cluster_id);
+      const topic = await services.topics.get(params.topic_name);
+      const handle = async (text: string): Promise<string> => {
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch (error) {
+          return JSON.stringify(errorReport(new DomainError('bad_request', `Malformed JSON record: ${(error as Error).message}`))) + '\n';
+        }
+        const invalid = ctx.validateDocument(body);
+        if (invalid) return JSON.stringify(errorReport(new DomainError('invalid_payload', invalid))) + '\n';
+        return produceOne(clusterId, topic.name, body as V3Record);
+      };
+      return { status: 200, stream: inOrder(jsonDocuments(ctx.bodyStream, settings.maxRecordBytes), handle, settings.maxInFlight) };
+    },
+    v3ProduceRecordsBatch: async ({ params, body }) => {
+      const { clusterId } = await services.cluster.get(params.cluster_id);
+      const topic = await services.topics.get(params.topic_name);
+      const entries = body.entries;
+      if (entries.length === 0) throw new DomainError('invalid_batch', 'The batch has no entries.');
+      if (entries.length > settings.maxBatchEntries) {
+        throw new DomainError('invalid_batch', `The batch has ${entries.length} entries; at most ${settings.maxBatchEntries} are allowed.`);
+      }
+      const ids = new Set(entries.map((e) => e.id));
+      if (ids.size !== entries.length) throw new DomainError('invalid_batch', 'The ids of the batch entries are not unique.');
+      const prepared = entries.map((entry): { ok: true; record: PreparedRecord } | { ok: false; error: unknown } => {
+        try {
+          return { ok: true, record: prepareRecord(topic.name, entry) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      });
+      const sendable = prepared.flatMap((p) => (p.ok ? [p.record] : []));
+      const results = await services.produce.produceEach(sendable.map((p) => p.record));
+      const successes: (V3Report & { id: string })[] = [];
+      const failures: { id: string; error_code: number; message: string }[] = [];
+      let next = 0;
+      entries.forEach((entry, i) => {
+        const p = prepared[i]!;
+        if (!p.ok) {
+          failures.push({ id: entry.id, ...errorReport(p.error) });
+          return;
+        }
+        const result = results[next++]!;
+        if (result instanceof DomainError) failures.push({ id: entry.id, ...errorReport(result) });
+        else successes.push({ id: entry.id, ...successReport(clusterId, p.record, result) });
+      });
+      return { status: 207, body: { successes, failures } };
+    },
+  };
+}
