@@ -25,7 +25,7 @@ describe('the operations module generator', () => {
     const text = renderOperationsModule(spec);
     expect(text).toContain("createThing: OperationHandler<'createThing', Ctx>;");
     expect(text).toContain(
-      '"requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"headerParameters":["X-Trace"],"responseContentTypes":{"201":"application/json","404":"application/problem+json"}',
+      '"requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":["X-Trace"],"responseContentTypes":{"201":"application/json","404":"application/problem+json"}',
     );
   });
 
