@@ -250,6 +250,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/topics/{topic_name}/partitions/{partition_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example jsontest
+                 */
+                topic_name: components["parameters"]["TopicName"];
+                /**
+                 * @description The partition number.
+                 * @example 0
+                 */
+                partition_id: components["parameters"]["PartitionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read messages of a partition from an offset (the v1 draft's stateless read)
+         * @description The v1 draft's `GET /topics/{topic}/partitions/{partition}/messages?offset=&count=`, which Confluent removed
+         *     and users still ask for: up to `count` messages of the partition from `offset`, keys and values in base64,
+         *     with no consumer group. Waits up to `consumer.request.timeout.ms` when none is there yet.
+         */
+        get: operations["v1ReadPartitionMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/brokers": {
         parameters: {
             query?: never;
@@ -740,6 +773,42 @@ export interface paths {
          *     ids or too many entries answer 422/42208.
          */
         post: operations["v3ProduceRecordsBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Read records of a partition from an offset (no consumer group)
+         * @description A stateless read — an extension Confluent's v3 lacks: the records of one partition starting at `offset`, at
+         *     most `max_records`, waiting up to `timeout` ms when none is there yet. No consumer group is joined and nothing
+         *     is committed; `metadata.next` reads on from after the last record. An offset before the log start reads from
+         *     the log start; one past the log end answers 400.
+         */
+        get: operations["v3ReadPartitionRecords"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1451,6 +1520,47 @@ export interface components {
                 error_code: number;
                 message: string;
             }[];
+        };
+        RecordData: {
+            /** @enum {string} */
+            type: "BINARY";
+            /**
+             * Format: byte
+             * @description Base64 of the bytes.
+             */
+            data: string;
+        } | null;
+        KafkaRecord: {
+            /** @enum {string} */
+            kind: "KafkaRecord";
+            cluster_id: string;
+            topic_name: string;
+            partition_id: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: date-time */
+            timestamp: string;
+            key: components["schemas"]["RecordData"];
+            value: components["schemas"]["RecordData"];
+            headers: {
+                name: string;
+                /** Format: byte */
+                value: string | null;
+            }[];
+        };
+        KafkaRecordList: {
+            /** @enum {string} */
+            kind: "KafkaRecordList";
+            metadata: {
+                /** Format: uri */
+                self: string;
+                /**
+                 * Format: uri
+                 * @description The same read from the offset after the last record returned.
+                 */
+                next: string;
+            };
+            data: components["schemas"]["KafkaRecord"][];
         };
         ProduceResult: {
             topic: string;
@@ -2164,6 +2274,63 @@ export interface operations {
                     "application/vnd.kafka.v2+json": components["schemas"]["PartitionOffsets"];
                 };
             };
+            404: components["responses"]["V2Error"];
+            503: components["responses"]["V2Error"];
+        };
+    };
+    v1ReadPartitionMessages: {
+        parameters: {
+            query: {
+                /** @description The first offset to read. */
+                offset: number;
+                /** @description Most messages to return (default 1). */
+                count?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The topic's name.
+                 * @example jsontest
+                 */
+                topic_name: components["parameters"]["TopicName"];
+                /**
+                 * @description The partition number.
+                 * @example 0
+                 */
+                partition_id: components["parameters"]["PartitionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The messages. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "key": "a2V5",
+                     *         "value": "dmFsdWU=",
+                     *         "partition": 1,
+                     *         "offset": 2
+                     *       }
+                     *     ]
+                     */
+                    "application/vnd.kafka.binary.v1+json": {
+                        /** Format: byte */
+                        key: string | null;
+                        /** Format: byte */
+                        value: string | null;
+                        partition: number;
+                        /** Format: int64 */
+                        offset: number;
+                    }[];
+                };
+            };
+            400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
@@ -3207,6 +3374,74 @@ export interface operations {
             413: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ReadPartitionRecords: {
+        parameters: {
+            query: {
+                /** @description The first offset to read. */
+                offset: number;
+                /** @description Most records to return (default 100). */
+                max_records?: number;
+                /** @description Longest wait in milliseconds when no record is there yet (default 1000). */
+                timeout?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaRecordList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/records?offset=5&max_records=100",
+                     *         "next": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/records?offset=6&max_records=100"
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "kind": "KafkaRecord",
+                     *           "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *           "topic_name": "orders",
+                     *           "partition_id": 0,
+                     *           "offset": 5,
+                     *           "timestamp": "2023-03-09T14:07:23.592Z",
+                     *           "key": null,
+                     *           "value": {
+                     *             "type": "BINARY",
+                     *             "data": "S2Fma2E="
+                     *           },
+                     *           "headers": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaRecordList"];
+                };
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
     };

@@ -15,6 +15,7 @@ export type OperationId =
   | 'v2GetPartition'
   | 'v2ProduceToPartition'
   | 'v2GetPartitionOffsets'
+  | 'v1ReadPartitionMessages'
   | 'v2ListBrokers'
   | 'v2CreateConsumer'
   | 'v2DeleteConsumer'
@@ -36,6 +37,7 @@ export type OperationId =
   | 'v3GetTopic'
   | 'v3ProduceRecords'
   | 'v3ProduceRecordsBatch'
+  | 'v3ReadPartitionRecords'
   | 'upstashProduceFromPath'
   | 'upstashProduceToTopicWithGet'
   | 'upstashProduceToTopic'
@@ -90,6 +92,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v2GetPartition: {"operationId":"v2GetPartition","method":"get","path":"/topics/{topic_name}/partitions/{partition_id}","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
   v2ProduceToPartition: {"operationId":"v2ProduceToPartition","method":"post","path":"/topics/{topic_name}/partitions/{partition_id}","dialect":"v2","requestContentTypes":["application/vnd.kafka.binary.v2+json","application/vnd.kafka.json.v2+json","application/vnd.kafka.avro.v2+json","application/vnd.kafka.jsonschema.v2+json","application/vnd.kafka.protobuf.v2+json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","413":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
   v2GetPartitionOffsets: {"operationId":"v2GetPartitionOffsets","method":"get","path":"/topics/{topic_name}/partitions/{partition_id}/offsets","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
+  v1ReadPartitionMessages: {"operationId":"v1ReadPartitionMessages","method":"get","path":"/topics/{topic_name}/partitions/{partition_id}/messages","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.binary.v1+json","400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
   v2ListBrokers: {"operationId":"v2ListBrokers","method":"get","path":"/brokers","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
   v2CreateConsumer: {"operationId":"v2CreateConsumer","method":"post","path":"/consumers/{group_name}","dialect":"v2","requestContentTypes":["application/vnd.kafka.v2+json"],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","400":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","429":"application/vnd.kafka.v2+json"}},
   v2DeleteConsumer: {"operationId":"v2DeleteConsumer","method":"delete","path":"/consumers/{group_name}/instances/{instance}","dialect":"v2","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"404":"application/vnd.kafka.v2+json"}},
@@ -111,6 +114,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v3GetTopic: {"operationId":"v3GetTopic","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ProduceRecords: {"operationId":"v3ProduceRecords","method":"post","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/records","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":true,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","503":"application/json"}},
   v3ProduceRecordsBatch: {"operationId":"v3ProduceRecordsBatch","method":"post","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/records:batch","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"207":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
+  v3ReadPartitionRecords: {"operationId":"v3ReadPartitionRecords","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/records","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","503":"application/json"}},
   upstashProduceFromPath: {"operationId":"upstashProduceFromPath","method":"get","path":"/upstash/produce/{topic}/{message}","dialect":"upstash","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","503":"application/json"}},
   upstashProduceToTopicWithGet: {"operationId":"upstashProduceToTopicWithGet","method":"get","path":"/upstash/produce/{topic}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","413":"application/json","503":"application/json"}},
   upstashProduceToTopic: {"operationId":"upstashProduceToTopic","method":"post","path":"/upstash/produce/{topic}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","413":"application/json","503":"application/json"}},
@@ -212,6 +216,8 @@ export interface OperationHandlers<Ctx> {
   v2ProduceToPartition: OperationHandler<'v2ProduceToPartition', Ctx>;
   /** GET /topics/{topic_name}/partitions/{partition_id}/offsets — First and next offsets of a partition */
   v2GetPartitionOffsets: OperationHandler<'v2GetPartitionOffsets', Ctx>;
+  /** GET /topics/{topic_name}/partitions/{partition_id}/messages — Read messages of a partition from an offset (the v1 draft's stateless read) */
+  v1ReadPartitionMessages: OperationHandler<'v1ReadPartitionMessages', Ctx>;
   /** GET /brokers — List brokers */
   v2ListBrokers: OperationHandler<'v2ListBrokers', Ctx>;
   /** POST /consumers/{group_name} — Create a consumer instance */
@@ -254,6 +260,8 @@ export interface OperationHandlers<Ctx> {
   v3ProduceRecords: OperationHandler<'v3ProduceRecords', Ctx>;
   /** POST /v3/clusters/{cluster_id}/topics/{topic_name}/records:batch — Produce a batch of records */
   v3ProduceRecordsBatch: OperationHandler<'v3ProduceRecordsBatch', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/records — Read records of a partition from an offset (no consumer group) */
+  v3ReadPartitionRecords: OperationHandler<'v3ReadPartitionRecords', Ctx>;
   /** GET /upstash/produce/{topic}/{message} — Produce one message given in the path */
   upstashProduceFromPath: OperationHandler<'upstashProduceFromPath', Ctx>;
   /** GET /upstash/produce/{topic} — Produce messages to a topic (GET with a body) */

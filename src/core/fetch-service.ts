@@ -7,9 +7,11 @@ export class FetchService {
     private readonly maxRecordsPerPartition: number,
   ) {}
 
-  async read(requests: readonly PartitionReadRequest[], timeoutMs: number): Promise<ConsumedRecord[]> {
+  /** `maxRecords` (per partition) cannot exceed the configured cap. */
+  async read(requests: readonly PartitionReadRequest[], timeoutMs: number, maxRecords = this.maxRecordsPerPartition): Promise<ConsumedRecord[]> {
     if (requests.length === 0) return [];
-    const perPartition = await this.reader.read(requests, { timeoutMs, maxRecordsPerPartition: this.maxRecordsPerPartition });
+    const maxRecordsPerPartition = Math.min(maxRecords, this.maxRecordsPerPartition);
+    const perPartition = await this.reader.read(requests, { timeoutMs, maxRecordsPerPartition });
     return perPartition.flat();
   }
 }

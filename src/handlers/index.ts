@@ -10,11 +10,13 @@ import { createUpstashFetchHandlers } from './upstash/fetch-handlers.js';
 import { createUpstashProduceHandlers } from './upstash/produce-handlers.js';
 import { createUpstashTopicHandlers } from './upstash/topic-handlers.js';
 import { createV2ConsumerHandlers } from './v2/consumer-handlers.js';
+import { createV1MessageHandlers } from './v2/message-handlers.js';
 import type { V2ConsumerDefaults } from './v2/consumer-handlers.js';
 import { createV2MetadataHandlers } from './v2/metadata-handlers.js';
 import { createV2PositionHandlers } from './v2/position-handlers.js';
 import { createV2ProduceHandlers } from './v2/produce-handlers.js';
 import { createV3ClusterHandlers } from './v3/cluster-handlers.js';
+import { createV3PartitionRecordHandlers } from './v3/partition-record-handlers.js';
 import { createV3ProduceHandlers } from './v3/produce-handlers.js';
 import type { V3ProduceSettings } from './v3/produce-handlers.js';
 import { createV3TopicHandlers } from './v3/topic-handlers.js';
@@ -35,6 +37,8 @@ export function createHandlers(services: Services, resources: OpsResources, sett
     ...createV3ClusterHandlers(services),
     ...createV3TopicHandlers(services),
     ...createV3ProduceHandlers(services, settings.v3Produce),
+    ...createV3PartitionRecordHandlers(services, settings.upstashConsume.timeoutMs),
+    ...createV1MessageHandlers(services, settings.upstashConsume.timeoutMs),
     ...createUpstashTopicHandlers(services),
     ...createUpstashProduceHandlers(services),
     ...createUpstashFetchHandlers(services, settings.upstashConsume.timeoutMs),
