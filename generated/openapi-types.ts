@@ -650,6 +650,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/clusters/{cluster_id}/brokers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List brokers
+         * @description The cluster's brokers, by id.
+         */
+        get: operations["v3ListBrokers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/brokers/{broker_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The broker's id. */
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a broker
+         * @description One broker with its host, port and rack.
+         */
+        get: operations["v3GetBroker"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters/{cluster_id}/topics": {
         parameters: {
             query?: never;
@@ -704,6 +758,78 @@ export interface paths {
          * @description One topic with its partition count and replication factor.
          */
         get: operations["v3GetTopic"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a topic
+         * @description Deletes the topic and its records.
+         */
+        delete: operations["v3DeleteTopic"];
+        options?: never;
+        head?: never;
+        /**
+         * Increase a topic's partitions
+         * @description Raises the topic's partition count (Kafka cannot lower it; a smaller or equal count answers 400/40002).
+         */
+        patch: operations["v3UpdatePartitionCount"];
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/partitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a topic's partitions
+         * @description Every partition of the topic, with links to its leader, replicas and reassignment.
+         */
+        get: operations["v3ListPartitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a partition
+         * @description One partition of the topic; 404/40402 when the topic has no such partition.
+         */
+        get: operations["v3GetPartition"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1414,6 +1540,24 @@ export interface components {
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaCluster"][];
         };
+        KafkaBroker: {
+            /** @enum {string} */
+            kind: "KafkaBroker";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            broker_id: number;
+            host: string;
+            port: number;
+            rack: string | null;
+            configs: components["schemas"]["Relationship"];
+            partition_replicas: components["schemas"]["Relationship"];
+        };
+        KafkaBrokerList: {
+            /** @enum {string} */
+            kind: "KafkaBrokerList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaBroker"][];
+        };
         KafkaTopic: {
             /** @enum {string} */
             kind: "KafkaTopic";
@@ -1453,6 +1597,26 @@ export interface components {
              * @default false
              */
             validate_only?: boolean;
+        };
+        UpdatePartitionCountRequest: {
+            partitions_count: number;
+        };
+        KafkaPartition: {
+            /** @enum {string} */
+            kind: "KafkaPartition";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            topic_name: string;
+            partition_id: number;
+            leader?: components["schemas"]["Relationship"];
+            replicas: components["schemas"]["Relationship"];
+            reassignment: components["schemas"]["Relationship"];
+        };
+        KafkaPartitionList: {
+            /** @enum {string} */
+            kind: "KafkaPartitionList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaPartition"][];
         };
         ProduceHeader: {
             name: string;
@@ -3105,6 +3269,94 @@ export interface operations {
             503: components["responses"]["V3Error"];
         };
     };
+    v3ListBrokers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The brokers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaBrokerList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/brokers",
+                     *         "next": null
+                     *       },
+                     *       "data": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaBrokerList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3GetBroker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The broker's id. */
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The broker. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaBroker",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/brokers/1",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/broker=1"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "broker_id": 1,
+                     *       "host": "127.0.0.1",
+                     *       "port": 9092,
+                     *       "rack": null,
+                     *       "configs": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/brokers/1/configs"
+                     *       },
+                     *       "partition_replicas": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/brokers/1/partition-replicas"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaBroker"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
     v3ListTopics: {
         parameters: {
             query?: never;
@@ -3220,6 +3472,181 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KafkaTopic"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3DeleteTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3UpdatePartitionCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "partitions_count": 6
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdatePartitionCountRequest"];
+            };
+        };
+        responses: {
+            /** @description The topic with its new partition count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KafkaTopic"];
+                };
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            415: components["responses"]["V3Error"];
+            422: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ListPartitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The partitions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaPartitionList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions",
+                     *         "next": null
+                     *       },
+                     *       "data": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaPartitionList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3GetPartition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The partition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaPartition",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/topic=orders/partition=0"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "topic_name": "orders",
+                     *       "partition_id": 0,
+                     *       "leader": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/replicas/1"
+                     *       },
+                     *       "replicas": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/replicas"
+                     *       },
+                     *       "reassignment": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/reassignment"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaPartition"];
                 };
             };
             404: components["responses"]["V3Error"];

@@ -32,9 +32,15 @@ export type OperationId =
   | 'v2CommitOffsets'
   | 'v3ListClusters'
   | 'v3GetCluster'
+  | 'v3ListBrokers'
+  | 'v3GetBroker'
   | 'v3ListTopics'
   | 'v3CreateTopic'
   | 'v3GetTopic'
+  | 'v3DeleteTopic'
+  | 'v3UpdatePartitionCount'
+  | 'v3ListPartitions'
+  | 'v3GetPartition'
   | 'v3ProduceRecords'
   | 'v3ProduceRecordsBatch'
   | 'v3ReadPartitionRecords'
@@ -109,9 +115,15 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v2CommitOffsets: {"operationId":"v2CommitOffsets","method":"post","path":"/consumers/{group_name}/instances/{instance}/offsets","dialect":"v2","requestContentTypes":["application/vnd.kafka.v2+json"],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
   v3ListClusters: {"operationId":"v3ListClusters","method":"get","path":"/v3/clusters","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","503":"application/json"}},
   v3GetCluster: {"operationId":"v3GetCluster","method":"get","path":"/v3/clusters/{cluster_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListBrokers: {"operationId":"v3ListBrokers","method":"get","path":"/v3/clusters/{cluster_id}/brokers","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetBroker: {"operationId":"v3GetBroker","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListTopics: {"operationId":"v3ListTopics","method":"get","path":"/v3/clusters/{cluster_id}/topics","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3CreateTopic: {"operationId":"v3CreateTopic","method":"post","path":"/v3/clusters/{cluster_id}/topics","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"201":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3GetTopic: {"operationId":"v3GetTopic","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3DeleteTopic: {"operationId":"v3DeleteTopic","method":"delete","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"404":"application/json","503":"application/json"}},
+  v3UpdatePartitionCount: {"operationId":"v3UpdatePartitionCount","method":"patch","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
+  v3ListPartitions: {"operationId":"v3ListPartitions","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetPartition: {"operationId":"v3GetPartition","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ProduceRecords: {"operationId":"v3ProduceRecords","method":"post","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/records","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":true,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","503":"application/json"}},
   v3ProduceRecordsBatch: {"operationId":"v3ProduceRecordsBatch","method":"post","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/records:batch","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"207":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3ReadPartitionRecords: {"operationId":"v3ReadPartitionRecords","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/records","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","503":"application/json"}},
@@ -250,12 +262,24 @@ export interface OperationHandlers<Ctx> {
   v3ListClusters: OperationHandler<'v3ListClusters', Ctx>;
   /** GET /v3/clusters/{cluster_id} — Get the cluster */
   v3GetCluster: OperationHandler<'v3GetCluster', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/brokers — List brokers */
+  v3ListBrokers: OperationHandler<'v3ListBrokers', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/brokers/{broker_id} — Get a broker */
+  v3GetBroker: OperationHandler<'v3GetBroker', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics — List topics */
   v3ListTopics: OperationHandler<'v3ListTopics', Ctx>;
   /** POST /v3/clusters/{cluster_id}/topics — Create a topic */
   v3CreateTopic: OperationHandler<'v3CreateTopic', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics/{topic_name} — Get a topic */
   v3GetTopic: OperationHandler<'v3GetTopic', Ctx>;
+  /** DELETE /v3/clusters/{cluster_id}/topics/{topic_name} — Delete a topic */
+  v3DeleteTopic: OperationHandler<'v3DeleteTopic', Ctx>;
+  /** PATCH /v3/clusters/{cluster_id}/topics/{topic_name} — Increase a topic's partitions */
+  v3UpdatePartitionCount: OperationHandler<'v3UpdatePartitionCount', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions — List a topic's partitions */
+  v3ListPartitions: OperationHandler<'v3ListPartitions', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id} — Get a partition */
+  v3GetPartition: OperationHandler<'v3GetPartition', Ctx>;
   /** POST /v3/clusters/{cluster_id}/topics/{topic_name}/records — Produce records (one, or a stream) */
   v3ProduceRecords: OperationHandler<'v3ProduceRecords', Ctx>;
   /** POST /v3/clusters/{cluster_id}/topics/{topic_name}/records:batch — Produce a batch of records */

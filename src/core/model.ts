@@ -47,6 +47,9 @@ export interface ClusterAdminPort {
   /** Undefined when the topic does not exist. */
   describeTopic(name: string): Promise<TopicInfo | undefined>;
   createTopic(topic: NewTopic): Promise<void>;
+  deleteTopic(name: string): Promise<void>;
+  /** Raises the topic's partition count to `count`. */
+  increasePartitions(name: string, count: number): Promise<void>;
   /** The topic's configs set on the topic itself (not broker defaults), by name. */
   topicOverrides(topic: string): Promise<Record<string, string>>;
   /** Earliest and log-end offsets of every partition of the topic. */

@@ -9,6 +9,21 @@ export class TopicService {
     return this.admin.listTopics();
   }
 
+  async delete(name: string): Promise<void> {
+    await this.get(name);
+    await this.admin.deleteTopic(name);
+  }
+
+  /** Kafka only adds partitions: a count not above the current one is refused (40002). */
+  async increasePartitions(name: string, count: number): Promise<TopicInfo> {
+    const topic = await this.get(name);
+    if (count <= topic.partitions.length) {
+      throw new DomainError('kafka_rejected', `Topic '${name}' has ${topic.partitions.length} partitions; the count can only be increased.`);
+    }
+    await this.admin.increasePartitions(name, count);
+    return this.get(name);
+  }
+
   overrides(name: string): Promise<Record<string, string>> {
     return this.admin.topicOverrides(name);
   }

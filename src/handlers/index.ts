@@ -16,6 +16,8 @@ import { createV2MetadataHandlers } from './v2/metadata-handlers.js';
 import { createV2PositionHandlers } from './v2/position-handlers.js';
 import { createV2ProduceHandlers } from './v2/produce-handlers.js';
 import { createV3ClusterHandlers } from './v3/cluster-handlers.js';
+import { createV3BrokerHandlers } from './v3/broker-handlers.js';
+import { createV3PartitionHandlers } from './v3/partition-handlers.js';
 import { createV3PartitionRecordHandlers } from './v3/partition-record-handlers.js';
 import { createV3ProduceHandlers } from './v3/produce-handlers.js';
 import type { V3ProduceSettings } from './v3/produce-handlers.js';
@@ -36,6 +38,8 @@ export function createHandlers(services: Services, resources: OpsResources, sett
     ...createV2PositionHandlers(services),
     ...createV3ClusterHandlers(services),
     ...createV3TopicHandlers(services),
+    ...createV3BrokerHandlers(services),
+    ...createV3PartitionHandlers(services),
     ...createV3ProduceHandlers(services, settings.v3Produce),
     ...createV3PartitionRecordHandlers(services, settings.upstashConsume.timeoutMs),
     ...createV1MessageHandlers(services, settings.upstashConsume.timeoutMs),

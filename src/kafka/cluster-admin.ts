@@ -79,6 +79,16 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
     });
   }
 
+  deleteTopic(name: string): Promise<void> {
+    return kafkaCall(`delete topic '${name}'`, () => this.admin.deleteTopics({ topics: [name] }));
+  }
+
+  increasePartitions(name: string, count: number): Promise<void> {
+    return kafkaCall(`add partitions to '${name}'`, async () => {
+      await this.admin.createPartitions({ topicPartitions: [{ topic: name, count }] });
+    });
+  }
+
   topicOverrides(topic: string): Promise<Record<string, string>> {
     return kafkaCall(`describe configs of '${topic}'`, async () => {
       const { resources } = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });

@@ -99,3 +99,56 @@ describe('topics across the dialects', () => {
     expect(data?.[topic]).toBe(3);
   });
 });
+
+describe('v3 brokers, partitions, partition count and topic deletion', () => {
+  let t: ProxyUnderTest;
+  beforeAll(async () => {
+    t = await startProxyUnderTest();
+  });
+  afterAll(() => t.proxy.stop());
+
+  it('lists and gets brokers', async () => {
+    const list = await t.client.GET('/v3/clusters/{cluster_id}/brokers', { params: { path: { cluster_id: t.clusterId } } });
+    const [host, port] = t.bootstrapServers.split(':');
+    expect(list.data?.data).toEqual([
+      {
+        kind: 'KafkaBroker',
+        metadata: { self: `${t.baseUrl}/v3/clusters/${t.clusterId}/brokers/1`, resource_name: `crn:///kafka=${t.clusterId}/broker=1` },
+        cluster_id: t.clusterId,
+        broker_id: 1,
+        host,
+        port: Number(port),
+        rack: null,
+        configs: { related: `${t.baseUrl}/v3/clusters/${t.clusterId}/brokers/1/configs` },
+        partition_replicas: { related: `${t.baseUrl}/v3/clusters/${t.clusterId}/brokers/1/partition-replicas` },
+      },
+    ]);
+    const one = await t.client.GET('/v3/clusters/{cluster_id}/brokers/{broker_id}', { params: { path: { cluster_id: t.clusterId, broker_id: 1 } } });
+    expect(one.data?.broker_id).toBe(1);
+    const none = await t.client.GET('/v3/clusters/{cluster_id}/brokers/{broker_id}', { params: { path: { cluster_id: t.clusterId, broker_id: 42 } } });
+    expect(none.response.status).toBe(404);
+  });
+
+  it('increases partitions (PATCH), lists and gets them, refuses to shrink, and deletes the topic', async () => {
+    const topic = uniqueTopic('grow');
+    const path = { cluster_id: t.clusterId, topic_name: topic };
+    await t.client.POST('/v3/clusters/{cluster_id}/topics', { params: { path: { cluster_id: t.clusterId } }, body: { topic_name: topic, partitions_count: 1 } });
+    const grown = await t.client.PATCH('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path }, body: { partitions_count: 3 } });
+    expect(grown.data?.partitions_count).toBe(3);
+    const shrink = await t.client.PATCH('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path }, body: { partitions_count: 2 } });
+    expect(shrink.response.status).toBe(400);
+    expect(shrink.error?.error_code).toBe(40002);
+    const partitions = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}/partitions', { params: { path } });
+    expect(partitions.data?.data.map((p) => p.partition_id)).toEqual([0, 1, 2]);
+    const p2 = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}', { params: { path: { ...path, partition_id: 2 } } });
+    expect(p2.data).toMatchObject({ kind: 'KafkaPartition', partition_id: 2, leader: { related: expect.stringMatching(/\/partitions\/2\/replicas\/1$/) } });
+    const p9 = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}', { params: { path: { ...path, partition_id: 9 } } });
+    expect(p9.error?.error_code).toBe(40402);
+    const deleted = await t.client.DELETE('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path } });
+    expect(deleted.response.status).toBe(204);
+    const gone = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path } });
+    expect(gone.error?.error_code).toBe(40401);
+    const again = await t.client.DELETE('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path } });
+    expect(again.error?.error_code).toBe(40401);
+  });
+});

@@ -1,12 +1,14 @@
 /** Builds v3 resources (`kind` / `metadata` / `related` envelope, CRN names) from domain objects. */
 import type { components } from '../../../generated/openapi-types.js';
 import { replicationFactorOf } from '../../core/model.js';
-import type { ClusterInfo, TopicInfo } from '../../core/model.js';
+import type { BrokerInfo, ClusterInfo, PartitionInfo, TopicInfo } from '../../core/model.js';
 import type { LinkBuilder } from '../../server/links.js';
 
 type Schemas = components['schemas'];
 export type KafkaCluster = Schemas['KafkaCluster'];
 export type KafkaTopic = Schemas['KafkaTopic'];
+export type KafkaBroker = Schemas['KafkaBroker'];
+export type KafkaPartition = Schemas['KafkaPartition'];
 
 export class V3Resources {
   constructor(private readonly links: LinkBuilder) {}
@@ -55,6 +57,38 @@ export class V3Resources {
       partitions: this.related(clusterId, 'topics', topic.name, 'partitions'),
       configs: this.related(clusterId, 'topics', topic.name, 'configs'),
       partition_reassignments: this.related(clusterId, 'topics', topic.name, 'partitions', '-', 'reassignment'),
+    };
+  }
+
+  broker(clusterId: string, b: BrokerInfo): KafkaBroker {
+    const id = String(b.brokerId);
+    return {
+      kind: 'KafkaBroker',
+      metadata: { self: this.clusterUrl(clusterId, 'brokers', id), resource_name: `crn:///kafka=${clusterId}/broker=${id}` },
+      cluster_id: clusterId,
+      broker_id: b.brokerId,
+      host: b.host,
+      port: b.port,
+      rack: b.rack,
+      configs: this.related(clusterId, 'brokers', id, 'configs'),
+      partition_replicas: this.related(clusterId, 'brokers', id, 'partition-replicas'),
+    };
+  }
+
+  partition(clusterId: string, topic: string, p: PartitionInfo): KafkaPartition {
+    const id = String(p.partitionId);
+    return {
+      kind: 'KafkaPartition',
+      metadata: {
+        self: this.clusterUrl(clusterId, 'topics', topic, 'partitions', id),
+        resource_name: `crn:///kafka=${clusterId}/topic=${topic}/partition=${id}`,
+      },
+      cluster_id: clusterId,
+      topic_name: topic,
+      partition_id: p.partitionId,
+      ...(p.leader === null ? {} : { leader: this.related(clusterId, 'topics', topic, 'partitions', id, 'replicas', String(p.leader)) }),
+      replicas: this.related(clusterId, 'topics', topic, 'partitions', id, 'replicas'),
+      reassignment: this.related(clusterId, 'topics', topic, 'partitions', id, 'reassignment'),
     };
   }
 }

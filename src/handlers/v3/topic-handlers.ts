@@ -4,7 +4,10 @@ import type { Services } from '../../core/services.js';
 import type { RequestContext } from '../../server/request-context.js';
 import { V3Resources } from './resources.js';
 
-type V3TopicHandlers = Pick<OperationHandlers<RequestContext>, 'v3ListTopics' | 'v3CreateTopic' | 'v3GetTopic'>;
+type V3TopicHandlers = Pick<
+  OperationHandlers<RequestContext>,
+  'v3ListTopics' | 'v3CreateTopic' | 'v3GetTopic' | 'v3UpdatePartitionCount' | 'v3DeleteTopic'
+>;
 
 export function createV3TopicHandlers(services: Services): V3TopicHandlers {
   return {
@@ -35,6 +38,16 @@ export function createV3TopicHandlers(services: Services): V3TopicHandlers {
       });
       const resource = new V3Resources(ctx.links).topic(clusterId, topic);
       return { status: 201, body: resource, headers: { Location: resource.metadata.self } };
+    },
+    v3UpdatePartitionCount: async ({ params, body }, ctx) => {
+      const { clusterId } = await services.cluster.get(params.cluster_id);
+      const topic = await services.topics.increasePartitions(params.topic_name, body.partitions_count);
+      return { status: 200, body: new V3Resources(ctx.links).topic(clusterId, topic) };
+    },
+    v3DeleteTopic: async ({ params }) => {
+      await services.cluster.get(params.cluster_id);
+      await services.topics.delete(params.topic_name);
+      return { status: 204, body: undefined };
     },
     v3GetTopic: async ({ params }, ctx) => {
       const { clusterId } = await services.cluster.get(params.cluster_id);
