@@ -704,6 +704,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/clusters/{cluster_id}/consumer-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List consumer groups
+         * @description Every consumer group the cluster knows.
+         */
+        get: operations["v3ListConsumerGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a consumer group
+         * @description The group's state, protocol and assignor, with links to its consumers and lag summary.
+         */
+        get: operations["v3GetConsumerGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List a group's consumers
+         * @description The group's current members.
+         */
+        get: operations["v3ListConsumers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Lags of a consumer group
+         * @description For every partition the group has committed an offset for: committed offset, log-end offset, lag, and the member it is assigned to.
+         */
+        get: operations["v3ListConsumerLags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lag-summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Lag summary of a consumer group
+         * @description The group's largest lag (and where it is) and its total lag.
+         */
+        get: operations["v3GetConsumerGroupLagSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters/{cluster_id}/topics": {
         parameters: {
             query?: never;
@@ -1557,6 +1695,87 @@ export interface components {
             kind: "KafkaBrokerList";
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaBroker"][];
+        };
+        KafkaConsumerGroup: {
+            /** @enum {string} */
+            kind: "KafkaConsumerGroup";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            consumer_group_id: string;
+            /** @description True for a group without a group protocol (offsets committed by consumers with manually assigned partitions). */
+            is_simple: boolean;
+            partition_assignor: string;
+            /** @enum {string} */
+            state: "UNKNOWN" | "PREPARING_REBALANCE" | "COMPLETING_REBALANCE" | "STABLE" | "DEAD" | "EMPTY";
+            consumers: components["schemas"]["Relationship"];
+            lag_summary: components["schemas"]["Relationship"];
+        };
+        KafkaConsumerGroupList: {
+            /** @enum {string} */
+            kind: "KafkaConsumerGroupList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaConsumerGroup"][];
+        };
+        KafkaConsumer: {
+            /** @enum {string} */
+            kind: "KafkaConsumer";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            consumer_group_id: string;
+            consumer_id: string;
+            instance_id: string | null;
+            client_id: string;
+            assignments: components["schemas"]["Relationship"];
+        };
+        KafkaConsumerList: {
+            /** @enum {string} */
+            kind: "KafkaConsumerList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaConsumer"][];
+        };
+        KafkaConsumerLag: {
+            /** @enum {string} */
+            kind: "KafkaConsumerLag";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            consumer_group_id: string;
+            topic_name: string;
+            partition_id: number;
+            /**
+             * Format: int64
+             * @description The group's committed offset.
+             */
+            current_offset: number;
+            /** Format: int64 */
+            log_end_offset: number;
+            /** Format: int64 */
+            lag: number;
+            /** @description The member the partition is assigned to; empty when none is. */
+            consumer_id: string;
+            instance_id: string | null;
+            client_id: string;
+        };
+        KafkaConsumerLagList: {
+            /** @enum {string} */
+            kind: "KafkaConsumerLagList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaConsumerLag"][];
+        };
+        KafkaConsumerGroupLagSummary: {
+            /** @enum {string} */
+            kind: "KafkaConsumerGroupLagSummary";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            consumer_group_id: string;
+            max_lag_consumer_id?: string;
+            max_lag_instance_id?: string | null;
+            max_lag_client_id?: string;
+            max_lag_topic_name?: string;
+            max_lag_partition_id?: number;
+            /** Format: int64 */
+            max_lag: number;
+            /** Format: int64 */
+            total_lag: number;
         };
         KafkaTopic: {
             /** @enum {string} */
@@ -3351,6 +3570,222 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["KafkaBroker"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ListConsumerGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List consumer groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaConsumerGroupList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups",
+                     *         "next": null
+                     *       },
+                     *       "data": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaConsumerGroupList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3GetConsumerGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Get a consumer group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaConsumerGroup",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/consumer-group=orders-app"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "consumer_group_id": "orders-app",
+                     *       "is_simple": false,
+                     *       "partition_assignor": "RoundRobinAssigner",
+                     *       "state": "STABLE",
+                     *       "consumers": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/consumers"
+                     *       },
+                     *       "lag_summary": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/lag-summary"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaConsumerGroup"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ListConsumers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List a group's consumers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaConsumerList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/consumers",
+                     *         "next": null
+                     *       },
+                     *       "data": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaConsumerList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ListConsumerLags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Lags of a consumer group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaConsumerLagList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/lags",
+                     *         "next": null
+                     *       },
+                     *       "data": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaConsumerLagList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3GetConsumerGroupLagSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Lag summary of a consumer group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaConsumerGroupLagSummary",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/lag-summary",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/consumer-group=orders-app/lag-summary"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "consumer_group_id": "orders-app",
+                     *       "max_lag_consumer_id": "consumer-1-7f2c",
+                     *       "max_lag_instance_id": null,
+                     *       "max_lag_client_id": "consumer-1",
+                     *       "max_lag_topic_name": "orders",
+                     *       "max_lag_partition_id": 0,
+                     *       "max_lag": 42,
+                     *       "total_lag": 50
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaConsumerGroupLagSummary"];
                 };
             };
             404: components["responses"]["V3Error"];

@@ -34,6 +34,11 @@ export type OperationId =
   | 'v3GetCluster'
   | 'v3ListBrokers'
   | 'v3GetBroker'
+  | 'v3ListConsumerGroups'
+  | 'v3GetConsumerGroup'
+  | 'v3ListConsumers'
+  | 'v3ListConsumerLags'
+  | 'v3GetConsumerGroupLagSummary'
   | 'v3ListTopics'
   | 'v3CreateTopic'
   | 'v3GetTopic'
@@ -117,6 +122,11 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v3GetCluster: {"operationId":"v3GetCluster","method":"get","path":"/v3/clusters/{cluster_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListBrokers: {"operationId":"v3ListBrokers","method":"get","path":"/v3/clusters/{cluster_id}/brokers","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetBroker: {"operationId":"v3GetBroker","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListConsumerGroups: {"operationId":"v3ListConsumerGroups","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetConsumerGroup: {"operationId":"v3GetConsumerGroup","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListConsumers: {"operationId":"v3ListConsumers","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListConsumerLags: {"operationId":"v3ListConsumerLags","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lags","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetConsumerGroupLagSummary: {"operationId":"v3GetConsumerGroupLagSummary","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lag-summary","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListTopics: {"operationId":"v3ListTopics","method":"get","path":"/v3/clusters/{cluster_id}/topics","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3CreateTopic: {"operationId":"v3CreateTopic","method":"post","path":"/v3/clusters/{cluster_id}/topics","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"201":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3GetTopic: {"operationId":"v3GetTopic","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
@@ -266,6 +276,16 @@ export interface OperationHandlers<Ctx> {
   v3ListBrokers: OperationHandler<'v3ListBrokers', Ctx>;
   /** GET /v3/clusters/{cluster_id}/brokers/{broker_id} — Get a broker */
   v3GetBroker: OperationHandler<'v3GetBroker', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/consumer-groups — List consumer groups */
+  v3ListConsumerGroups: OperationHandler<'v3ListConsumerGroups', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id} — Get a consumer group */
+  v3GetConsumerGroup: OperationHandler<'v3GetConsumerGroup', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers — List a group's consumers */
+  v3ListConsumers: OperationHandler<'v3ListConsumers', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lags — Lags of a consumer group */
+  v3ListConsumerLags: OperationHandler<'v3ListConsumerLags', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lag-summary — Lag summary of a consumer group */
+  v3GetConsumerGroupLagSummary: OperationHandler<'v3GetConsumerGroupLagSummary', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics — List topics */
   v3ListTopics: OperationHandler<'v3ListTopics', Ctx>;
   /** POST /v3/clusters/{cluster_id}/topics — Create a topic */

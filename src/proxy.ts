@@ -11,6 +11,7 @@ import { Credentials } from './auth/credentials.js';
 import type { ProxyConfig } from './config/config.js';
 import { ClusterService } from './core/cluster-service.js';
 import type { Services } from './core/services.js';
+import { ConsumerGroupService } from './core/consumer-group-service.js';
 import { ConsumerRegistry } from './core/consumer-registry.js';
 import { FetchService } from './core/fetch-service.js';
 import type { PartitionReaderPort } from './core/model.js';
@@ -20,6 +21,7 @@ import { TopicService } from './core/topic-service.js';
 import { readRedocBundle, renderReferencePage } from './docs/reference-page.js';
 import { createHandlers } from './handlers/index.js';
 import { KafkaClusterAdmin } from './kafka/cluster-admin.js';
+import { KafkaGroupAdmin } from './kafka/group-admin.js';
 import { KafkaGroupConsumerFactory } from './kafka/group-consumer.js';
 import { KafkaClient } from './kafka/kafka-client.js';
 import { PartitionReader } from './kafka/partition-reader.js';
@@ -91,6 +93,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger): Promise<R
     fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition),
     consumers,
     offsets,
+    groups: new ConsumerGroupService(new KafkaGroupAdmin(kafka.admin), admin),
   };
   const spec = loadBundledSpec();
   const handlers = createHandlers(

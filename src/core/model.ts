@@ -164,3 +164,27 @@ export interface PartitionReaderPort {
   /** One list per request, in request order, each starting at (or after) its offset. */
   read(requests: readonly PartitionReadRequest[], options: { timeoutMs: number; maxRecordsPerPartition: number }): Promise<ConsumedRecord[][]>;
 }
+
+export interface GroupMember {
+  readonly memberId: string;
+  readonly clientId: string;
+  readonly instanceId: string | null;
+  readonly assignment: readonly TopicPartitions[];
+}
+
+export interface GroupDescription {
+  readonly groupId: string;
+  /** Kafka's state names: Stable, Empty, PreparingRebalance, CompletingRebalance, Dead. */
+  readonly state: string;
+  readonly protocolType: string;
+  readonly protocol: string;
+  readonly members: readonly GroupMember[];
+}
+
+/** Consumer groups as the cluster sees them; implemented by src/kafka. */
+export interface GroupAdminPort {
+  listGroupIds(): Promise<string[]>;
+  describeGroup(groupId: string): Promise<GroupDescription>;
+  /** Every offset the group has committed. */
+  committedOffsets(groupId: string): Promise<TopicPartitionOffset[]>;
+}

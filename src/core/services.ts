@@ -1,5 +1,6 @@
 /** The core services the handlers of every dialect share. */
 import type { ClusterService } from './cluster-service.js';
+import type { ConsumerGroupService } from './consumer-group-service.js';
 import type { ConsumerRegistry } from './consumer-registry.js';
 import type { FetchService } from './fetch-service.js';
 import type { OffsetService } from './offset-service.js';
@@ -13,4 +14,5 @@ export interface Services {
   readonly fetch: FetchService;
   readonly consumers: ConsumerRegistry;
   readonly offsets: OffsetService;
+  readonly groups: ConsumerGroupService;
 }

@@ -17,6 +17,7 @@ import { createV2PositionHandlers } from './v2/position-handlers.js';
 import { createV2ProduceHandlers } from './v2/produce-handlers.js';
 import { createV3ClusterHandlers } from './v3/cluster-handlers.js';
 import { createV3BrokerHandlers } from './v3/broker-handlers.js';
+import { createV3ConsumerGroupHandlers } from './v3/consumer-group-handlers.js';
 import { createV3PartitionHandlers } from './v3/partition-handlers.js';
 import { createV3PartitionRecordHandlers } from './v3/partition-record-handlers.js';
 import { createV3ProduceHandlers } from './v3/produce-handlers.js';
@@ -39,6 +40,7 @@ export function createHandlers(services: Services, resources: OpsResources, sett
     ...createV3ClusterHandlers(services),
     ...createV3TopicHandlers(services),
     ...createV3BrokerHandlers(services),
+    ...createV3ConsumerGroupHandlers(services),
     ...createV3PartitionHandlers(services),
     ...createV3ProduceHandlers(services, settings.v3Produce),
     ...createV3PartitionRecordHandlers(services, settings.upstashConsume.timeoutMs),

@@ -1,0 +1,63 @@
+/** Confluent v3 consumer groups and lags, for a group driven by a native kafkajs consumer. */
+import { Kafka, logLevel } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProxyUnderTest, uniqueTopic } from './support/proxy-under-test.js';
+import type { ProxyUnderTest } from './support/proxy-under-test.js';
+
+describe('Confluent v3 consumer groups', () => {
+  let t: ProxyUnderTest;
+  let consumer: Consumer;
+  const topic = uniqueTopic('lagged');
+  const group = uniqueTopic('lag-group');
+
+  beforeAll(async () => {
+    t = await startProxyUnderTest();
+    const kafka = new Kafka({ brokers: [t.bootstrapServers], logLevel: logLevel.NOTHING, clientId: 'lag-test' });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [0, 1, 2, 3, 4].map((n) => ({ value: String(n), partition: 0 })).concat([{ value: 'x', partition: 1 }]) });
+    await producer.disconnect();
+    // A member that commits offset 2 on partition 0 and 1 on partition 1, then stays in the group.
+    consumer = kafka.consumer({ groupId: group });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic] });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.run({ autoCommit: false, eachMessage: async () => undefined });
+    await joined;
+    await consumer.commitOffsets([{ topic, partition: 0, offset: '2' }, { topic, partition: 1, offset: '1' }]);
+  });
+  afterAll(async () => {
+    await consumer.disconnect();
+    await t.proxy.stop();
+  });
+
+  const get = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const response = await fetch(`${t.baseUrl}/v3/clusters/${t.clusterId}${path}`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('lists and gets the group with its state and members', async () => {
+    const list = await get('/consumer-groups');
+    expect((list.body.data as { consumer_group_id: string }[]).map((g) => g.consumer_group_id)).toContain(group);
+    const one = await get(`/consumer-groups/${group}`);
+    expect(one.body).toMatchObject({ kind: 'KafkaConsumerGroup', consumer_group_id: group, is_simple: false, state: 'STABLE', partition_assignor: 'RoundRobinAssigner' });
+    const members = await get(`/consumer-groups/${group}/consumers`);
+    expect(members.body.data).toEqual([expect.objectContaining({ kind: 'KafkaConsumer', consumer_group_id: group, client_id: 'lag-test', consumer_id: expect.any(String) })]);
+    expect((await get('/consumer-groups/no-such-group')).status).toBe(404);
+  });
+
+  it('reports per-partition lag and the lag summary', async () => {
+    const lags = await get(`/consumer-groups/${group}/lags`);
+    const rows = (lags.body.data as { partition_id: number; current_offset: number; log_end_offset: number; lag: number; client_id: string }[]).map((l) => [
+      l.partition_id, l.current_offset, l.log_end_offset, l.lag, l.client_id,
+    ]);
+    expect(rows).toEqual([[0, 2, 5, 3, 'lag-test'], [1, 1, 1, 0, 'lag-test']]);
+    const summary = await get(`/consumer-groups/${group}/lag-summary`);
+    expect(summary.body).toMatchObject({ kind: 'KafkaConsumerGroupLagSummary', max_lag: 3, total_lag: 3, max_lag_topic_name: topic, max_lag_partition_id: 0, max_lag_client_id: 'lag-test' });
+  });
+});
