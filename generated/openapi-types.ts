@@ -912,6 +912,112 @@ export interface paths {
         patch: operations["v3UpdatePartitionCount"];
         trace?: never;
     };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/configs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a topic's configs
+         * @description Every config of the topic, with where its value comes from and its synonyms.
+         */
+        get: operations["v3ListTopicConfigs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /**
+                 * @description The config's name.
+                 * @example cleanup.policy
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a topic config
+         * @description One config of the topic.
+         */
+        get: operations["v3GetTopicConfig"];
+        /**
+         * Set a topic config
+         * @description Sets the config on the topic; the topic's other configs stay as they are.
+         */
+        put: operations["v3UpdateTopicConfig"];
+        post?: never;
+        /**
+         * Reset a topic config
+         * @description Removes the topic's own value, so the config falls back to the broker's.
+         */
+        delete: operations["v3ResetTopicConfig"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/configs:alter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set and reset several topic configs at once
+         * @description Applies every SET and DELETE in one request; with `validate_only` the broker checks them and nothing changes.
+         */
+        post: operations["v3AlterTopicConfigs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters/{cluster_id}/topics/{topic_name}/partitions": {
         parameters: {
             query?: never;
@@ -1819,6 +1925,49 @@ export interface components {
         };
         UpdatePartitionCountRequest: {
             partitions_count: number;
+        };
+        ConfigSynonym: {
+            name: string;
+            value: string | null;
+            source: string;
+        };
+        KafkaTopicConfig: {
+            /** @enum {string} */
+            kind: "KafkaTopicConfig";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            topic_name: string;
+            name: string;
+            /** @description Null when the config is sensitive. */
+            value: string | null;
+            is_default: boolean;
+            is_read_only: boolean;
+            is_sensitive: boolean;
+            /** @enum {string} */
+            source: "UNKNOWN" | "DYNAMIC_TOPIC_CONFIG" | "DYNAMIC_BROKER_CONFIG" | "DYNAMIC_DEFAULT_BROKER_CONFIG" | "STATIC_BROKER_CONFIG" | "DEFAULT_CONFIG" | "DYNAMIC_BROKER_LOGGER_CONFIG";
+            synonyms: components["schemas"]["ConfigSynonym"][];
+        };
+        KafkaTopicConfigList: {
+            /** @enum {string} */
+            kind: "KafkaTopicConfigList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaTopicConfig"][];
+        };
+        UpdateConfigRequest: {
+            value: string;
+        };
+        AlterConfigsRequest: {
+            data: {
+                name: string;
+                value?: string | null;
+                /**
+                 * @default SET
+                 * @enum {string}
+                 */
+                operation?: "SET" | "DELETE";
+            }[];
+            /** @default false */
+            validate_only?: boolean;
         };
         KafkaPartition: {
             /** @enum {string} */
@@ -3981,6 +4130,253 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["KafkaTopic"];
                 };
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            415: components["responses"]["V3Error"];
+            422: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ListTopicConfigs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaTopicConfigList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/configs",
+                     *         "next": null
+                     *       },
+                     *       "data": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaTopicConfigList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3GetTopicConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /**
+                 * @description The config's name.
+                 * @example cleanup.policy
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The config. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaTopicConfig",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/configs/cleanup.policy",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/topic=orders/config=cleanup.policy"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "topic_name": "orders",
+                     *       "name": "cleanup.policy",
+                     *       "value": "compact",
+                     *       "is_default": false,
+                     *       "is_read_only": false,
+                     *       "is_sensitive": false,
+                     *       "source": "DYNAMIC_TOPIC_CONFIG",
+                     *       "synonyms": [
+                     *         {
+                     *           "name": "cleanup.policy",
+                     *           "value": "compact",
+                     *           "source": "DYNAMIC_TOPIC_CONFIG"
+                     *         },
+                     *         {
+                     *           "name": "log.cleanup.policy",
+                     *           "value": "delete",
+                     *           "source": "DEFAULT_CONFIG"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaTopicConfig"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3UpdateTopicConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /**
+                 * @description The config's name.
+                 * @example cleanup.policy
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "value": "compact"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateConfigRequest"];
+            };
+        };
+        responses: {
+            /** @description Set. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            415: components["responses"]["V3Error"];
+            422: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ResetTopicConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /**
+                 * @description The config's name.
+                 * @example cleanup.policy
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3AlterTopicConfigs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": [
+                 *         {
+                 *           "name": "cleanup.policy",
+                 *           "value": "compact"
+                 *         },
+                 *         {
+                 *           "name": "retention.ms",
+                 *           "operation": "DELETE"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AlterConfigsRequest"];
+            };
+        };
+        responses: {
+            /** @description Applied (or, with validate_only, valid). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];

@@ -44,6 +44,11 @@ export type OperationId =
   | 'v3GetTopic'
   | 'v3DeleteTopic'
   | 'v3UpdatePartitionCount'
+  | 'v3ListTopicConfigs'
+  | 'v3GetTopicConfig'
+  | 'v3UpdateTopicConfig'
+  | 'v3ResetTopicConfig'
+  | 'v3AlterTopicConfigs'
   | 'v3ListPartitions'
   | 'v3GetPartition'
   | 'v3ProduceRecords'
@@ -132,6 +137,11 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v3GetTopic: {"operationId":"v3GetTopic","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3DeleteTopic: {"operationId":"v3DeleteTopic","method":"delete","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"404":"application/json","503":"application/json"}},
   v3UpdatePartitionCount: {"operationId":"v3UpdatePartitionCount","method":"patch","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
+  v3ListTopicConfigs: {"operationId":"v3ListTopicConfigs","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/configs","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetTopicConfig: {"operationId":"v3GetTopicConfig","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3UpdateTopicConfig: {"operationId":"v3UpdateTopicConfig","method":"put","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
+  v3ResetTopicConfig: {"operationId":"v3ResetTopicConfig","method":"delete","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","503":"application/json"}},
+  v3AlterTopicConfigs: {"operationId":"v3AlterTopicConfigs","method":"post","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/configs:alter","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3ListPartitions: {"operationId":"v3ListPartitions","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetPartition: {"operationId":"v3GetPartition","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ProduceRecords: {"operationId":"v3ProduceRecords","method":"post","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/records","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":true,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","503":"application/json"}},
@@ -296,6 +306,16 @@ export interface OperationHandlers<Ctx> {
   v3DeleteTopic: OperationHandler<'v3DeleteTopic', Ctx>;
   /** PATCH /v3/clusters/{cluster_id}/topics/{topic_name} — Increase a topic's partitions */
   v3UpdatePartitionCount: OperationHandler<'v3UpdatePartitionCount', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/configs — List a topic's configs */
+  v3ListTopicConfigs: OperationHandler<'v3ListTopicConfigs', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name} — Get a topic config */
+  v3GetTopicConfig: OperationHandler<'v3GetTopicConfig', Ctx>;
+  /** PUT /v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name} — Set a topic config */
+  v3UpdateTopicConfig: OperationHandler<'v3UpdateTopicConfig', Ctx>;
+  /** DELETE /v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name} — Reset a topic config */
+  v3ResetTopicConfig: OperationHandler<'v3ResetTopicConfig', Ctx>;
+  /** POST /v3/clusters/{cluster_id}/topics/{topic_name}/configs:alter — Set and reset several topic configs at once */
+  v3AlterTopicConfigs: OperationHandler<'v3AlterTopicConfigs', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions — List a topic's partitions */
   v3ListPartitions: OperationHandler<'v3ListPartitions', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id} — Get a partition */

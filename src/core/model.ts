@@ -52,6 +52,10 @@ export interface ClusterAdminPort {
   increasePartitions(name: string, count: number): Promise<void>;
   /** The topic's configs set on the topic itself (not broker defaults), by name. */
   topicOverrides(topic: string): Promise<Record<string, string>>;
+  /** Every config of the topic, with its source and synonyms. */
+  topicConfigs(topic: string): Promise<ConfigEntry[]>;
+  /** Sets (value) or removes (null) the topic's own values of these configs; the others stay. */
+  alterTopicConfigs(topic: string, changes: readonly { name: string; value: string | null }[], validateOnly: boolean): Promise<void>;
   /** Earliest and log-end offsets of every partition of the topic. */
   partitionOffsets(topic: string): Promise<{ partition: number; earliest: string; latest: string }[]>;
   /** Per partition, the first offset with a timestamp at or after `timestampMs`, or the log-end offset when none is. */
@@ -187,4 +191,16 @@ export interface GroupAdminPort {
   describeGroup(groupId: string): Promise<GroupDescription>;
   /** Every offset the group has committed. */
   committedOffsets(groupId: string): Promise<TopicPartitionOffset[]>;
+}
+
+export interface ConfigEntry {
+  readonly name: string;
+  /** Null when the value is sensitive. */
+  readonly value: string | null;
+  readonly isDefault: boolean;
+  readonly isReadOnly: boolean;
+  readonly isSensitive: boolean;
+  /** Kafka's ConfigSource name, e.g. DYNAMIC_TOPIC_CONFIG, DEFAULT_CONFIG. */
+  readonly source: string;
+  readonly synonyms: readonly { name: string; value: string | null; source: string }[];
 }

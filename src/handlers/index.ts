@@ -22,6 +22,7 @@ import { createV3PartitionHandlers } from './v3/partition-handlers.js';
 import { createV3PartitionRecordHandlers } from './v3/partition-record-handlers.js';
 import { createV3ProduceHandlers } from './v3/produce-handlers.js';
 import type { V3ProduceSettings } from './v3/produce-handlers.js';
+import { createV3TopicConfigHandlers } from './v3/topic-config-handlers.js';
 import { createV3TopicHandlers } from './v3/topic-handlers.js';
 
 export interface HandlerSettings {
@@ -39,6 +40,7 @@ export function createHandlers(services: Services, resources: OpsResources, sett
     ...createV2PositionHandlers(services),
     ...createV3ClusterHandlers(services),
     ...createV3TopicHandlers(services),
+    ...createV3TopicConfigHandlers(services),
     ...createV3BrokerHandlers(services),
     ...createV3ConsumerGroupHandlers(services),
     ...createV3PartitionHandlers(services),

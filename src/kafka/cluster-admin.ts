@@ -1,11 +1,37 @@
 /** Implements the core's ClusterAdminPort with the kafkajs admin client. */
 import kafkajs from 'kafkajs';
 import type { Admin, PartitionMetadata } from 'kafkajs';
-import type { ClusterAdminPort, ClusterInfo, NewTopic, PartitionInfo, TopicInfo } from '../core/model.js';
+import type { ClusterAdminPort, ClusterInfo, ConfigEntry, NewTopic, PartitionInfo, TopicInfo } from '../core/model.js';
 import { kafkaCall } from './kafka-errors.js';
 
 // kafkajs is CommonJS and Node's named-export detection misses some of its exports: use the default export.
 const { ConfigResourceTypes } = kafkajs;
+
+/** Kafka's ConfigSource ids (DescribeConfigs v1+). */
+const CONFIG_SOURCES = ['UNKNOWN', 'DYNAMIC_TOPIC_CONFIG', 'DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG', 'STATIC_BROKER_CONFIG', 'DEFAULT_CONFIG', 'DYNAMIC_BROKER_LOGGER_CONFIG'];
+const sourceName = (id: number | undefined): string => CONFIG_SOURCES[id ?? 0] ?? 'UNKNOWN';
+
+interface RawConfigEntry {
+  configName: string;
+  configValue: string | null;
+  isDefault: boolean;
+  readOnly: boolean;
+  isSensitive: boolean;
+  configSource?: number;
+  configSynonyms?: { configName: string; configValue: string | null; configSource: number }[];
+}
+
+function toConfigEntry(e: RawConfigEntry): ConfigEntry {
+  return {
+    name: e.configName,
+    value: e.isSensitive ? null : e.configValue,
+    isDefault: e.isDefault,
+    isReadOnly: e.readOnly,
+    isSensitive: e.isSensitive,
+    source: sourceName(e.configSource),
+    synonyms: (e.configSynonyms ?? []).map((s) => ({ name: s.configName, value: e.isSensitive ? null : s.configValue, source: sourceName(s.configSource) })),
+  };
+}
 
 /** Kafka's own list (org.apache.kafka.common.internals.Topic.INTERNAL_TOPICS). */
 const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
@@ -86,6 +112,28 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
   increasePartitions(name: string, count: number): Promise<void> {
     return kafkaCall(`add partitions to '${name}'`, async () => {
       await this.admin.createPartitions({ topicPartitions: [{ topic: name, count }] });
+    });
+  }
+
+  topicConfigs(topic: string): Promise<ConfigEntry[]> {
+    return kafkaCall(`describe configs of '${topic}'`, async () => {
+      const { resources } = await this.admin.describeConfigs({ includeSynonyms: true, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+      return (resources[0]?.configEntries ?? []).map(toConfigEntry).sort((a, b) => (a.name < b.name ? -1 : 1));
+    });
+  }
+
+  alterTopicConfigs(topic: string, changes: readonly { name: string; value: string | null }[], validateOnly: boolean): Promise<void> {
+    return kafkaCall(`alter configs of '${topic}'`, async () => {
+      // kafkajs has only the non-incremental AlterConfigs, which replaces all of a topic's own values: start from them.
+      const own = await this.topicOverrides(topic);
+      for (const { name, value } of changes) {
+        if (value === null) delete own[name];
+        else own[name] = value;
+      }
+      await this.admin.alterConfigs({
+        validateOnly,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(own).map(([name, value]) => ({ name, value })) }],
+      });
     });
   }
 

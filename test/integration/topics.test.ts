@@ -152,3 +152,59 @@ describe('v3 brokers, partitions, partition count and topic deletion', () => {
     expect(again.error?.error_code).toBe(40401);
   });
 });
+
+describe('v3 topic configs', () => {
+  let t: ProxyUnderTest;
+  const topic = uniqueTopic('configured');
+  beforeAll(async () => {
+    t = await startProxyUnderTest();
+    await t.client.POST('/v3/clusters/{cluster_id}/topics', {
+      params: { path: { cluster_id: t.clusterId } },
+      body: { topic_name: topic, configs: [{ name: 'retention.ms', value: '3600000' }] },
+    });
+  });
+  afterAll(() => t.proxy.stop());
+
+  const config = async (name: string) =>
+    (await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}', { params: { path: { cluster_id: t.clusterId, topic_name: topic, name } } })).data;
+
+  it('lists and gets configs with source and synonyms', async () => {
+    const list = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}/configs', { params: { path: { cluster_id: t.clusterId, topic_name: topic } } });
+    expect(list.data?.data.length).toBeGreaterThan(20);
+    expect(await config('retention.ms')).toMatchObject({ kind: 'KafkaTopicConfig', name: 'retention.ms', value: '3600000', is_default: false, source: 'DYNAMIC_TOPIC_CONFIG' });
+    expect(await config('cleanup.policy')).toMatchObject({ value: 'delete', is_default: true, source: 'DEFAULT_CONFIG' });
+  });
+
+  it('sets one config without touching the others, resets it, and alters several at once', async () => {
+    const path = { cluster_id: t.clusterId, topic_name: topic };
+    const put = await t.client.PUT('/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}', { params: { path: { ...path, name: 'cleanup.policy' } }, body: { value: 'compact' } });
+    expect(put.response.status).toBe(204);
+    expect((await config('cleanup.policy'))?.value).toBe('compact');
+    expect((await config('retention.ms'))?.value).toBe('3600000');
+    const reset = await t.client.DELETE('/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}', { params: { path: { ...path, name: 'cleanup.policy' } } });
+    expect(reset.response.status).toBe(204);
+    expect(await config('cleanup.policy')).toMatchObject({ value: 'delete', is_default: true });
+
+    const dry = await t.client.POST('/v3/clusters/{cluster_id}/topics/{topic_name}/configs:alter', {
+      params: { path },
+      body: { data: [{ name: 'max.message.bytes', value: '2048' }], validate_only: true },
+    });
+    expect(dry.response.status).toBe(204);
+    expect((await config('max.message.bytes'))?.is_default).toBe(true);
+    await t.client.POST('/v3/clusters/{cluster_id}/topics/{topic_name}/configs:alter', {
+      params: { path },
+      body: { data: [{ name: 'max.message.bytes', value: '2048' }, { name: 'retention.ms', operation: 'DELETE' }] },
+    });
+    expect((await config('max.message.bytes'))?.value).toBe('2048');
+    expect((await config('retention.ms'))?.is_default).toBe(true);
+  });
+
+  it('refuses unknown configs (404) and invalid values (400/40002)', async () => {
+    const path = { cluster_id: t.clusterId, topic_name: topic };
+    const unknown = await t.client.PUT('/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}', { params: { path: { ...path, name: 'no.such.config' } }, body: { value: 'x' } });
+    expect(unknown.response.status).toBe(404);
+    const invalid = await t.client.PUT('/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}', { params: { path: { ...path, name: 'cleanup.policy' } }, body: { value: 'sometimes' } });
+    expect(invalid.response.status).toBe(400);
+    expect(invalid.error?.error_code).toBe(40002);
+  });
+});

@@ -1,0 +1,73 @@
+/** Confluent v3: a topic's configs — list, get, set, reset, and several at once (`configs:alter`). */
+import type { components } from '../../../generated/openapi-types.js';
+import type { OperationHandlers } from '../../../generated/operations.js';
+import type { ConfigEntry } from '../../core/model.js';
+import type { Services } from '../../core/services.js';
+import { DomainError } from '../../errors/domain-error.js';
+import type { RequestContext } from '../../server/request-context.js';
+import { V3Resources } from './resources.js';
+
+type Schemas = components['schemas'];
+type TopicConfigHandlers = Pick<
+  OperationHandlers<RequestContext>,
+  'v3ListTopicConfigs' | 'v3GetTopicConfig' | 'v3UpdateTopicConfig' | 'v3ResetTopicConfig' | 'v3AlterTopicConfigs'
+>;
+
+function configResource(r: V3Resources, clusterId: string, topic: string, c: ConfigEntry): Schemas['KafkaTopicConfig'] {
+  return {
+    kind: 'KafkaTopicConfig',
+    metadata: { self: r.clusterUrl(clusterId, 'topics', topic, 'configs', c.name), resource_name: `crn:///kafka=${clusterId}/topic=${topic}/config=${c.name}` },
+    cluster_id: clusterId,
+    topic_name: topic,
+    name: c.name,
+    value: c.value,
+    is_default: c.isDefault,
+    is_read_only: c.isReadOnly,
+    is_sensitive: c.isSensitive,
+    source: c.source as Schemas['KafkaTopicConfig']['source'],
+    synonyms: c.synonyms.map((s) => ({ ...s })),
+  };
+}
+
+export function createV3TopicConfigHandlers(services: Services): TopicConfigHandlers {
+  return {
+    v3ListTopicConfigs: async ({ params }, ctx) => {
+      const { clusterId } = await services.cluster.get(params.cluster_id);
+      const r = new V3Resources(ctx.links);
+      const configs = await services.topics.configs(params.topic_name);
+      return {
+        status: 200,
+        body: {
+          kind: 'KafkaTopicConfigList',
+          metadata: r.collectionMetadata('clusters', clusterId, 'topics', params.topic_name, 'configs'),
+          data: configs.map((c) => configResource(r, clusterId, params.topic_name, c)),
+        },
+      };
+    },
+    v3GetTopicConfig: async ({ params }, ctx) => {
+      const { clusterId } = await services.cluster.get(params.cluster_id);
+      const config = await services.topics.config(params.topic_name, params.name);
+      return { status: 200, body: configResource(new V3Resources(ctx.links), clusterId, params.topic_name, config) };
+    },
+    v3UpdateTopicConfig: async ({ params, body }) => {
+      await services.cluster.get(params.cluster_id);
+      await services.topics.alterConfigs(params.topic_name, [{ name: params.name, value: body.value }]);
+      return { status: 204, body: undefined };
+    },
+    v3ResetTopicConfig: async ({ params }) => {
+      await services.cluster.get(params.cluster_id);
+      await services.topics.alterConfigs(params.topic_name, [{ name: params.name, value: null }]);
+      return { status: 204, body: undefined };
+    },
+    v3AlterTopicConfigs: async ({ params, body }) => {
+      await services.cluster.get(params.cluster_id);
+      const changes = body.data.map((d) => {
+        if (d.operation === 'DELETE') return { name: d.name, value: null };
+        if (d.value === undefined || d.value === null) throw new DomainError('invalid_payload', `SET of '${d.name}' needs a value.`);
+        return { name: d.name, value: d.value };
+      });
+      await services.topics.alterConfigs(params.topic_name, changes, body.validate_only ?? false);
+      return { status: 204, body: undefined };
+    },
+  };
+}
