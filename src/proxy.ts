@@ -11,6 +11,7 @@ import { Credentials } from './auth/credentials.js';
 import type { ProxyConfig } from './config/config.js';
 import { ClusterService } from './core/cluster-service.js';
 import type { Services } from './core/services.js';
+import { ConfigService } from './core/config-service.js';
 import { ConsumerGroupService } from './core/consumer-group-service.js';
 import { ConsumerRegistry } from './core/consumer-registry.js';
 import { FetchService } from './core/fetch-service.js';
@@ -94,6 +95,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger): Promise<R
     consumers,
     offsets,
     groups: new ConsumerGroupService(new KafkaGroupAdmin(kafka.admin), admin),
+    configs: new ConfigService(admin),
   };
   const spec = loadBundledSpec();
   const handlers = createHandlers(

@@ -52,10 +52,10 @@ export interface ClusterAdminPort {
   increasePartitions(name: string, count: number): Promise<void>;
   /** The topic's configs set on the topic itself (not broker defaults), by name. */
   topicOverrides(topic: string): Promise<Record<string, string>>;
-  /** Every config of the topic, with its source and synonyms. */
-  topicConfigs(topic: string): Promise<ConfigEntry[]>;
-  /** Sets (value) or removes (null) the topic's own values of these configs; the others stay. */
-  alterTopicConfigs(topic: string, changes: readonly { name: string; value: string | null }[], validateOnly: boolean): Promise<void>;
+  /** Every config of the resource, with its source and synonyms. */
+  describeConfigs(resource: ConfigResource): Promise<ConfigEntry[]>;
+  /** Sets (value) or removes (null) the resource's own values of these configs; its other own values stay. */
+  alterConfigs(resource: ConfigResource, changes: readonly ConfigChange[], validateOnly: boolean): Promise<void>;
   /** Earliest and log-end offsets of every partition of the topic. */
   partitionOffsets(topic: string): Promise<{ partition: number; earliest: string; latest: string }[]>;
   /** Per partition, the first offset with a timestamp at or after `timestampMs`, or the log-end offset when none is. */
@@ -203,4 +203,13 @@ export interface ConfigEntry {
   /** Kafka's ConfigSource name, e.g. DYNAMIC_TOPIC_CONFIG, DEFAULT_CONFIG. */
   readonly source: string;
   readonly synonyms: readonly { name: string; value: string | null; source: string }[];
+}
+
+/** What configs belong to: a topic, a broker, or the cluster-wide broker defaults. */
+export type ConfigResource = { readonly kind: 'topic'; readonly name: string } | { readonly kind: 'broker'; readonly brokerId: number } | { readonly kind: 'broker-defaults' };
+
+export interface ConfigChange {
+  readonly name: string;
+  /** null: remove the resource's own value. */
+  readonly value: string | null;
 }

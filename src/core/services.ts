@@ -1,5 +1,6 @@
 /** The core services the handlers of every dialect share. */
 import type { ClusterService } from './cluster-service.js';
+import type { ConfigService } from './config-service.js';
 import type { ConsumerGroupService } from './consumer-group-service.js';
 import type { ConsumerRegistry } from './consumer-registry.js';
 import type { FetchService } from './fetch-service.js';
@@ -15,4 +16,5 @@ export interface Services {
   readonly consumers: ConsumerRegistry;
   readonly offsets: OffsetService;
   readonly groups: ConsumerGroupService;
+  readonly configs: ConfigService;
 }

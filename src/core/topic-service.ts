@@ -1,6 +1,6 @@
 /** Topic metadata and topic creation, shared by every dialect. */
 import { DomainError } from '../errors/domain-error.js';
-import type { ClusterAdminPort, ConfigEntry, NewTopic, TopicInfo } from './model.js';
+import type { ClusterAdminPort, NewTopic, TopicInfo } from './model.js';
 
 export class TopicService {
   constructor(private readonly admin: ClusterAdminPort) {}
@@ -22,25 +22,6 @@ export class TopicService {
     }
     await this.admin.increasePartitions(name, count);
     return this.get(name);
-  }
-
-  async configs(name: string): Promise<ConfigEntry[]> {
-    await this.get(name);
-    return this.admin.topicConfigs(name);
-  }
-
-  async config(topic: string, name: string): Promise<ConfigEntry> {
-    const entry = (await this.configs(topic)).find((c) => c.name === name);
-    if (!entry) throw new DomainError('route_not_found', `Config '${name}' of topic '${topic}' cannot be found.`);
-    return entry;
-  }
-
-  /** Each change sets a value, or (null) removes the topic's own value; unknown config names are refused. */
-  async alterConfigs(topic: string, changes: readonly { name: string; value: string | null }[], validateOnly = false): Promise<void> {
-    const known = new Set((await this.configs(topic)).map((c) => c.name));
-    const unknown = changes.find((c) => !known.has(c.name));
-    if (unknown) throw new DomainError('route_not_found', `Config '${unknown.name}' of topic '${topic}' cannot be found.`);
-    await this.admin.alterTopicConfigs(topic, changes, validateOnly);
   }
 
   overrides(name: string): Promise<Record<string, string>> {

@@ -1,7 +1,8 @@
 /** Implements the core's ClusterAdminPort with the kafkajs admin client. */
 import kafkajs from 'kafkajs';
 import type { Admin, PartitionMetadata } from 'kafkajs';
-import type { ClusterAdminPort, ClusterInfo, ConfigEntry, NewTopic, PartitionInfo, TopicInfo } from '../core/model.js';
+import type { ClusterAdminPort, ClusterInfo, ConfigChange, ConfigEntry, ConfigResource, NewTopic, PartitionInfo, TopicInfo } from '../core/model.js';
+import { DomainError } from '../errors/domain-error.js';
 import { kafkaCall } from './kafka-errors.js';
 
 // kafkajs is CommonJS and Node's named-export detection misses some of its exports: use the default export.
@@ -31,6 +32,23 @@ function toConfigEntry(e: RawConfigEntry): ConfigEntry {
     source: sourceName(e.configSource),
     synonyms: (e.configSynonyms ?? []).map((s) => ({ name: s.configName, value: e.isSensitive ? null : s.configValue, source: sourceName(s.configSource) })),
   };
+}
+
+/** The ConfigSource of a resource's own values. */
+const OWN_SOURCE: Record<ConfigResource['kind'], string> = {
+  topic: 'DYNAMIC_TOPIC_CONFIG',
+  broker: 'DYNAMIC_BROKER_CONFIG',
+  'broker-defaults': 'DYNAMIC_DEFAULT_BROKER_CONFIG',
+};
+
+function toKafkaResource(resource: ConfigResource): { type: number; name: string } {
+  if (resource.kind === 'topic') return { type: ConfigResourceTypes.TOPIC, name: resource.name };
+  return { type: ConfigResourceTypes.BROKER, name: resource.kind === 'broker' ? String(resource.brokerId) : '' };
+}
+
+function describe(resource: ConfigResource): string {
+  if (resource.kind === 'topic') return `topic '${resource.name}'`;
+  return resource.kind === 'broker' ? `broker ${resource.brokerId}` : 'the cluster-wide broker defaults';
 }
 
 /** Kafka's own list (org.apache.kafka.common.internals.Topic.INTERNAL_TOPICS). */
@@ -115,24 +133,29 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
     });
   }
 
-  topicConfigs(topic: string): Promise<ConfigEntry[]> {
-    return kafkaCall(`describe configs of '${topic}'`, async () => {
-      const { resources } = await this.admin.describeConfigs({ includeSynonyms: true, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+  describeConfigs(resource: ConfigResource): Promise<ConfigEntry[]> {
+    return kafkaCall(`describe configs of ${describe(resource)}`, async () => {
+      const { resources } = await this.admin.describeConfigs({ includeSynonyms: true, resources: [toKafkaResource(resource)] });
       return (resources[0]?.configEntries ?? []).map(toConfigEntry).sort((a, b) => (a.name < b.name ? -1 : 1));
     });
   }
 
-  alterTopicConfigs(topic: string, changes: readonly { name: string; value: string | null }[], validateOnly: boolean): Promise<void> {
-    return kafkaCall(`alter configs of '${topic}'`, async () => {
-      // kafkajs has only the non-incremental AlterConfigs, which replaces all of a topic's own values: start from them.
-      const own = await this.topicOverrides(topic);
+  alterConfigs(resource: ConfigResource, changes: readonly ConfigChange[], validateOnly: boolean): Promise<void> {
+    return kafkaCall(`alter configs of ${describe(resource)}`, async () => {
+      // kafkajs has only the non-incremental AlterConfigs, which replaces all of a resource's own values: start
+      // from them. (Sensitive own values cannot be read back, so a resource with some cannot be altered this way.)
+      const entries = await this.describeConfigs(resource);
+      const own = new Map(entries.filter((e) => e.source === OWN_SOURCE[resource.kind]).map((e) => [e.name, e.value]));
+      if ([...own.values()].some((v) => v === null)) {
+        throw new DomainError('kafka_rejected', `${describe(resource)} has sensitive values of its own; they cannot be preserved by this Kafka client.`);
+      }
       for (const { name, value } of changes) {
-        if (value === null) delete own[name];
-        else own[name] = value;
+        if (value === null) own.delete(name);
+        else own.set(name, value);
       }
       await this.admin.alterConfigs({
         validateOnly,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(own).map(([name, value]) => ({ name, value })) }],
+        resources: [{ ...toKafkaResource(resource), configEntries: [...own].map(([name, value]) => ({ name, value: value ?? '' })) }],
       });
     });
   }

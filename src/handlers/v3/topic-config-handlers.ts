@@ -34,7 +34,8 @@ export function createV3TopicConfigHandlers(services: Services): TopicConfigHand
     v3ListTopicConfigs: async ({ params }, ctx) => {
       const { clusterId } = await services.cluster.get(params.cluster_id);
       const r = new V3Resources(ctx.links);
-      const configs = await services.topics.configs(params.topic_name);
+      await services.topics.get(params.topic_name);
+      const configs = await services.configs.list({ kind: 'topic', name: params.topic_name });
       return {
         status: 200,
         body: {
@@ -46,17 +47,20 @@ export function createV3TopicConfigHandlers(services: Services): TopicConfigHand
     },
     v3GetTopicConfig: async ({ params }, ctx) => {
       const { clusterId } = await services.cluster.get(params.cluster_id);
-      const config = await services.topics.config(params.topic_name, params.name);
+      await services.topics.get(params.topic_name);
+      const config = await services.configs.get({ kind: 'topic', name: params.topic_name }, params.name);
       return { status: 200, body: configResource(new V3Resources(ctx.links), clusterId, params.topic_name, config) };
     },
     v3UpdateTopicConfig: async ({ params, body }) => {
       await services.cluster.get(params.cluster_id);
-      await services.topics.alterConfigs(params.topic_name, [{ name: params.name, value: body.value }]);
+      await services.topics.get(params.topic_name);
+      await services.configs.alter({ kind: 'topic', name: params.topic_name }, [{ name: params.name, value: body.value }]);
       return { status: 204, body: undefined };
     },
     v3ResetTopicConfig: async ({ params }) => {
       await services.cluster.get(params.cluster_id);
-      await services.topics.alterConfigs(params.topic_name, [{ name: params.name, value: null }]);
+      await services.topics.get(params.topic_name);
+      await services.configs.alter({ kind: 'topic', name: params.topic_name }, [{ name: params.name, value: null }]);
       return { status: 204, body: undefined };
     },
     v3AlterTopicConfigs: async ({ params, body }) => {
@@ -66,7 +70,8 @@ export function createV3TopicConfigHandlers(services: Services): TopicConfigHand
         if (d.value === undefined || d.value === null) throw new DomainError('invalid_payload', `SET of '${d.name}' needs a value.`);
         return { name: d.name, value: d.value };
       });
-      await services.topics.alterConfigs(params.topic_name, changes, body.validate_only ?? false);
+      await services.topics.get(params.topic_name);
+      await services.configs.alter({ kind: 'topic', name: params.topic_name }, changes, body.validate_only ?? false);
       return { status: 204, body: undefined };
     },
   };
