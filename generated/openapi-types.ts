@@ -704,6 +704,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/clusters/{cluster_id}/brokers/{broker_id}/configs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The broker's id. */
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * List a broker's configs
+         * @description Every config of the broker, with its source and synonyms.
+         */
+        get: operations["v3ListBrokerConfigs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/brokers/{broker_id}/configs/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The broker's id. */
+                broker_id: number;
+                /**
+                 * @description The config's name.
+                 * @example log.retention.ms
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a broker config
+         * @description One config of the broker.
+         */
+        get: operations["v3GetBrokerConfig"];
+        /**
+         * Set a broker config
+         * @description Sets the config dynamically (the broker's other dynamic values stay).
+         */
+        put: operations["v3UpdateBrokerConfig"];
+        post?: never;
+        /**
+         * Reset a broker config
+         * @description Removes the dynamic value, so the config falls back to the static or default one.
+         */
+        delete: operations["v3ResetBrokerConfig"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/brokers/{broker_id}/configs:alter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The broker's id. */
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set and reset several broker configs at once
+         * @description Applies every SET and DELETE in one request; with `validate_only` the broker checks them and nothing changes.
+         */
+        post: operations["v3AlterBrokerConfigs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters/{cluster_id}/consumer-groups": {
         parameters: {
             query?: never;
@@ -1802,6 +1899,47 @@ export interface components {
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaBroker"][];
         };
+        ConfigSynonym: {
+            name: string;
+            value: string | null;
+            source: string;
+        };
+        KafkaBrokerConfig: {
+            /** @enum {string} */
+            kind: "KafkaBrokerConfig";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            broker_id: number;
+            name: string;
+            value: string | null;
+            is_default: boolean;
+            is_read_only: boolean;
+            is_sensitive: boolean;
+            source: string;
+            synonyms: components["schemas"]["ConfigSynonym"][];
+        };
+        KafkaBrokerConfigList: {
+            /** @enum {string} */
+            kind: "KafkaBrokerConfigList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaBrokerConfig"][];
+        };
+        UpdateConfigRequest: {
+            value: string;
+        };
+        AlterConfigsRequest: {
+            data: {
+                name: string;
+                value?: string | null;
+                /**
+                 * @default SET
+                 * @enum {string}
+                 */
+                operation?: "SET" | "DELETE";
+            }[];
+            /** @default false */
+            validate_only?: boolean;
+        };
         KafkaConsumerGroup: {
             /** @enum {string} */
             kind: "KafkaConsumerGroup";
@@ -1926,11 +2064,6 @@ export interface components {
         UpdatePartitionCountRequest: {
             partitions_count: number;
         };
-        ConfigSynonym: {
-            name: string;
-            value: string | null;
-            source: string;
-        };
         KafkaTopicConfig: {
             /** @enum {string} */
             kind: "KafkaTopicConfig";
@@ -1952,22 +2085,6 @@ export interface components {
             kind: "KafkaTopicConfigList";
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaTopicConfig"][];
-        };
-        UpdateConfigRequest: {
-            value: string;
-        };
-        AlterConfigsRequest: {
-            data: {
-                name: string;
-                value?: string | null;
-                /**
-                 * @default SET
-                 * @enum {string}
-                 */
-                operation?: "SET" | "DELETE";
-            }[];
-            /** @default false */
-            validate_only?: boolean;
         };
         KafkaPartition: {
             /** @enum {string} */
@@ -3722,6 +3839,223 @@ export interface operations {
                 };
             };
             404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ListBrokerConfigs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The broker's id. */
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaBrokerConfigList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/broker-configs",
+                     *         "next": null
+                     *       },
+                     *       "data": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaBrokerConfigList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3GetBrokerConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The broker's id. */
+                broker_id: number;
+                /**
+                 * @description The config's name.
+                 * @example log.retention.ms
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The config. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaBrokerConfig",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/brokers/1/configs/log.retention.ms",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/broker=1/config=log.retention.ms"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "broker_id": 1,
+                     *       "name": "log.retention.ms",
+                     *       "value": "604800000",
+                     *       "is_default": false,
+                     *       "is_read_only": false,
+                     *       "is_sensitive": false,
+                     *       "source": "DYNAMIC_BROKER_CONFIG",
+                     *       "synonyms": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaBrokerConfig"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3UpdateBrokerConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The broker's id. */
+                broker_id: number;
+                /**
+                 * @description The config's name.
+                 * @example log.retention.ms
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "value": "604800000"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateConfigRequest"];
+            };
+        };
+        responses: {
+            /** @description Set. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            415: components["responses"]["V3Error"];
+            422: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ResetBrokerConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The broker's id. */
+                broker_id: number;
+                /**
+                 * @description The config's name.
+                 * @example log.retention.ms
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3AlterBrokerConfigs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The broker's id. */
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": [
+                 *         {
+                 *           "name": "log.retention.ms",
+                 *           "value": "604800000"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AlterConfigsRequest"];
+            };
+        };
+        responses: {
+            /** @description Applied (or, with validate_only, valid). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            415: components["responses"]["V3Error"];
+            422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
     };

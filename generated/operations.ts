@@ -34,6 +34,11 @@ export type OperationId =
   | 'v3GetCluster'
   | 'v3ListBrokers'
   | 'v3GetBroker'
+  | 'v3ListBrokerConfigs'
+  | 'v3GetBrokerConfig'
+  | 'v3UpdateBrokerConfig'
+  | 'v3ResetBrokerConfig'
+  | 'v3AlterBrokerConfigs'
   | 'v3ListConsumerGroups'
   | 'v3GetConsumerGroup'
   | 'v3ListConsumers'
@@ -127,6 +132,11 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v3GetCluster: {"operationId":"v3GetCluster","method":"get","path":"/v3/clusters/{cluster_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListBrokers: {"operationId":"v3ListBrokers","method":"get","path":"/v3/clusters/{cluster_id}/brokers","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetBroker: {"operationId":"v3GetBroker","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListBrokerConfigs: {"operationId":"v3ListBrokerConfigs","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/configs","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetBrokerConfig: {"operationId":"v3GetBrokerConfig","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/configs/{name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3UpdateBrokerConfig: {"operationId":"v3UpdateBrokerConfig","method":"put","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/configs/{name}","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
+  v3ResetBrokerConfig: {"operationId":"v3ResetBrokerConfig","method":"delete","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/configs/{name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","503":"application/json"}},
+  v3AlterBrokerConfigs: {"operationId":"v3AlterBrokerConfigs","method":"post","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/configs:alter","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3ListConsumerGroups: {"operationId":"v3ListConsumerGroups","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetConsumerGroup: {"operationId":"v3GetConsumerGroup","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListConsumers: {"operationId":"v3ListConsumers","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
@@ -286,6 +296,16 @@ export interface OperationHandlers<Ctx> {
   v3ListBrokers: OperationHandler<'v3ListBrokers', Ctx>;
   /** GET /v3/clusters/{cluster_id}/brokers/{broker_id} — Get a broker */
   v3GetBroker: OperationHandler<'v3GetBroker', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/brokers/{broker_id}/configs — List a broker's configs */
+  v3ListBrokerConfigs: OperationHandler<'v3ListBrokerConfigs', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/brokers/{broker_id}/configs/{name} — Get a broker config */
+  v3GetBrokerConfig: OperationHandler<'v3GetBrokerConfig', Ctx>;
+  /** PUT /v3/clusters/{cluster_id}/brokers/{broker_id}/configs/{name} — Set a broker config */
+  v3UpdateBrokerConfig: OperationHandler<'v3UpdateBrokerConfig', Ctx>;
+  /** DELETE /v3/clusters/{cluster_id}/brokers/{broker_id}/configs/{name} — Reset a broker config */
+  v3ResetBrokerConfig: OperationHandler<'v3ResetBrokerConfig', Ctx>;
+  /** POST /v3/clusters/{cluster_id}/brokers/{broker_id}/configs:alter — Set and reset several broker configs at once */
+  v3AlterBrokerConfigs: OperationHandler<'v3AlterBrokerConfigs', Ctx>;
   /** GET /v3/clusters/{cluster_id}/consumer-groups — List consumer groups */
   v3ListConsumerGroups: OperationHandler<'v3ListConsumerGroups', Ctx>;
   /** GET /v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id} — Get a consumer group */

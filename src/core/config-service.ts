@@ -1,10 +1,9 @@
-/** Configs of topics, brokers and the cluster-wide broker defaults: read, set, reset. */
+/** Configs of topics and brokers: read, set, reset. */
 import { DomainError } from '../errors/domain-error.js';
 import type { ClusterAdminPort, ConfigChange, ConfigEntry, ConfigResource } from './model.js';
 
 function label(resource: ConfigResource): string {
-  if (resource.kind === 'topic') return `topic '${resource.name}'`;
-  return resource.kind === 'broker' ? `broker ${resource.brokerId}` : 'the broker defaults';
+  return resource.kind === 'topic' ? `topic '${resource.name}'` : `broker ${resource.brokerId}`;
 }
 
 export class ConfigService {

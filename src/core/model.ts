@@ -205,8 +205,8 @@ export interface ConfigEntry {
   readonly synonyms: readonly { name: string; value: string | null; source: string }[];
 }
 
-/** What configs belong to: a topic, a broker, or the cluster-wide broker defaults. */
-export type ConfigResource = { readonly kind: 'topic'; readonly name: string } | { readonly kind: 'broker'; readonly brokerId: number } | { readonly kind: 'broker-defaults' };
+/** What configs belong to: a topic or a broker. */
+export type ConfigResource = { readonly kind: 'topic'; readonly name: string } | { readonly kind: 'broker'; readonly brokerId: number };
 
 export interface ConfigChange {
   readonly name: string;

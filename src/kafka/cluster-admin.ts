@@ -38,17 +38,15 @@ function toConfigEntry(e: RawConfigEntry): ConfigEntry {
 const OWN_SOURCE: Record<ConfigResource['kind'], string> = {
   topic: 'DYNAMIC_TOPIC_CONFIG',
   broker: 'DYNAMIC_BROKER_CONFIG',
-  'broker-defaults': 'DYNAMIC_DEFAULT_BROKER_CONFIG',
 };
 
 function toKafkaResource(resource: ConfigResource): { type: number; name: string } {
   if (resource.kind === 'topic') return { type: ConfigResourceTypes.TOPIC, name: resource.name };
-  return { type: ConfigResourceTypes.BROKER, name: resource.kind === 'broker' ? String(resource.brokerId) : '' };
+  return { type: ConfigResourceTypes.BROKER, name: String(resource.brokerId) };
 }
 
 function describe(resource: ConfigResource): string {
-  if (resource.kind === 'topic') return `topic '${resource.name}'`;
-  return resource.kind === 'broker' ? `broker ${resource.brokerId}` : 'the cluster-wide broker defaults';
+  return resource.kind === 'topic' ? `topic '${resource.name}'` : `broker ${resource.brokerId}`;
 }
 
 /** Kafka's own list (org.apache.kafka.common.internals.Topic.INTERNAL_TOPICS). */

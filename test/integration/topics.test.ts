@@ -208,3 +208,33 @@ describe('v3 topic configs', () => {
     expect(invalid.error?.error_code).toBe(40002);
   });
 });
+
+describe('v3 broker configs', () => {
+  let t: ProxyUnderTest;
+  beforeAll(async () => {
+    t = await startProxyUnderTest();
+  });
+  afterAll(() => t.proxy.stop());
+
+  const base = () => `${t.baseUrl}/v3/clusters/${t.clusterId}`;
+  const json = async (url: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown> | undefined }> => {
+    const response = await fetch(url, init);
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  };
+  const put = (url: string, value: string) => json(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value }) });
+
+  it('reads, sets and resets a broker config dynamically', async () => {
+    const list = await json(`${base()}/brokers/1/configs`);
+    expect((list.body?.data as unknown[]).length).toBeGreaterThan(100);
+    const url = `${base()}/brokers/1/configs/log.cleaner.threads`;
+    expect((await json(url)).body).toMatchObject({ kind: 'KafkaBrokerConfig', broker_id: 1, name: 'log.cleaner.threads', value: '1', is_default: true });
+    expect((await put(url, '2')).status).toBe(204);
+    // KRaft applies a dynamic config on the broker a moment after the controller accepted it.
+    await expect.poll(async () => (await json(url)).body, { timeout: 10_000 }).toMatchObject({ value: '2', source: 'DYNAMIC_BROKER_CONFIG' });
+    expect((await json(url, { method: 'DELETE' })).status).toBe(204);
+    await expect.poll(async () => (await json(url)).body, { timeout: 10_000 }).toMatchObject({ value: '1', is_default: true });
+    expect((await json(`${base()}/brokers/7/configs`)).status).toBe(404);
+  });
+
+});

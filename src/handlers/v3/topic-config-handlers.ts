@@ -3,8 +3,8 @@ import type { components } from '../../../generated/openapi-types.js';
 import type { OperationHandlers } from '../../../generated/operations.js';
 import type { ConfigEntry } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
-import { DomainError } from '../../errors/domain-error.js';
 import type { RequestContext } from '../../server/request-context.js';
+import { configChanges } from './config-changes.js';
 import { V3Resources } from './resources.js';
 
 type Schemas = components['schemas'];
@@ -65,11 +65,7 @@ export function createV3TopicConfigHandlers(services: Services): TopicConfigHand
     },
     v3AlterTopicConfigs: async ({ params, body }) => {
       await services.cluster.get(params.cluster_id);
-      const changes = body.data.map((d) => {
-        if (d.operation === 'DELETE') return { name: d.name, value: null };
-        if (d.value === undefined || d.value === null) throw new DomainError('invalid_payload', `SET of '${d.name}' needs a value.`);
-        return { name: d.name, value: d.value };
-      });
+      const changes = configChanges(body.data);
       await services.topics.get(params.topic_name);
       await services.configs.alter({ kind: 'topic', name: params.topic_name }, changes, body.validate_only ?? false);
       return { status: 204, body: undefined };
