@@ -704,6 +704,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/clusters/{cluster_id}/brokers/{broker_id}/partition-replicas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The broker's id. */
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * List a broker's partition replicas
+         * @description Every partition replica the broker holds, across all topics.
+         */
+        get: operations["v3ListBrokerReplicas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters/{cluster_id}/brokers/{broker_id}/configs": {
         parameters: {
             query?: never;
@@ -1171,6 +1199,74 @@ export interface paths {
          * @description One partition of the topic; 404/40402 when the topic has no such partition.
          */
         get: operations["v3GetPartition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * List a partition's replicas
+         * @description The brokers holding the partition, which one leads and which are in sync.
+         */
+        get: operations["v3ListReplicas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas/{broker_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+                /** @description The broker's id. */
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a partition's replica
+         * @description The partition's replica on one broker; 404 when that broker holds none.
+         */
+        get: operations["v3GetReplica"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1898,6 +1994,24 @@ export interface components {
             kind: "KafkaBrokerList";
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaBroker"][];
+        };
+        KafkaReplica: {
+            /** @enum {string} */
+            kind: "KafkaReplica";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            topic_name: string;
+            partition_id: number;
+            broker_id: number;
+            is_leader: boolean;
+            is_in_sync: boolean;
+            broker: components["schemas"]["Relationship"];
+        };
+        KafkaReplicaList: {
+            /** @enum {string} */
+            kind: "KafkaReplicaList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaReplica"][];
         };
         ConfigSynonym: {
             name: string;
@@ -3842,6 +3956,63 @@ export interface operations {
             503: components["responses"]["V3Error"];
         };
     };
+    v3ListBrokerReplicas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The broker's id. */
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List a broker's partition replicas. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaReplicaList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/replicas",
+                     *         "next": null
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "kind": "KafkaReplica",
+                     *           "metadata": {
+                     *             "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/replicas/1",
+                     *             "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/topic=orders/partition=0/replica=1"
+                     *           },
+                     *           "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *           "topic_name": "orders",
+                     *           "partition_id": 0,
+                     *           "broker_id": 1,
+                     *           "is_leader": true,
+                     *           "is_in_sync": true,
+                     *           "broker": {
+                     *             "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/brokers/1"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaReplicaList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
     v3ListBrokerConfigs: {
         parameters: {
             query?: never;
@@ -4812,6 +4983,123 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["KafkaPartition"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ListReplicas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List a partition's replicas. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaReplicaList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/replicas",
+                     *         "next": null
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "kind": "KafkaReplica",
+                     *           "metadata": {
+                     *             "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/replicas/1",
+                     *             "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/topic=orders/partition=0/replica=1"
+                     *           },
+                     *           "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *           "topic_name": "orders",
+                     *           "partition_id": 0,
+                     *           "broker_id": 1,
+                     *           "is_leader": true,
+                     *           "is_in_sync": true,
+                     *           "broker": {
+                     *             "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/brokers/1"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaReplicaList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3GetReplica: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+                /** @description The broker's id. */
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Get a partition's replica. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaReplica",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/replicas/1",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/topic=orders/partition=0/replica=1"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "topic_name": "orders",
+                     *       "partition_id": 0,
+                     *       "broker_id": 1,
+                     *       "is_leader": true,
+                     *       "is_in_sync": true,
+                     *       "broker": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/brokers/1"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaReplica"];
                 };
             };
             404: components["responses"]["V3Error"];

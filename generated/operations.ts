@@ -34,6 +34,7 @@ export type OperationId =
   | 'v3GetCluster'
   | 'v3ListBrokers'
   | 'v3GetBroker'
+  | 'v3ListBrokerReplicas'
   | 'v3ListBrokerConfigs'
   | 'v3GetBrokerConfig'
   | 'v3UpdateBrokerConfig'
@@ -56,6 +57,8 @@ export type OperationId =
   | 'v3AlterTopicConfigs'
   | 'v3ListPartitions'
   | 'v3GetPartition'
+  | 'v3ListReplicas'
+  | 'v3GetReplica'
   | 'v3ProduceRecords'
   | 'v3ProduceRecordsBatch'
   | 'v3ReadPartitionRecords'
@@ -132,6 +135,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v3GetCluster: {"operationId":"v3GetCluster","method":"get","path":"/v3/clusters/{cluster_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListBrokers: {"operationId":"v3ListBrokers","method":"get","path":"/v3/clusters/{cluster_id}/brokers","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetBroker: {"operationId":"v3GetBroker","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListBrokerReplicas: {"operationId":"v3ListBrokerReplicas","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/partition-replicas","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListBrokerConfigs: {"operationId":"v3ListBrokerConfigs","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/configs","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetBrokerConfig: {"operationId":"v3GetBrokerConfig","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/configs/{name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3UpdateBrokerConfig: {"operationId":"v3UpdateBrokerConfig","method":"put","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/configs/{name}","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
@@ -154,6 +158,8 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v3AlterTopicConfigs: {"operationId":"v3AlterTopicConfigs","method":"post","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/configs:alter","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3ListPartitions: {"operationId":"v3ListPartitions","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetPartition: {"operationId":"v3GetPartition","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListReplicas: {"operationId":"v3ListReplicas","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetReplica: {"operationId":"v3GetReplica","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas/{broker_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ProduceRecords: {"operationId":"v3ProduceRecords","method":"post","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/records","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":true,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","503":"application/json"}},
   v3ProduceRecordsBatch: {"operationId":"v3ProduceRecordsBatch","method":"post","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/records:batch","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"207":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3ReadPartitionRecords: {"operationId":"v3ReadPartitionRecords","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/records","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","503":"application/json"}},
@@ -296,6 +302,8 @@ export interface OperationHandlers<Ctx> {
   v3ListBrokers: OperationHandler<'v3ListBrokers', Ctx>;
   /** GET /v3/clusters/{cluster_id}/brokers/{broker_id} — Get a broker */
   v3GetBroker: OperationHandler<'v3GetBroker', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/brokers/{broker_id}/partition-replicas — List a broker's partition replicas */
+  v3ListBrokerReplicas: OperationHandler<'v3ListBrokerReplicas', Ctx>;
   /** GET /v3/clusters/{cluster_id}/brokers/{broker_id}/configs — List a broker's configs */
   v3ListBrokerConfigs: OperationHandler<'v3ListBrokerConfigs', Ctx>;
   /** GET /v3/clusters/{cluster_id}/brokers/{broker_id}/configs/{name} — Get a broker config */
@@ -340,6 +348,10 @@ export interface OperationHandlers<Ctx> {
   v3ListPartitions: OperationHandler<'v3ListPartitions', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id} — Get a partition */
   v3GetPartition: OperationHandler<'v3GetPartition', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas — List a partition's replicas */
+  v3ListReplicas: OperationHandler<'v3ListReplicas', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas/{broker_id} — Get a partition's replica */
+  v3GetReplica: OperationHandler<'v3GetReplica', Ctx>;
   /** POST /v3/clusters/{cluster_id}/topics/{topic_name}/records — Produce records (one, or a stream) */
   v3ProduceRecords: OperationHandler<'v3ProduceRecords', Ctx>;
   /** POST /v3/clusters/{cluster_id}/topics/{topic_name}/records:batch — Produce a batch of records */

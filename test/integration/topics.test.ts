@@ -142,6 +142,16 @@ describe('v3 brokers, partitions, partition count and topic deletion', () => {
     expect(partitions.data?.data.map((p) => p.partition_id)).toEqual([0, 1, 2]);
     const p2 = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}', { params: { path: { ...path, partition_id: 2 } } });
     expect(p2.data).toMatchObject({ kind: 'KafkaPartition', partition_id: 2, leader: { related: expect.stringMatching(/\/partitions\/2\/replicas\/1$/) } });
+    const replicas = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas', { params: { path: { ...path, partition_id: 2 } } });
+    expect(replicas.data?.data).toEqual([
+      expect.objectContaining({ kind: 'KafkaReplica', topic_name: topic, partition_id: 2, broker_id: 1, is_leader: true, is_in_sync: true }),
+    ]);
+    const replica = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas/{broker_id}', {
+      params: { path: { ...path, partition_id: 2, broker_id: 1 } },
+    });
+    expect(replica.data?.broker.related).toBe(`${t.baseUrl}/v3/clusters/${t.clusterId}/brokers/1`);
+    const onBroker = await t.client.GET('/v3/clusters/{cluster_id}/brokers/{broker_id}/partition-replicas', { params: { path: { cluster_id: t.clusterId, broker_id: 1 } } });
+    expect(onBroker.data?.data.filter((x) => x.topic_name === topic).map((x) => x.partition_id)).toEqual([0, 1, 2]);
     const p9 = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}', { params: { path: { ...path, partition_id: 9 } } });
     expect(p9.error?.error_code).toBe(40402);
     const deleted = await t.client.DELETE('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path } });

@@ -9,6 +9,7 @@ export type KafkaCluster = Schemas['KafkaCluster'];
 export type KafkaTopic = Schemas['KafkaTopic'];
 export type KafkaBroker = Schemas['KafkaBroker'];
 export type KafkaPartition = Schemas['KafkaPartition'];
+export type KafkaReplica = Schemas['KafkaReplica'];
 
 export class V3Resources {
   constructor(private readonly links: LinkBuilder) {}
@@ -89,6 +90,21 @@ export class V3Resources {
       ...(p.leader === null ? {} : { leader: this.related(clusterId, 'topics', topic, 'partitions', id, 'replicas', String(p.leader)) }),
       replicas: this.related(clusterId, 'topics', topic, 'partitions', id, 'replicas'),
       reassignment: this.related(clusterId, 'topics', topic, 'partitions', id, 'reassignment'),
+    };
+  }
+
+  replica(clusterId: string, topic: string, p: PartitionInfo, brokerId: number): KafkaReplica {
+    const path = ['topics', topic, 'partitions', String(p.partitionId), 'replicas', String(brokerId)];
+    return {
+      kind: 'KafkaReplica',
+      metadata: { self: this.clusterUrl(clusterId, ...path), resource_name: `crn:///kafka=${clusterId}/topic=${topic}/partition=${p.partitionId}/replica=${brokerId}` },
+      cluster_id: clusterId,
+      topic_name: topic,
+      partition_id: p.partitionId,
+      broker_id: brokerId,
+      is_leader: p.leader === brokerId,
+      is_in_sync: p.inSyncReplicas.includes(brokerId),
+      broker: this.related(clusterId, 'brokers', String(brokerId)),
     };
   }
 }
