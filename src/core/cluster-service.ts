@@ -1,6 +1,6 @@
 /** The cluster the proxy fronts: its id, brokers and controller. */
 import { DomainError } from '../errors/domain-error.js';
-import type { ClusterAdminPort, ClusterInfo } from './model.js';
+import type { BrokerInfo, ClusterAdminPort, ClusterInfo } from './model.js';
 
 export class ClusterService {
   constructor(private readonly admin: ClusterAdminPort) {}
@@ -16,5 +16,13 @@ export class ClusterService {
       throw new DomainError('cluster_not_found', `Cluster ${clusterId} cannot be found.`);
     }
     return cluster;
+  }
+
+  /** The cluster and one of its brokers; 404 when the cluster has no broker with that id. */
+  async getBroker(clusterId: string, brokerId: number): Promise<{ cluster: ClusterInfo; broker: BrokerInfo }> {
+    const cluster = await this.get(clusterId);
+    const broker = cluster.brokers.find((b) => b.brokerId === brokerId);
+    if (!broker) throw new DomainError('route_not_found', `Broker ${brokerId} cannot be found.`);
+    return { cluster, broker };
   }
 }

@@ -3,7 +3,6 @@ import type { components } from '../../../generated/openapi-types.js';
 import type { OperationHandlers } from '../../../generated/operations.js';
 import type { ConfigEntry, ConfigResource } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
-import { DomainError } from '../../errors/domain-error.js';
 import type { RequestContext } from '../../server/request-context.js';
 import { configChanges } from './config-changes.js';
 import { V3Resources } from './resources.js';
@@ -39,8 +38,7 @@ function brokerConfig(r: V3Resources, clusterId: string, brokerId: number, c: Co
 
 export function createV3BrokerConfigHandlers(services: Services): BrokerConfigHandlers {
   const broker = async (clusterIdParam: string, brokerId: number): Promise<{ clusterId: string; resource: ConfigResource }> => {
-    const cluster = await services.cluster.get(clusterIdParam);
-    if (!cluster.brokers.some((b) => b.brokerId === brokerId)) throw new DomainError('route_not_found', `Broker ${brokerId} cannot be found.`);
+    const { cluster } = await services.cluster.getBroker(clusterIdParam, brokerId);
     return { clusterId: cluster.clusterId, resource: { kind: 'broker', brokerId } };
   };
   const noContent = { status: 204 as const, body: undefined };

@@ -1,7 +1,6 @@
 /** Confluent v3: brokers. */
 import type { OperationHandlers } from '../../../generated/operations.js';
 import type { Services } from '../../core/services.js';
-import { DomainError } from '../../errors/domain-error.js';
 import type { RequestContext } from '../../server/request-context.js';
 import { V3Resources } from './resources.js';
 
@@ -22,9 +21,7 @@ export function createV3BrokerHandlers(services: Services): BrokerHandlers {
       };
     },
     v3GetBroker: async ({ params }, ctx) => {
-      const cluster = await services.cluster.get(params.cluster_id);
-      const broker = cluster.brokers.find((b) => b.brokerId === params.broker_id);
-      if (!broker) throw new DomainError('route_not_found', `Broker ${params.broker_id} cannot be found.`);
+      const { cluster, broker } = await services.cluster.getBroker(params.cluster_id, params.broker_id);
       return { status: 200, body: new V3Resources(ctx.links).broker(cluster.clusterId, broker) };
     },
   };

@@ -39,8 +39,7 @@ export function createV3PartitionHandlers(services: Services): PartitionHandlers
       return { status: 200, body: new V3Resources(ctx.links).replica(clusterId, topic.name, partition, params.broker_id) };
     },
     v3ListBrokerReplicas: async ({ params }, ctx) => {
-      const cluster = await services.cluster.get(params.cluster_id);
-      if (!cluster.brokers.some((b) => b.brokerId === params.broker_id)) throw new DomainError('route_not_found', `Broker ${params.broker_id} cannot be found.`);
+      const { cluster } = await services.cluster.getBroker(params.cluster_id, params.broker_id);
       const r = new V3Resources(ctx.links);
       const topics = await services.topics.list();
       const data = topics.flatMap((t) =>
