@@ -650,6 +650,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/clusters/{cluster_id}/acls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List ACLs
+         * @description The ACLs matching the filters (all of them without filters). Needs an authorizer on the brokers.
+         */
+        get: operations["v3ListAcls"];
+        put?: never;
+        /**
+         * Create an ACL
+         * @description Creates one ACL.
+         */
+        post: operations["v3CreateAcl"];
+        /**
+         * Delete ACLs
+         * @description Deletes every ACL matching the filters and answers with what was deleted. `resource_type` is required, so that one call cannot wipe every ACL by accident.
+         */
+        delete: operations["v3DeleteAcls"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/acls:batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create several ACLs
+         * @description Creates every ACL of the list in one request.
+         */
+        post: operations["v3CreateAclsBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters/{cluster_id}/brokers": {
         parameters: {
             query?: never;
@@ -1976,6 +2036,51 @@ export interface components {
             kind: "KafkaClusterList";
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaCluster"][];
+        };
+        /** @enum {string} */
+        AclResourceType: "UNKNOWN" | "ANY" | "TOPIC" | "GROUP" | "CLUSTER" | "TRANSACTIONAL_ID" | "DELEGATION_TOKEN";
+        /** @enum {string} */
+        AclPatternType: "UNKNOWN" | "ANY" | "MATCH" | "LITERAL" | "PREFIXED";
+        /** @enum {string} */
+        AclOperation: "UNKNOWN" | "ANY" | "ALL" | "READ" | "WRITE" | "CREATE" | "DELETE" | "ALTER" | "DESCRIBE" | "CLUSTER_ACTION" | "DESCRIBE_CONFIGS" | "ALTER_CONFIGS" | "IDEMPOTENT_WRITE";
+        /** @enum {string} */
+        AclPermission: "UNKNOWN" | "ANY" | "DENY" | "ALLOW";
+        KafkaAcl: {
+            /** @enum {string} */
+            kind: "KafkaAcl";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            resource_type: components["schemas"]["AclResourceType"];
+            resource_name: string;
+            pattern_type: components["schemas"]["AclPatternType"];
+            principal: string;
+            host: string;
+            operation: components["schemas"]["AclOperation"];
+            permission: components["schemas"]["AclPermission"];
+        };
+        KafkaAclList: {
+            /** @enum {string} */
+            kind: "KafkaAclList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaAcl"][];
+        };
+        CreateAclRequest: {
+            /** @enum {string} */
+            resource_type: "TOPIC" | "GROUP" | "CLUSTER" | "TRANSACTIONAL_ID" | "DELEGATION_TOKEN";
+            resource_name: string;
+            /** @enum {string} */
+            pattern_type: "LITERAL" | "PREFIXED";
+            /** @example User:alice */
+            principal: string;
+            /** @example * */
+            host: string;
+            /** @enum {string} */
+            operation: "ALL" | "READ" | "WRITE" | "CREATE" | "DELETE" | "ALTER" | "DESCRIBE" | "CLUSTER_ACTION" | "DESCRIBE_CONFIGS" | "ALTER_CONFIGS" | "IDEMPOTENT_WRITE";
+            /** @enum {string} */
+            permission: "DENY" | "ALLOW";
+        };
+        AclBatchRequest: {
+            data: components["schemas"]["CreateAclRequest"][];
         };
         KafkaBroker: {
             /** @enum {string} */
@@ -3865,6 +3970,236 @@ export interface operations {
                 };
             };
             404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ListAcls: {
+        parameters: {
+            query?: {
+                /** @description Only ACLs on this resource type (default ANY). */
+                resource_type?: components["schemas"]["AclResourceType"];
+                /** @description Only ACLs on this resource name. */
+                resource_name?: string;
+                /** @description How resource_name matches (default ANY). */
+                pattern_type?: components["schemas"]["AclPatternType"];
+                /** @description Only ACLs of this principal, e.g. User:alice. */
+                principal?: string;
+                /** @description Only ACLs for this host. */
+                host?: string;
+                /** @description Only ACLs for this operation (default ANY). */
+                operation?: components["schemas"]["AclOperation"];
+                /** @description Only ALLOW or DENY ACLs (default ANY). */
+                permission?: components["schemas"]["AclPermission"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching ACLs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaAclList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/acls",
+                     *         "next": null
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "kind": "KafkaAcl",
+                     *           "metadata": {
+                     *             "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/acls?resource_type=TOPIC&resource_name=orders&pattern_type=LITERAL&principal=User%3Aalice&host=*&operation=READ&permission=ALLOW"
+                     *           },
+                     *           "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *           "resource_type": "TOPIC",
+                     *           "resource_name": "orders",
+                     *           "pattern_type": "LITERAL",
+                     *           "principal": "User:alice",
+                     *           "host": "*",
+                     *           "operation": "READ",
+                     *           "permission": "ALLOW"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaAclList"];
+                };
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3CreateAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resource_type": "TOPIC",
+                 *       "resource_name": "orders",
+                 *       "pattern_type": "LITERAL",
+                 *       "principal": "User:alice",
+                 *       "host": "*",
+                 *       "operation": "READ",
+                 *       "permission": "ALLOW"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateAclRequest"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            415: components["responses"]["V3Error"];
+            422: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3DeleteAcls: {
+        parameters: {
+            query: {
+                /** @description Only ACLs on this resource type (default ANY). */
+                resource_type: components["schemas"]["AclResourceType"];
+                /** @description Only ACLs on this resource name. */
+                resource_name?: string;
+                /** @description How resource_name matches (default ANY). */
+                pattern_type?: components["schemas"]["AclPatternType"];
+                /** @description Only ACLs of this principal, e.g. User:alice. */
+                principal?: string;
+                /** @description Only ACLs for this host. */
+                host?: string;
+                /** @description Only ACLs for this operation (default ANY). */
+                operation?: components["schemas"]["AclOperation"];
+                /** @description Only ALLOW or DENY ACLs (default ANY). */
+                permission?: components["schemas"]["AclPermission"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deleted ACLs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaAclList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/acls",
+                     *         "next": null
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "kind": "KafkaAcl",
+                     *           "metadata": {
+                     *             "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/acls?resource_type=TOPIC&resource_name=orders&pattern_type=LITERAL&principal=User%3Aalice&host=*&operation=READ&permission=ALLOW"
+                     *           },
+                     *           "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *           "resource_type": "TOPIC",
+                     *           "resource_name": "orders",
+                     *           "pattern_type": "LITERAL",
+                     *           "principal": "User:alice",
+                     *           "host": "*",
+                     *           "operation": "READ",
+                     *           "permission": "ALLOW"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaAclList"];
+                };
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3CreateAclsBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": [
+                 *         {
+                 *           "resource_type": "TOPIC",
+                 *           "resource_name": "orders",
+                 *           "pattern_type": "LITERAL",
+                 *           "principal": "User:alice",
+                 *           "host": "*",
+                 *           "operation": "READ",
+                 *           "permission": "ALLOW"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AclBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            415: components["responses"]["V3Error"];
+            422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
     };

@@ -32,6 +32,10 @@ export type OperationId =
   | 'v2CommitOffsets'
   | 'v3ListClusters'
   | 'v3GetCluster'
+  | 'v3ListAcls'
+  | 'v3CreateAcl'
+  | 'v3DeleteAcls'
+  | 'v3CreateAclsBatch'
   | 'v3ListBrokers'
   | 'v3GetBroker'
   | 'v3ListBrokerReplicas'
@@ -133,6 +137,10 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v2CommitOffsets: {"operationId":"v2CommitOffsets","method":"post","path":"/consumers/{group_name}/instances/{instance}/offsets","dialect":"v2","requestContentTypes":["application/vnd.kafka.v2+json"],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","409":"application/vnd.kafka.v2+json","415":"application/vnd.kafka.v2+json","422":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
   v3ListClusters: {"operationId":"v3ListClusters","method":"get","path":"/v3/clusters","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","503":"application/json"}},
   v3GetCluster: {"operationId":"v3GetCluster","method":"get","path":"/v3/clusters/{cluster_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListAcls: {"operationId":"v3ListAcls","method":"get","path":"/v3/clusters/{cluster_id}/acls","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","503":"application/json"}},
+  v3CreateAcl: {"operationId":"v3CreateAcl","method":"post","path":"/v3/clusters/{cluster_id}/acls","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
+  v3DeleteAcls: {"operationId":"v3DeleteAcls","method":"delete","path":"/v3/clusters/{cluster_id}/acls","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","503":"application/json"}},
+  v3CreateAclsBatch: {"operationId":"v3CreateAclsBatch","method":"post","path":"/v3/clusters/{cluster_id}/acls:batch","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3ListBrokers: {"operationId":"v3ListBrokers","method":"get","path":"/v3/clusters/{cluster_id}/brokers","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetBroker: {"operationId":"v3GetBroker","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListBrokerReplicas: {"operationId":"v3ListBrokerReplicas","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/partition-replicas","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
@@ -298,6 +306,14 @@ export interface OperationHandlers<Ctx> {
   v3ListClusters: OperationHandler<'v3ListClusters', Ctx>;
   /** GET /v3/clusters/{cluster_id} — Get the cluster */
   v3GetCluster: OperationHandler<'v3GetCluster', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/acls — List ACLs */
+  v3ListAcls: OperationHandler<'v3ListAcls', Ctx>;
+  /** POST /v3/clusters/{cluster_id}/acls — Create an ACL */
+  v3CreateAcl: OperationHandler<'v3CreateAcl', Ctx>;
+  /** DELETE /v3/clusters/{cluster_id}/acls — Delete ACLs */
+  v3DeleteAcls: OperationHandler<'v3DeleteAcls', Ctx>;
+  /** POST /v3/clusters/{cluster_id}/acls:batch — Create several ACLs */
+  v3CreateAclsBatch: OperationHandler<'v3CreateAclsBatch', Ctx>;
   /** GET /v3/clusters/{cluster_id}/brokers — List brokers */
   v3ListBrokers: OperationHandler<'v3ListBrokers', Ctx>;
   /** GET /v3/clusters/{cluster_id}/brokers/{broker_id} — Get a broker */

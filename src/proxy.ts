@@ -11,6 +11,7 @@ import { Credentials } from './auth/credentials.js';
 import type { ProxyConfig } from './config/config.js';
 import { ClusterService } from './core/cluster-service.js';
 import type { Services } from './core/services.js';
+import { AclService } from './core/acl-service.js';
 import { ConfigService } from './core/config-service.js';
 import { ConsumerGroupService } from './core/consumer-group-service.js';
 import { ConsumerRegistry } from './core/consumer-registry.js';
@@ -22,6 +23,7 @@ import { TopicService } from './core/topic-service.js';
 import { readRedocBundle, renderReferencePage } from './docs/reference-page.js';
 import { createHandlers } from './handlers/index.js';
 import { KafkaClusterAdmin } from './kafka/cluster-admin.js';
+import { KafkaAclAdmin } from './kafka/acl-admin.js';
 import { KafkaGroupAdmin } from './kafka/group-admin.js';
 import { KafkaGroupConsumerFactory } from './kafka/group-consumer.js';
 import { KafkaClient } from './kafka/kafka-client.js';
@@ -96,6 +98,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger): Promise<R
     offsets,
     groups: new ConsumerGroupService(new KafkaGroupAdmin(kafka.admin), admin),
     configs: new ConfigService(admin),
+    acls: new AclService(new KafkaAclAdmin(kafka.admin)),
   };
   const spec = loadBundledSpec();
   const handlers = createHandlers(

@@ -213,3 +213,24 @@ export interface ConfigChange {
   /** null: remove the resource's own value. */
   readonly value: string | null;
 }
+
+/** An ACL, with Kafka's names for its enums (TOPIC, LITERAL, READ, ALLOW, ...). */
+export interface AclEntry {
+  readonly resourceType: string;
+  readonly resourceName: string;
+  readonly patternType: string;
+  readonly principal: string;
+  readonly host: string;
+  readonly operation: string;
+  readonly permission: string;
+}
+
+/** Matches ACLs; an absent field (or ANY) matches every value. */
+export type AclFilter = Partial<AclEntry>;
+
+export interface AclAdminPort {
+  listAcls(filter: AclFilter): Promise<AclEntry[]>;
+  createAcls(entries: readonly AclEntry[]): Promise<void>;
+  /** Deletes the matching ACLs and returns them. */
+  deleteAcls(filter: AclFilter): Promise<AclEntry[]>;
+}

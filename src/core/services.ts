@@ -1,5 +1,6 @@
 /** The core services the handlers of every dialect share. */
 import type { ClusterService } from './cluster-service.js';
+import type { AclService } from './acl-service.js';
 import type { ConfigService } from './config-service.js';
 import type { ConsumerGroupService } from './consumer-group-service.js';
 import type { ConsumerRegistry } from './consumer-registry.js';
@@ -17,4 +18,5 @@ export interface Services {
   readonly offsets: OffsetService;
   readonly groups: ConsumerGroupService;
   readonly configs: ConfigService;
+  readonly acls: AclService;
 }

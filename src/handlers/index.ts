@@ -16,6 +16,7 @@ import { createV2MetadataHandlers } from './v2/metadata-handlers.js';
 import { createV2PositionHandlers } from './v2/position-handlers.js';
 import { createV2ProduceHandlers } from './v2/produce-handlers.js';
 import { createV3ClusterHandlers } from './v3/cluster-handlers.js';
+import { createV3AclHandlers } from './v3/acl-handlers.js';
 import { createV3BrokerConfigHandlers } from './v3/broker-config-handlers.js';
 import { createV3BrokerHandlers } from './v3/broker-handlers.js';
 import { createV3ConsumerGroupHandlers } from './v3/consumer-group-handlers.js';
@@ -43,6 +44,7 @@ export function createHandlers(services: Services, resources: OpsResources, sett
     ...createV3TopicHandlers(services),
     ...createV3TopicConfigHandlers(services),
     ...createV3BrokerHandlers(services),
+    ...createV3AclHandlers(services),
     ...createV3BrokerConfigHandlers(services),
     ...createV3ConsumerGroupHandlers(services),
     ...createV3PartitionHandlers(services),

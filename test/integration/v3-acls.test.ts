@@ -1,0 +1,61 @@
+/** Confluent v3 ACLs, against a broker of their own started with Kafka's StandardAuthorizer. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalBroker } from '../../src/kafka/local-broker.js';
+import type { LocalBroker } from '../../src/kafka/local-broker.js';
+import { startProxyUnderTest } from './support/proxy-under-test.js';
+import type { ProxyUnderTest } from './support/proxy-under-test.js';
+
+describe('Confluent v3 ACLs on a broker with an authorizer', { timeout: 120_000 }, () => {
+  let broker: LocalBroker;
+  let t: ProxyUnderTest;
+  let acls: string;
+
+  beforeAll(async () => {
+    broker = await startLocalBroker({
+      log: () => undefined,
+      extraServerProperties: {
+        'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+        // PLAINTEXT clients (the proxy, the broker itself) are User:ANONYMOUS.
+        'super.users': 'User:ANONYMOUS',
+      },
+    });
+    t = await startProxyUnderTest({ 'bootstrap.servers': broker.bootstrapServers });
+    acls = `${t.baseUrl}/v3/clusters/${broker.clusterId}/acls`;
+  }, 180_000);
+  afterAll(async () => {
+    await t?.proxy.stop();
+    await broker?.stop();
+  });
+
+  const acl = (overrides: Record<string, string> = {}) => ({
+    resource_type: 'TOPIC', resource_name: 'orders', pattern_type: 'LITERAL', principal: 'User:alice', host: '*', operation: 'READ', permission: 'ALLOW',
+    ...overrides,
+  });
+  const send = async (url: string, method: string, body?: unknown): Promise<{ status: number; body: { data?: Record<string, unknown>[] } & Record<string, unknown> }> => {
+    const response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : {} };
+  };
+
+  it('creates ACLs one by one and in a batch, lists them with filters, and deletes them', async () => {
+    expect((await send(acls, 'POST', acl())).status).toBe(201);
+    expect((await send(`${acls}:batch`, 'POST', { data: [acl({ operation: 'WRITE' }), acl({ resource_type: 'GROUP', resource_name: 'billing', pattern_type: 'PREFIXED', principal: 'User:bob' })] })).status).toBe(204);
+
+    await expect.poll(async () => (await send(acls, 'GET')).body.data?.length, { timeout: 10_000 }).toBe(3);
+    const alice = await send(`${acls}?principal=User:alice&resource_type=TOPIC`, 'GET');
+    expect(alice.body.data?.map((a) => a['operation']).sort()).toEqual(['READ', 'WRITE']);
+    expect(alice.body.data?.[0]).toMatchObject({ kind: 'KafkaAcl', cluster_id: broker.clusterId, resource_type: 'TOPIC', resource_name: 'orders', pattern_type: 'LITERAL', host: '*', permission: 'ALLOW' });
+
+    const deleted = await send(`${acls}?resource_type=TOPIC&principal=User:alice&operation=WRITE`, 'DELETE');
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.data?.map((a) => [a['principal'], a['operation']])).toEqual([['User:alice', 'WRITE']]);
+    await expect.poll(async () => (await send(acls, 'GET')).body.data?.length, { timeout: 10_000 }).toBe(2);
+  });
+
+  it('refuses a delete without resource_type (400) and invalid ACLs (422/42206)', async () => {
+    expect((await send(acls, 'DELETE')).status).toBe(400);
+    const invalid = await send(acls, 'POST', acl({ operation: 'FLY' }));
+    expect(invalid.status).toBe(422);
+    expect(invalid.body['error_code']).toBe(42206);
+  });
+});
