@@ -971,6 +971,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers/{consumer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+                /** @description The member id of the consumer. */
+                consumer_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a consumer of a group
+         * @description One member of the group.
+         */
+        get: operations["v3GetConsumer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers/{consumer_id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+                /** @description The member id of the consumer. */
+                consumer_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List a consumer's assignments
+         * @description The partitions the group gave this member.
+         */
+        get: operations["v3ListConsumerAssignments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers/{consumer_id}/assignments/{topic_name}/partitions/{partition_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+                /** @description The member id of the consumer. */
+                consumer_id: string;
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a consumer's assignment
+         * @description One partition the group gave this member; 404 when it is not assigned to it.
+         */
+        get: operations["v3GetConsumerAssignment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lags": {
         parameters: {
             query?: never;
@@ -991,6 +1088,41 @@ export interface paths {
          * @description For every partition the group has committed an offset for: committed offset, log-end offset, lag, and the member it is assigned to.
          */
         get: operations["v3ListConsumerLags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lags/{topic_name}/partitions/{partition_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Lag of a group on one partition
+         * @description Committed offset, log-end offset and lag of the group on the partition; 404 when the group has committed nothing there.
+         */
+        get: operations["v3GetConsumerLag"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2195,6 +2327,24 @@ export interface components {
             kind: "KafkaConsumerList";
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaConsumer"][];
+        };
+        KafkaConsumerAssignment: {
+            /** @enum {string} */
+            kind: "KafkaConsumerAssignment";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            consumer_group_id: string;
+            consumer_id: string;
+            topic_name: string;
+            partition_id: number;
+            partition: components["schemas"]["Relationship"];
+            lag: components["schemas"]["Relationship"];
+        };
+        KafkaConsumerAssignmentList: {
+            /** @enum {string} */
+            kind: "KafkaConsumerAssignmentList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaConsumerAssignment"][];
         };
         KafkaConsumerLag: {
             /** @enum {string} */
@@ -4693,6 +4843,156 @@ export interface operations {
             503: components["responses"]["V3Error"];
         };
     };
+    v3GetConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+                /** @description The member id of the consumer. */
+                consumer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Get a consumer of a group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaConsumer",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/consumers/consumer-1-7f2c",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/consumer-group=orders-app/consumer=consumer-1-7f2c"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "consumer_group_id": "orders-app",
+                     *       "consumer_id": "consumer-1-7f2c",
+                     *       "instance_id": null,
+                     *       "client_id": "consumer-1",
+                     *       "assignments": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/consumers/consumer-1-7f2c/assignments"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaConsumer"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ListConsumerAssignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+                /** @description The member id of the consumer. */
+                consumer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List a consumer's assignments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaConsumerAssignmentList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/consumers/consumer-1-7f2c/assignments",
+                     *         "next": null
+                     *       },
+                     *       "data": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaConsumerAssignmentList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3GetConsumerAssignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+                /** @description The member id of the consumer. */
+                consumer_id: string;
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Get a consumer's assignment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaConsumerAssignment",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/consumers/consumer-1-7f2c/assignments/orders/partitions/0",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/consumer-group=orders-app/consumer=consumer-1-7f2c/assignment=orders/partition=0"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "consumer_group_id": "orders-app",
+                     *       "consumer_id": "consumer-1-7f2c",
+                     *       "topic_name": "orders",
+                     *       "partition_id": 0,
+                     *       "partition": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0"
+                     *       },
+                     *       "lag": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/lags/orders/partitions/0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaConsumerAssignment"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
     v3ListConsumerLags: {
         parameters: {
             query?: never;
@@ -4727,6 +5027,62 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["KafkaConsumerLagList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3GetConsumerLag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /** @description The consumer group. */
+                consumer_group_id: string;
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Lag of a group on one partition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaConsumerLag",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/lags/orders/partitions/0",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/consumer-group=orders-app/lag=orders/partition=0"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "consumer_group_id": "orders-app",
+                     *       "topic_name": "orders",
+                     *       "partition_id": 0,
+                     *       "current_offset": 10,
+                     *       "log_end_offset": 13,
+                     *       "lag": 3,
+                     *       "consumer_id": "consumer-1-7f2c",
+                     *       "instance_id": null,
+                     *       "client_id": "consumer-1"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaConsumerLag"];
                 };
             };
             404: components["responses"]["V3Error"];

@@ -47,7 +47,11 @@ export type OperationId =
   | 'v3ListConsumerGroups'
   | 'v3GetConsumerGroup'
   | 'v3ListConsumers'
+  | 'v3GetConsumer'
+  | 'v3ListConsumerAssignments'
+  | 'v3GetConsumerAssignment'
   | 'v3ListConsumerLags'
+  | 'v3GetConsumerLag'
   | 'v3GetConsumerGroupLagSummary'
   | 'v3ListTopics'
   | 'v3CreateTopic'
@@ -152,7 +156,11 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v3ListConsumerGroups: {"operationId":"v3ListConsumerGroups","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetConsumerGroup: {"operationId":"v3GetConsumerGroup","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListConsumers: {"operationId":"v3ListConsumers","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetConsumer: {"operationId":"v3GetConsumer","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers/{consumer_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListConsumerAssignments: {"operationId":"v3ListConsumerAssignments","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers/{consumer_id}/assignments","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetConsumerAssignment: {"operationId":"v3GetConsumerAssignment","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers/{consumer_id}/assignments/{topic_name}/partitions/{partition_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListConsumerLags: {"operationId":"v3ListConsumerLags","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lags","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetConsumerLag: {"operationId":"v3GetConsumerLag","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lags/{topic_name}/partitions/{partition_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetConsumerGroupLagSummary: {"operationId":"v3GetConsumerGroupLagSummary","method":"get","path":"/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lag-summary","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListTopics: {"operationId":"v3ListTopics","method":"get","path":"/v3/clusters/{cluster_id}/topics","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3CreateTopic: {"operationId":"v3CreateTopic","method":"post","path":"/v3/clusters/{cluster_id}/topics","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"201":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
@@ -336,8 +344,16 @@ export interface OperationHandlers<Ctx> {
   v3GetConsumerGroup: OperationHandler<'v3GetConsumerGroup', Ctx>;
   /** GET /v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers — List a group's consumers */
   v3ListConsumers: OperationHandler<'v3ListConsumers', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers/{consumer_id} — Get a consumer of a group */
+  v3GetConsumer: OperationHandler<'v3GetConsumer', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers/{consumer_id}/assignments — List a consumer's assignments */
+  v3ListConsumerAssignments: OperationHandler<'v3ListConsumerAssignments', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/consumers/{consumer_id}/assignments/{topic_name}/partitions/{partition_id} — Get a consumer's assignment */
+  v3GetConsumerAssignment: OperationHandler<'v3GetConsumerAssignment', Ctx>;
   /** GET /v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lags — Lags of a consumer group */
   v3ListConsumerLags: OperationHandler<'v3ListConsumerLags', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lags/{topic_name}/partitions/{partition_id} — Lag of a group on one partition */
+  v3GetConsumerLag: OperationHandler<'v3GetConsumerLag', Ctx>;
   /** GET /v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/lag-summary — Lag summary of a consumer group */
   v3GetConsumerGroupLagSummary: OperationHandler<'v3GetConsumerGroupLagSummary', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics — List topics */

@@ -49,6 +49,16 @@ describe('Confluent v3 consumer groups', () => {
     const members = await get(`/consumer-groups/${group}/consumers`);
     expect(members.body.data).toEqual([expect.objectContaining({ kind: 'KafkaConsumer', consumer_group_id: group, client_id: 'lag-test', consumer_id: expect.any(String) })]);
     expect((await get('/consumer-groups/no-such-group')).status).toBe(404);
+
+    const memberId = (members.body.data as { consumer_id: string }[])[0]!.consumer_id;
+    const member = await get(`/consumer-groups/${group}/consumers/${memberId}`);
+    expect(member.body).toMatchObject({ kind: 'KafkaConsumer', consumer_id: memberId, client_id: 'lag-test' });
+    const assignments = await get(`/consumer-groups/${group}/consumers/${memberId}/assignments`);
+    expect((assignments.body.data as { topic_name: string; partition_id: number }[]).map((a) => [a.topic_name, a.partition_id])).toEqual([[topic, 0], [topic, 1]]);
+    const assignment = await get(`/consumer-groups/${group}/consumers/${memberId}/assignments/${topic}/partitions/1`);
+    expect(assignment.body).toMatchObject({ kind: 'KafkaConsumerAssignment', partition_id: 1, lag: { related: expect.stringContaining(`/lags/${topic}/partitions/1`) } });
+    expect((await get(`/consumer-groups/${group}/consumers/${memberId}/assignments/${topic}/partitions/7`)).status).toBe(404);
+    expect((await get(`/consumer-groups/${group}/consumers/nobody`)).status).toBe(404);
   });
 
   it('reports per-partition lag and the lag summary', async () => {
@@ -57,6 +67,9 @@ describe('Confluent v3 consumer groups', () => {
       l.partition_id, l.current_offset, l.log_end_offset, l.lag, l.client_id,
     ]);
     expect(rows).toEqual([[0, 2, 5, 3, 'lag-test'], [1, 1, 1, 0, 'lag-test']]);
+    const single = await get(`/consumer-groups/${group}/lags/${topic}/partitions/0`);
+    expect(single.body).toMatchObject({ kind: 'KafkaConsumerLag', current_offset: 2, log_end_offset: 5, lag: 3 });
+    expect((await get(`/consumer-groups/${group}/lags/${topic}/partitions/9`)).status).toBe(404);
     const summary = await get(`/consumer-groups/${group}/lag-summary`);
     expect(summary.body).toMatchObject({ kind: 'KafkaConsumerGroupLagSummary', max_lag: 3, total_lag: 3, max_lag_topic_name: topic, max_lag_partition_id: 0, max_lag_client_id: 'lag-test' });
   });
