@@ -764,6 +764,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/clusters/{cluster_id}/brokers/-/configs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the configs of every broker
+         * @description The configs of all brokers in one list.
+         */
+        get: operations["v3ListAllBrokerConfigs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters/{cluster_id}/brokers/{broker_id}/partition-replicas": {
         parameters: {
             query?: never;
@@ -1227,6 +1253,32 @@ export interface paths {
          * @description Raises the topic's partition count (Kafka cannot lower it; a smaller or equal count answers 400/40002).
          */
         patch: operations["v3UpdatePartitionCount"];
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/topics/-/configs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the configs of every topic
+         * @description The configs of all topics in one list (internal topics included).
+         */
+        get: operations["v3ListAllTopicConfigs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v3/clusters/{cluster_id}/topics/{topic_name}/configs": {
@@ -2232,24 +2284,6 @@ export interface components {
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaBroker"][];
         };
-        KafkaReplica: {
-            /** @enum {string} */
-            kind: "KafkaReplica";
-            metadata: components["schemas"]["ResourceMetadata"];
-            cluster_id: string;
-            topic_name: string;
-            partition_id: number;
-            broker_id: number;
-            is_leader: boolean;
-            is_in_sync: boolean;
-            broker: components["schemas"]["Relationship"];
-        };
-        KafkaReplicaList: {
-            /** @enum {string} */
-            kind: "KafkaReplicaList";
-            metadata: components["schemas"]["ResourceCollectionMetadata"];
-            data: components["schemas"]["KafkaReplica"][];
-        };
         ConfigSynonym: {
             name: string;
             value: string | null;
@@ -2274,6 +2308,24 @@ export interface components {
             kind: "KafkaBrokerConfigList";
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaBrokerConfig"][];
+        };
+        KafkaReplica: {
+            /** @enum {string} */
+            kind: "KafkaReplica";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            topic_name: string;
+            partition_id: number;
+            broker_id: number;
+            is_leader: boolean;
+            is_in_sync: boolean;
+            broker: components["schemas"]["Relationship"];
+        };
+        KafkaReplicaList: {
+            /** @enum {string} */
+            kind: "KafkaReplicaList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaReplica"][];
         };
         UpdateConfigRequest: {
             value: string;
@@ -4441,6 +4493,44 @@ export interface operations {
             503: components["responses"]["V3Error"];
         };
     };
+    v3ListAllBrokerConfigs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaBrokerConfigList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/brokers/-/configs",
+                     *         "next": null
+                     *       },
+                     *       "data": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaBrokerConfigList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
     v3ListBrokerReplicas: {
         parameters: {
             query?: never;
@@ -5331,6 +5421,44 @@ export interface operations {
             404: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ListAllTopicConfigs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaTopicConfigList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/-/configs",
+                     *         "next": null
+                     *       },
+                     *       "data": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaTopicConfigList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
     };

@@ -38,6 +38,7 @@ export type OperationId =
   | 'v3CreateAclsBatch'
   | 'v3ListBrokers'
   | 'v3GetBroker'
+  | 'v3ListAllBrokerConfigs'
   | 'v3ListBrokerReplicas'
   | 'v3ListBrokerConfigs'
   | 'v3GetBrokerConfig'
@@ -58,6 +59,7 @@ export type OperationId =
   | 'v3GetTopic'
   | 'v3DeleteTopic'
   | 'v3UpdatePartitionCount'
+  | 'v3ListAllTopicConfigs'
   | 'v3ListTopicConfigs'
   | 'v3GetTopicConfig'
   | 'v3UpdateTopicConfig'
@@ -147,6 +149,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v3CreateAclsBatch: {"operationId":"v3CreateAclsBatch","method":"post","path":"/v3/clusters/{cluster_id}/acls:batch","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3ListBrokers: {"operationId":"v3ListBrokers","method":"get","path":"/v3/clusters/{cluster_id}/brokers","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetBroker: {"operationId":"v3GetBroker","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListAllBrokerConfigs: {"operationId":"v3ListAllBrokerConfigs","method":"get","path":"/v3/clusters/{cluster_id}/brokers/-/configs","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListBrokerReplicas: {"operationId":"v3ListBrokerReplicas","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/partition-replicas","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListBrokerConfigs: {"operationId":"v3ListBrokerConfigs","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/configs","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetBrokerConfig: {"operationId":"v3GetBrokerConfig","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}/configs/{name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
@@ -167,6 +170,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v3GetTopic: {"operationId":"v3GetTopic","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3DeleteTopic: {"operationId":"v3DeleteTopic","method":"delete","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"404":"application/json","503":"application/json"}},
   v3UpdatePartitionCount: {"operationId":"v3UpdatePartitionCount","method":"patch","path":"/v3/clusters/{cluster_id}/topics/{topic_name}","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
+  v3ListAllTopicConfigs: {"operationId":"v3ListAllTopicConfigs","method":"get","path":"/v3/clusters/{cluster_id}/topics/-/configs","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListTopicConfigs: {"operationId":"v3ListTopicConfigs","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/configs","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetTopicConfig: {"operationId":"v3GetTopicConfig","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3UpdateTopicConfig: {"operationId":"v3UpdateTopicConfig","method":"put","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
@@ -326,6 +330,8 @@ export interface OperationHandlers<Ctx> {
   v3ListBrokers: OperationHandler<'v3ListBrokers', Ctx>;
   /** GET /v3/clusters/{cluster_id}/brokers/{broker_id} — Get a broker */
   v3GetBroker: OperationHandler<'v3GetBroker', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/brokers/-/configs — List the configs of every broker */
+  v3ListAllBrokerConfigs: OperationHandler<'v3ListAllBrokerConfigs', Ctx>;
   /** GET /v3/clusters/{cluster_id}/brokers/{broker_id}/partition-replicas — List a broker's partition replicas */
   v3ListBrokerReplicas: OperationHandler<'v3ListBrokerReplicas', Ctx>;
   /** GET /v3/clusters/{cluster_id}/brokers/{broker_id}/configs — List a broker's configs */
@@ -366,6 +372,8 @@ export interface OperationHandlers<Ctx> {
   v3DeleteTopic: OperationHandler<'v3DeleteTopic', Ctx>;
   /** PATCH /v3/clusters/{cluster_id}/topics/{topic_name} — Increase a topic's partitions */
   v3UpdatePartitionCount: OperationHandler<'v3UpdatePartitionCount', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/topics/-/configs — List the configs of every topic */
+  v3ListAllTopicConfigs: OperationHandler<'v3ListAllTopicConfigs', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/configs — List a topic's configs */
   v3ListTopicConfigs: OperationHandler<'v3ListTopicConfigs', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name} — Get a topic config */

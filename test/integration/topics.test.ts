@@ -209,6 +209,14 @@ describe('v3 topic configs', () => {
     expect((await config('retention.ms'))?.is_default).toBe(true);
   });
 
+  it('lists the configs of every topic at topics/-/configs', async () => {
+    const all = await t.client.GET('/v3/clusters/{cluster_id}/topics/-/configs', { params: { path: { cluster_id: t.clusterId } } });
+    const mine = all.data?.data.filter((c) => c.topic_name === topic) ?? [];
+    expect(mine.length).toBeGreaterThan(20);
+    expect(mine.find((c) => c.name === 'cleanup.policy')?.metadata.self).toBe(`${t.baseUrl}/v3/clusters/${t.clusterId}/topics/${topic}/configs/cleanup.policy`);
+    expect(all.data?.metadata.self).toBe(`${t.baseUrl}/v3/clusters/${t.clusterId}/topics/-/configs`);
+  });
+
   it('refuses unknown configs (404) and invalid values (400/40002)', async () => {
     const path = { cluster_id: t.clusterId, topic_name: topic };
     const unknown = await t.client.PUT('/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}', { params: { path: { ...path, name: 'no.such.config' } }, body: { value: 'x' } });
@@ -245,6 +253,9 @@ describe('v3 broker configs', () => {
     expect((await json(url, { method: 'DELETE' })).status).toBe(204);
     await expect.poll(async () => (await json(url)).body, { timeout: 10_000 }).toMatchObject({ value: '1', is_default: true });
     expect((await json(`${base()}/brokers/7/configs`)).status).toBe(404);
+    const all = await json(`${base()}/brokers/-/configs`);
+    expect((all.body?.data as { broker_id: number }[]).every((c) => c.broker_id === 1)).toBe(true);
+    expect((all.body?.data as unknown[]).length).toBe((list.body?.data as unknown[]).length);
   });
 
 });

@@ -10,7 +10,7 @@ import { V3Resources } from './resources.js';
 type Schemas = components['schemas'];
 type BrokerConfigHandlers = Pick<
   OperationHandlers<RequestContext>,
-  'v3ListBrokerConfigs' | 'v3GetBrokerConfig' | 'v3UpdateBrokerConfig' | 'v3ResetBrokerConfig' | 'v3AlterBrokerConfigs'
+  'v3ListBrokerConfigs' | 'v3GetBrokerConfig' | 'v3UpdateBrokerConfig' | 'v3ResetBrokerConfig' | 'v3AlterBrokerConfigs' | 'v3ListAllBrokerConfigs'
 >;
 
 function fields(c: ConfigEntry) {
@@ -43,6 +43,14 @@ export function createV3BrokerConfigHandlers(services: Services): BrokerConfigHa
   };
   const noContent = { status: 204 as const, body: undefined };
   return {
+    v3ListAllBrokerConfigs: async ({ params }, ctx) => {
+      const cluster = await services.cluster.get(params.cluster_id);
+      const r = new V3Resources(ctx.links);
+      const perBroker = await Promise.all(
+        cluster.brokers.map(async (b) => (await services.configs.list({ kind: 'broker', brokerId: b.brokerId })).map((c) => brokerConfig(r, cluster.clusterId, b.brokerId, c))),
+      );
+      return { status: 200, body: { kind: 'KafkaBrokerConfigList', metadata: r.collectionMetadata('clusters', cluster.clusterId, 'brokers', '-', 'configs'), data: perBroker.flat() } };
+    },
     v3ListBrokerConfigs: async ({ params }, ctx) => {
       const { clusterId, resource } = await broker(params.cluster_id, params.broker_id);
       const r = new V3Resources(ctx.links);

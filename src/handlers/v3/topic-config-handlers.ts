@@ -10,7 +10,7 @@ import { V3Resources } from './resources.js';
 type Schemas = components['schemas'];
 type TopicConfigHandlers = Pick<
   OperationHandlers<RequestContext>,
-  'v3ListTopicConfigs' | 'v3GetTopicConfig' | 'v3UpdateTopicConfig' | 'v3ResetTopicConfig' | 'v3AlterTopicConfigs'
+  'v3ListTopicConfigs' | 'v3GetTopicConfig' | 'v3UpdateTopicConfig' | 'v3ResetTopicConfig' | 'v3AlterTopicConfigs' | 'v3ListAllTopicConfigs'
 >;
 
 function configResource(r: V3Resources, clusterId: string, topic: string, c: ConfigEntry): Schemas['KafkaTopicConfig'] {
@@ -31,6 +31,13 @@ function configResource(r: V3Resources, clusterId: string, topic: string, c: Con
 
 export function createV3TopicConfigHandlers(services: Services): TopicConfigHandlers {
   return {
+    v3ListAllTopicConfigs: async ({ params }, ctx) => {
+      const { clusterId } = await services.cluster.get(params.cluster_id);
+      const r = new V3Resources(ctx.links);
+      const topics = await services.topics.list();
+      const perTopic = await Promise.all(topics.map(async (t) => (await services.configs.list({ kind: 'topic', name: t.name })).map((c) => configResource(r, clusterId, t.name, c))));
+      return { status: 200, body: { kind: 'KafkaTopicConfigList', metadata: r.collectionMetadata('clusters', clusterId, 'topics', '-', 'configs'), data: perTopic.flat() } };
+    },
     v3ListTopicConfigs: async ({ params }, ctx) => {
       const { clusterId } = await services.cluster.get(params.cluster_id);
       const r = new V3Resources(ctx.links);
