@@ -92,9 +92,18 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
     });
   }
 
-  async describeTopic(name: string): Promise<TopicInfo | undefined> {
-    const topics = await this.listTopics();
-    return topics.find((t) => t.name === name);
+  /** One topic's metadata (the admin client never auto-creates topics, so asking for an unknown one is safe). */
+  describeTopic(name: string): Promise<TopicInfo | undefined> {
+    return kafkaCall(`describe topic '${name}'`, async () => {
+      try {
+        const { topics } = await this.admin.fetchTopicMetadata({ topics: [name] });
+        const topic = topics[0];
+        return topic ? toTopic(topic.name, topic.partitions) : undefined;
+      } catch (error) {
+        if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return undefined;
+        throw error;
+      }
+    });
   }
 
   createTopic(topic: NewTopic): Promise<void> {
