@@ -4,8 +4,6 @@
  * types decide 415) and turn every failure into a DomainError for the dialect's error envelope.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { Context as ApiContext, Document, Request as ApiRequest } from 'openapi-backend';
 import { operationMeta } from '../../generated/operations.js';
@@ -13,14 +11,12 @@ import type { AnyHandlerResult, OperationHandlers, OperationId, OperationMeta } 
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors/domain-error.js';
-import { MediaTypeValidator } from './media-type-validator.js';
+import { addFormats, MediaTypeValidator } from './media-type-validator.js';
 import type { OperationWithBody } from './media-type-validator.js';
 import { mediaTypeOf, readRequestBody, requireDeclaredMediaType } from './request-body.js';
 import type { RequestContext } from './request-context.js';
 import { HTTP_METHODS_UPPER, validationKind, validationMessage } from './validation-messages.js';
 
-// ajv-formats is CommonJS with a default export that TypeScript sees as the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 /** Everything one request carries through openapi-backend's handler chain. */
 export interface DispatchState {

@@ -7,8 +7,9 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
+/** Adds the string formats (byte, date-time, uri, ...) to an Ajv instance. */
 // ajv-formats is CommonJS with a default export that TypeScript sees as the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+export const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export interface OperationWithBody {
   operationId?: string;

@@ -4,17 +4,12 @@ import type { TopicPartition } from '../../core/consumer-instance.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RequestContext } from '../../server/request-context.js';
+import { parseIsoTimestamp } from '../wire-values.js';
 
 type PositionHandlers = Pick<
   OperationHandlers<RequestContext>,
   'v2Assign' | 'v2GetAssignments' | 'v2Seek' | 'v2SeekToBeginning' | 'v2SeekToEnd' | 'v2CommitOffsets' | 'v2GetCommittedOffsets'
 >;
-
-function timestampOf(text: string): number {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new DomainError('invalid_payload', `'${text}' is not an ISO-8601 timestamp.`);
-  return ms;
-}
 
 export function createV2PositionHandlers(services: Services): PositionHandlers {
   const seekTo = async (group: string, name: string, point: 'earliest' | 'latest', partitions: readonly TopicPartition[]) => {
@@ -38,7 +33,7 @@ export function createV2PositionHandlers(services: Services): PositionHandlers {
       const instance = services.consumers.get(params.group_name, params.instance);
       for (const o of body.offsets ?? []) instance.seek({ topic: o.topic, partition: o.partition, offset: String(o.offset) });
       for (const t of body.timestamps ?? []) {
-        const [found] = await services.offsets.at({ timestampMs: timestampOf(t.timestamp) }, [{ topic: t.topic, partition: t.partition }]);
+        const [found] = await services.offsets.at({ timestampMs: parseIsoTimestamp(t.timestamp, 'invalid_payload') }, [{ topic: t.topic, partition: t.partition }]);
         instance.seek(found!);
       }
       return { status: 204, body: undefined };

@@ -4,6 +4,7 @@ import type { EmbeddedFormat } from '../../core/consumer-instance.js';
 import type { ConsumedRecord, ProduceAck, ProduceRecord } from '../../core/model.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { errorResponse } from '../../errors/dialect-errors.js';
+import { decodeBase64 } from '../wire-values.js';
 
 type Schemas = components['schemas'];
 type Header = Schemas['Header'];
@@ -25,12 +26,8 @@ export function requireSchemaRegistryless(format: EmbeddedFormat): void {
   }
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-export function fromBase64(text: string | null | undefined, what: string): Buffer | null {
-  if (text === null || text === undefined) return null;
-  if (!BASE64.test(text)) throw new DomainError('bad_request', `${what} is not valid base64.`);
-  return Buffer.from(text, 'base64');
+function fromBase64(text: string | null | undefined, what: string): Buffer | null {
+  return text === null || text === undefined ? null : decodeBase64(text, what);
 }
 
 /** JSON values are stored as their JSON text; absent or null is no key / a tombstone. */

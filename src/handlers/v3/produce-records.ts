@@ -3,13 +3,13 @@ import type { components } from '../../../generated/openapi-types.js';
 import type { ProduceAck, ProduceRecord } from '../../core/model.js';
 import { errorResponse } from '../../errors/dialect-errors.js';
 import { DomainError } from '../../errors/domain-error.js';
+import { decodeBase64, parseIsoTimestamp } from '../wire-values.js';
 
 type Schemas = components['schemas'];
 export type V3Record = Schemas['ProduceRecord'];
 export type V3Report = Schemas['ProduceReport'];
 type Data = Schemas['ProduceData'];
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const SCHEMA_TYPES = new Set(['AVRO', 'JSONSCHEMA', 'PROTOBUF']);
 
 export interface PreparedRecord {
@@ -26,8 +26,8 @@ function bytesOf(data: Data | undefined, what: string): { bytes: Buffer | null; 
   }
   if (data.data === null || data.data === undefined) return { bytes: null, type };
   if (type === 'BINARY') {
-    if (typeof data.data !== 'string' || !BASE64.test(data.data)) throw new DomainError('bad_request', `${what}.data is not valid base64.`);
-    return { bytes: Buffer.from(data.data, 'base64'), type };
+    if (typeof data.data !== 'string') throw new DomainError('bad_request', `${what}.data is not valid base64.`);
+    return { bytes: decodeBase64(data.data, `${what}.data`), type };
   }
   if (type === 'STRING') {
     if (typeof data.data !== 'string') throw new DomainError('bad_request', `${what}.data must be a string for type STRING.`);
@@ -36,20 +36,12 @@ function bytesOf(data: Data | undefined, what: string): { bytes: Buffer | null; 
   return { bytes: Buffer.from(JSON.stringify(data.data), 'utf8'), type };
 }
 
-function timestampOf(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new DomainError('bad_request', `timestamp '${text}' is not an ISO-8601 date-time.`);
-  return ms;
-}
-
 export function prepareRecord(topic: string, body: V3Record): PreparedRecord {
   const key = bytesOf(body.key, 'key');
   const value = bytesOf(body.value, 'value');
-  const timestampMs = timestampOf(body.timestamp);
+  const timestampMs = body.timestamp === undefined ? undefined : parseIsoTimestamp(body.timestamp, 'bad_request');
   const headers = (body.headers ?? []).map((h) => {
-    if (h.value !== null && h.value !== undefined && !BASE64.test(h.value)) throw new DomainError('bad_request', `header '${h.name}' is not valid base64.`);
-    return { key: h.name, value: h.value === null || h.value === undefined ? null : Buffer.from(h.value, 'base64') };
+    return { key: h.name, value: h.value === null || h.value === undefined ? null : decodeBase64(h.value, `header '${h.name}'`) };
   });
   return {
     record: {
