@@ -710,6 +710,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/clusters/{cluster_id}/broker-configs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List cluster-wide broker configs
+         * @description The broker configs set for the whole cluster (Kafka's dynamic broker defaults, source DYNAMIC_DEFAULT_BROKER_CONFIG). Configs without a cluster-wide value are not listed; see `/brokers/{broker_id}/configs` for every config of a broker.
+         */
+        get: operations["v3ListClusterConfigs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/broker-configs/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The config's name.
+                 * @example log.cleaner.threads
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a cluster-wide broker config
+         * @description One broker config's cluster-wide value; 404 when the config has none.
+         */
+        get: operations["v3GetClusterConfig"];
+        /**
+         * Set a cluster-wide broker config
+         * @description Sets the config for every broker of the cluster (brokers with their own value keep it). The other cluster-wide values stay. Only dynamically updatable broker configs are accepted (400/40002 otherwise).
+         */
+        put: operations["v3UpdateClusterConfig"];
+        post?: never;
+        /**
+         * Reset a cluster-wide broker config
+         * @description Removes the cluster-wide value, so brokers fall back to their static or default one.
+         */
+        delete: operations["v3ResetClusterConfig"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/broker-configs:alter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set and reset several cluster-wide broker configs at once
+         * @description Applies every SET and DELETE in one request; with `validate_only` the broker checks them and nothing changes.
+         */
+        post: operations["v3AlterClusterConfigs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters/{cluster_id}/brokers": {
         parameters: {
             query?: never;
@@ -1451,6 +1542,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/clusters/{cluster_id}/topics/-/partitions/-/reassignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List ongoing replica reassignments
+         * @description Every partition of the cluster with a replica reassignment in progress (an empty list when none is).
+         */
+        get: operations["v3ListAllReassignments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/-/reassignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a topic's ongoing replica reassignments
+         * @description The topic's partitions with a replica reassignment in progress; 404/40401 for an unknown topic.
+         */
+        get: operations["v3ListTopicReassignments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/reassignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a partition's ongoing replica reassignment
+         * @description The reassignment in progress; 404 when the partition has none (or does not exist).
+         */
+        get: operations["v3GetPartitionReassignment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/offset": {
+        parameters: {
+            query?: {
+                /** @description Which offsets to return; `earliest_and_latest` (the default) is the only kind. */
+                offset_type?: "earliest_and_latest";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a partition's earliest and latest offsets
+         * @description The first offset still in the partition (`earliest_offset`) and its log-end offset (`latest_offset`, the offset the next record gets); both are equal when the partition is empty. 404/40402 for an unknown partition, 400 for another `offset_type`.
+         */
+        get: operations["v3GetPartitionOffsets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas": {
         parameters: {
             query?: never;
@@ -1544,7 +1761,10 @@ export interface paths {
          * @description The body holds one record, or several JSON objects back to back (optionally sent chunked over a connection kept
          *     open). The answer is 200 at once and streams one report per record, in order, each written when Kafka has
          *     acknowledged that record (acks=all); a record that cannot be produced gets an error report and the stream goes
-         *     on. Unknown cluster or topic fail the whole request before anything is produced.
+         *     on. Records land in the order they are sent (within a stream, and across requests in arrival order). Per-record
+         *     error codes: 400/40002 for data Kafka refuses, 413 for a record larger than the topic's `max.message.bytes`,
+         *     404/40402 for an unknown partition, 503/50302 when Kafka does not acknowledge in time. Unknown cluster or topic
+         *     fail the whole request before anything is produced.
          */
         post: operations["v3ProduceRecords"];
         delete?: never;
@@ -2266,6 +2486,49 @@ export interface components {
         AclBatchRequest: {
             data: components["schemas"]["CreateAclRequest"][];
         };
+        ConfigSynonym: {
+            name: string;
+            value: string | null;
+            source: string;
+        };
+        /** @description A broker config set cluster-wide (a dynamic default every broker uses unless it has its own value). */
+        KafkaClusterConfig: {
+            /** @enum {string} */
+            kind: "KafkaClusterConfig";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            /** @enum {string} */
+            config_type: "BROKER";
+            name: string;
+            value: string | null;
+            is_default: boolean;
+            is_read_only: boolean;
+            is_sensitive: boolean;
+            source: string;
+            synonyms: components["schemas"]["ConfigSynonym"][];
+        };
+        KafkaClusterConfigList: {
+            /** @enum {string} */
+            kind: "KafkaClusterConfigList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaClusterConfig"][];
+        };
+        UpdateConfigRequest: {
+            value: string;
+        };
+        AlterConfigsRequest: {
+            data: {
+                name: string;
+                value?: string | null;
+                /**
+                 * @default SET
+                 * @enum {string}
+                 */
+                operation?: "SET" | "DELETE";
+            }[];
+            /** @default false */
+            validate_only?: boolean;
+        };
         KafkaBroker: {
             /** @enum {string} */
             kind: "KafkaBroker";
@@ -2283,11 +2546,6 @@ export interface components {
             kind: "KafkaBrokerList";
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaBroker"][];
-        };
-        ConfigSynonym: {
-            name: string;
-            value: string | null;
-            source: string;
         };
         KafkaBrokerConfig: {
             /** @enum {string} */
@@ -2326,22 +2584,6 @@ export interface components {
             kind: "KafkaReplicaList";
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaReplica"][];
-        };
-        UpdateConfigRequest: {
-            value: string;
-        };
-        AlterConfigsRequest: {
-            data: {
-                name: string;
-                value?: string | null;
-                /**
-                 * @default SET
-                 * @enum {string}
-                 */
-                operation?: "SET" | "DELETE";
-            }[];
-            /** @default false */
-            validate_only?: boolean;
         };
         KafkaConsumerGroup: {
             /** @enum {string} */
@@ -2524,6 +2766,39 @@ export interface components {
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaPartition"][];
         };
+        /** @description An ongoing replica reassignment of one partition. */
+        KafkaReassignment: {
+            /** @enum {string} */
+            kind: "KafkaReassignment";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            topic_name: string;
+            partition_id: number;
+            /** @description Brokers becoming replicas. */
+            adding_replicas: number[];
+            /** @description Brokers ceasing to be replicas. */
+            removing_replicas: number[];
+            replicas: components["schemas"]["Relationship"];
+        };
+        KafkaReassignmentList: {
+            /** @enum {string} */
+            kind: "KafkaReassignmentList";
+            metadata: components["schemas"]["ResourceCollectionMetadata"];
+            data: components["schemas"]["KafkaReassignment"][];
+        };
+        /** @description The first offset still in the partition and its log-end offset (the offset the next record gets). */
+        KafkaPartitionOffsets: {
+            /** @enum {string} */
+            kind: "KafkaPartitionOffsets";
+            metadata: components["schemas"]["ResourceMetadata"];
+            cluster_id: string;
+            topic_name: string;
+            partition_id: number;
+            /** Format: int64 */
+            earliest_offset: number;
+            /** Format: int64 */
+            latest_offset: number;
+        };
         ProduceHeader: {
             name: string;
             /**
@@ -2581,10 +2856,21 @@ export interface components {
         BatchRequest: {
             entries: components["schemas"]["BatchEntry"][];
         };
+        /** @description Where a batch entry was stored (as Confluent answers it, without an `error_code`). */
+        BatchSuccess: {
+            id: string;
+            cluster_id: string;
+            topic_name: string;
+            partition_id: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: date-time */
+            timestamp: string;
+            key?: components["schemas"]["DataSize"];
+            value?: components["schemas"]["DataSize"];
+        };
         BatchResponse: {
-            successes: ({
-                id: string;
-            } & components["schemas"]["ProduceReport"])[];
+            successes: components["schemas"]["BatchSuccess"][];
             failures: {
                 id: string;
                 error_code: number;
@@ -4405,6 +4691,240 @@ export interface operations {
             503: components["responses"]["V3Error"];
         };
     };
+    v3ListClusterConfigs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cluster-wide configs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaClusterConfigList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/broker-configs",
+                     *         "next": null
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "kind": "KafkaClusterConfig",
+                     *           "metadata": {
+                     *             "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/broker-configs/log.cleaner.threads",
+                     *             "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/broker-config=log.cleaner.threads"
+                     *           },
+                     *           "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *           "config_type": "BROKER",
+                     *           "name": "log.cleaner.threads",
+                     *           "value": "2",
+                     *           "is_default": false,
+                     *           "is_read_only": false,
+                     *           "is_sensitive": false,
+                     *           "source": "DYNAMIC_DEFAULT_BROKER_CONFIG",
+                     *           "synonyms": [
+                     *             {
+                     *               "name": "log.cleaner.threads",
+                     *               "value": "2",
+                     *               "source": "DYNAMIC_DEFAULT_BROKER_CONFIG"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaClusterConfigList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3GetClusterConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The config's name.
+                 * @example log.cleaner.threads
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The config. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaClusterConfig",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/broker-configs/log.cleaner.threads",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/broker-config=log.cleaner.threads"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "config_type": "BROKER",
+                     *       "name": "log.cleaner.threads",
+                     *       "value": "2",
+                     *       "is_default": false,
+                     *       "is_read_only": false,
+                     *       "is_sensitive": false,
+                     *       "source": "DYNAMIC_DEFAULT_BROKER_CONFIG",
+                     *       "synonyms": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaClusterConfig"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3UpdateClusterConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The config's name.
+                 * @example log.cleaner.threads
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "value": "2"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateConfigRequest"];
+            };
+        };
+        responses: {
+            /** @description Set. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            415: components["responses"]["V3Error"];
+            422: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ResetClusterConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The config's name.
+                 * @example log.cleaner.threads
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3AlterClusterConfigs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": [
+                 *         {
+                 *           "name": "log.cleaner.threads",
+                 *           "value": "2"
+                 *         },
+                 *         {
+                 *           "name": "log.cleaner.io.max.bytes.per.second",
+                 *           "operation": "DELETE"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AlterConfigsRequest"];
+            };
+        };
+        responses: {
+            /** @description Applied (or, with validate_only, valid). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            415: components["responses"]["V3Error"];
+            422: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
     v3ListBrokers: {
         parameters: {
             query?: never;
@@ -5808,6 +6328,236 @@ export interface operations {
             503: components["responses"]["V3Error"];
         };
     };
+    v3ListAllReassignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reassignments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaReassignmentList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/-/partitions/-/reassignment",
+                     *         "next": null
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "kind": "KafkaReassignment",
+                     *           "metadata": {
+                     *             "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/reassignment",
+                     *             "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/topic=orders/partition=0/reassignment"
+                     *           },
+                     *           "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *           "topic_name": "orders",
+                     *           "partition_id": 0,
+                     *           "adding_replicas": [
+                     *             3
+                     *           ],
+                     *           "removing_replicas": [
+                     *             1
+                     *           ],
+                     *           "replicas": {
+                     *             "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/replicas"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaReassignmentList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3ListTopicReassignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reassignments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaReassignmentList",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/-/reassignment",
+                     *         "next": null
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "kind": "KafkaReassignment",
+                     *           "metadata": {
+                     *             "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/reassignment",
+                     *             "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/topic=orders/partition=0/reassignment"
+                     *           },
+                     *           "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *           "topic_name": "orders",
+                     *           "partition_id": 0,
+                     *           "adding_replicas": [
+                     *             3
+                     *           ],
+                     *           "removing_replicas": [
+                     *             1
+                     *           ],
+                     *           "replicas": {
+                     *             "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/replicas"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaReassignmentList"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3GetPartitionReassignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reassignment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaReassignment",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/reassignment",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/topic=orders/partition=0/reassignment"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "topic_name": "orders",
+                     *       "partition_id": 0,
+                     *       "adding_replicas": [
+                     *         3
+                     *       ],
+                     *       "removing_replicas": [
+                     *         1
+                     *       ],
+                     *       "replicas": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/replicas"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaReassignment"];
+                };
+            };
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
+    v3GetPartitionOffsets: {
+        parameters: {
+            query?: {
+                /** @description Which offsets to return; `earliest_and_latest` (the default) is the only kind. */
+                offset_type?: "earliest_and_latest";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
+                 * @example xFhUvurESIeeCI87SXWR-Q
+                 */
+                cluster_id: components["parameters"]["ClusterId"];
+                /**
+                 * @description The topic's name.
+                 * @example orders
+                 */
+                topic_name: components["parameters"]["TopicName-2"];
+                /** @description The partition number. */
+                partition_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offsets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "KafkaPartitionOffsets",
+                     *       "metadata": {
+                     *         "self": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0/offset",
+                     *         "resource_name": "crn:///kafka=xFhUvurESIeeCI87SXWR-Q/topic=orders/partition=0/offset_type=earliest_and_latest"
+                     *       },
+                     *       "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
+                     *       "topic_name": "orders",
+                     *       "partition_id": 0,
+                     *       "earliest_offset": 0,
+                     *       "latest_offset": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KafkaPartitionOffsets"];
+                };
+            };
+            400: components["responses"]["V3Error"];
+            404: components["responses"]["V3Error"];
+            503: components["responses"]["V3Error"];
+        };
+    };
     v3ListReplicas: {
         parameters: {
             query?: never;
@@ -6044,7 +6794,6 @@ export interface operations {
                      *       "successes": [
                      *         {
                      *           "id": "first",
-                     *           "error_code": 200,
                      *           "cluster_id": "xFhUvurESIeeCI87SXWR-Q",
                      *           "topic_name": "jsontest",
                      *           "partition_id": 0,
@@ -6188,6 +6937,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };

@@ -36,6 +36,11 @@ export type OperationId =
   | 'v3CreateAcl'
   | 'v3DeleteAcls'
   | 'v3CreateAclsBatch'
+  | 'v3ListClusterConfigs'
+  | 'v3GetClusterConfig'
+  | 'v3UpdateClusterConfig'
+  | 'v3ResetClusterConfig'
+  | 'v3AlterClusterConfigs'
   | 'v3ListBrokers'
   | 'v3GetBroker'
   | 'v3ListAllBrokerConfigs'
@@ -67,6 +72,10 @@ export type OperationId =
   | 'v3AlterTopicConfigs'
   | 'v3ListPartitions'
   | 'v3GetPartition'
+  | 'v3ListAllReassignments'
+  | 'v3ListTopicReassignments'
+  | 'v3GetPartitionReassignment'
+  | 'v3GetPartitionOffsets'
   | 'v3ListReplicas'
   | 'v3GetReplica'
   | 'v3ProduceRecords'
@@ -147,6 +156,11 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v3CreateAcl: {"operationId":"v3CreateAcl","method":"post","path":"/v3/clusters/{cluster_id}/acls","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3DeleteAcls: {"operationId":"v3DeleteAcls","method":"delete","path":"/v3/clusters/{cluster_id}/acls","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","503":"application/json"}},
   v3CreateAclsBatch: {"operationId":"v3CreateAclsBatch","method":"post","path":"/v3/clusters/{cluster_id}/acls:batch","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
+  v3ListClusterConfigs: {"operationId":"v3ListClusterConfigs","method":"get","path":"/v3/clusters/{cluster_id}/broker-configs","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetClusterConfig: {"operationId":"v3GetClusterConfig","method":"get","path":"/v3/clusters/{cluster_id}/broker-configs/{name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3UpdateClusterConfig: {"operationId":"v3UpdateClusterConfig","method":"put","path":"/v3/clusters/{cluster_id}/broker-configs/{name}","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
+  v3ResetClusterConfig: {"operationId":"v3ResetClusterConfig","method":"delete","path":"/v3/clusters/{cluster_id}/broker-configs/{name}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","503":"application/json"}},
+  v3AlterClusterConfigs: {"operationId":"v3AlterClusterConfigs","method":"post","path":"/v3/clusters/{cluster_id}/broker-configs:alter","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3ListBrokers: {"operationId":"v3ListBrokers","method":"get","path":"/v3/clusters/{cluster_id}/brokers","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetBroker: {"operationId":"v3GetBroker","method":"get","path":"/v3/clusters/{cluster_id}/brokers/{broker_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ListAllBrokerConfigs: {"operationId":"v3ListAllBrokerConfigs","method":"get","path":"/v3/clusters/{cluster_id}/brokers/-/configs","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
@@ -178,12 +192,16 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   v3AlterTopicConfigs: {"operationId":"v3AlterTopicConfigs","method":"post","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/configs:alter","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"400":"application/json","404":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3ListPartitions: {"operationId":"v3ListPartitions","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetPartition: {"operationId":"v3GetPartition","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListAllReassignments: {"operationId":"v3ListAllReassignments","method":"get","path":"/v3/clusters/{cluster_id}/topics/-/partitions/-/reassignment","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3ListTopicReassignments: {"operationId":"v3ListTopicReassignments","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/-/reassignment","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetPartitionReassignment: {"operationId":"v3GetPartitionReassignment","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/reassignment","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
+  v3GetPartitionOffsets: {"operationId":"v3GetPartitionOffsets","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/offset","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","503":"application/json"}},
   v3ListReplicas: {"operationId":"v3ListReplicas","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3GetReplica: {"operationId":"v3GetReplica","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas/{broker_id}","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","404":"application/json","503":"application/json"}},
   v3ProduceRecords: {"operationId":"v3ProduceRecords","method":"post","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/records","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":true,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","503":"application/json"}},
   v3ProduceRecordsBatch: {"operationId":"v3ProduceRecordsBatch","method":"post","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/records:batch","dialect":"v3","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"207":"application/json","400":"application/json","404":"application/json","413":"application/json","415":"application/json","422":"application/json","503":"application/json"}},
   v3ReadPartitionRecords: {"operationId":"v3ReadPartitionRecords","method":"get","path":"/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/records","dialect":"v3","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","404":"application/json","503":"application/json"}},
-  upstashProduceFromPath: {"operationId":"upstashProduceFromPath","method":"get","path":"/upstash/produce/{topic}/{message}","dialect":"upstash","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","503":"application/json"}},
+  upstashProduceFromPath: {"operationId":"upstashProduceFromPath","method":"get","path":"/upstash/produce/{topic}/{message}","dialect":"upstash","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","413":"application/json","503":"application/json"}},
   upstashProduceToTopicWithGet: {"operationId":"upstashProduceToTopicWithGet","method":"get","path":"/upstash/produce/{topic}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","413":"application/json","503":"application/json"}},
   upstashProduceToTopic: {"operationId":"upstashProduceToTopic","method":"post","path":"/upstash/produce/{topic}","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","413":"application/json","503":"application/json"}},
   upstashProduceWithGet: {"operationId":"upstashProduceWithGet","method":"get","path":"/upstash/produce","dialect":"upstash","requestContentTypes":["application/json"],"requestBodyRequired":true,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","401":"application/json","403":"application/json","404":"application/json","413":"application/json","503":"application/json"}},
@@ -326,6 +344,16 @@ export interface OperationHandlers<Ctx> {
   v3DeleteAcls: OperationHandler<'v3DeleteAcls', Ctx>;
   /** POST /v3/clusters/{cluster_id}/acls:batch — Create several ACLs */
   v3CreateAclsBatch: OperationHandler<'v3CreateAclsBatch', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/broker-configs — List cluster-wide broker configs */
+  v3ListClusterConfigs: OperationHandler<'v3ListClusterConfigs', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/broker-configs/{name} — Get a cluster-wide broker config */
+  v3GetClusterConfig: OperationHandler<'v3GetClusterConfig', Ctx>;
+  /** PUT /v3/clusters/{cluster_id}/broker-configs/{name} — Set a cluster-wide broker config */
+  v3UpdateClusterConfig: OperationHandler<'v3UpdateClusterConfig', Ctx>;
+  /** DELETE /v3/clusters/{cluster_id}/broker-configs/{name} — Reset a cluster-wide broker config */
+  v3ResetClusterConfig: OperationHandler<'v3ResetClusterConfig', Ctx>;
+  /** POST /v3/clusters/{cluster_id}/broker-configs:alter — Set and reset several cluster-wide broker configs at once */
+  v3AlterClusterConfigs: OperationHandler<'v3AlterClusterConfigs', Ctx>;
   /** GET /v3/clusters/{cluster_id}/brokers — List brokers */
   v3ListBrokers: OperationHandler<'v3ListBrokers', Ctx>;
   /** GET /v3/clusters/{cluster_id}/brokers/{broker_id} — Get a broker */
@@ -388,6 +416,14 @@ export interface OperationHandlers<Ctx> {
   v3ListPartitions: OperationHandler<'v3ListPartitions', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id} — Get a partition */
   v3GetPartition: OperationHandler<'v3GetPartition', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/topics/-/partitions/-/reassignment — List ongoing replica reassignments */
+  v3ListAllReassignments: OperationHandler<'v3ListAllReassignments', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/-/reassignment — List a topic's ongoing replica reassignments */
+  v3ListTopicReassignments: OperationHandler<'v3ListTopicReassignments', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/reassignment — Get a partition's ongoing replica reassignment */
+  v3GetPartitionReassignment: OperationHandler<'v3GetPartitionReassignment', Ctx>;
+  /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/offset — Get a partition's earliest and latest offsets */
+  v3GetPartitionOffsets: OperationHandler<'v3GetPartitionOffsets', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas — List a partition's replicas */
   v3ListReplicas: OperationHandler<'v3ListReplicas', Ctx>;
   /** GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/replicas/{broker_id} — Get a partition's replica */

@@ -23,6 +23,7 @@ import { TopicService } from './core/topic-service.js';
 import { readRedocBundle, renderReferencePage } from './docs/reference-page.js';
 import { createHandlers } from './handlers/index.js';
 import { KafkaClusterAdmin } from './kafka/cluster-admin.js';
+import { ClusterConfigClient } from './kafka/cluster-config-client.js';
 import { KafkaAclAdmin } from './kafka/acl-admin.js';
 import { KafkaGroupAdmin } from './kafka/group-admin.js';
 import { KafkaGroupConsumerFactory } from './kafka/group-consumer.js';
@@ -77,7 +78,8 @@ export async function startProxy(config: ProxyConfig, logger: Logger): Promise<R
   await kafka.connect();
   const reader = new PartitionReader(kafka.kafka);
   await reader.connect();
-  const admin = new KafkaClusterAdmin(kafka.admin);
+  const clusterConfigs = new ClusterConfigClient(kafka.kafka);
+  const admin = new KafkaClusterAdmin(kafka.admin, clusterConfigs);
   const groups = new KafkaGroupConsumerFactory(kafka.kafka, kafka.admin, {
     maxBufferedRecords: config.consumerMaxBufferedRecords,
     fetchMaxWaitMs: 500,
@@ -135,6 +137,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger): Promise<R
         if (!finished) logger.warn({ active: tracker.active }, 'shutdown grace period over; closing remaining connections');
         await consumers.closeAll();
         await reader.disconnect();
+        await clusterConfigs.disconnect();
         await kafka.disconnect();
       })()),
   };

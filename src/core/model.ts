@@ -35,6 +35,15 @@ export interface NewTopic {
   readonly validateOnly: boolean;
 }
 
+/** A partition whose replicas are being moved. */
+export interface PartitionReassignment {
+  readonly topic: string;
+  readonly partitionId: number;
+  readonly replicas: readonly number[];
+  readonly addingReplicas: readonly number[];
+  readonly removingReplicas: readonly number[];
+}
+
 export function replicationFactorOf(topic: TopicInfo): number {
   return topic.partitions[0]?.replicas.length ?? 0;
 }
@@ -60,6 +69,8 @@ export interface ClusterAdminPort {
   partitionOffsets(topic: string): Promise<{ partition: number; earliest: string; latest: string }[]>;
   /** Per partition, the first offset with a timestamp at or after `timestampMs`, or the log-end offset when none is. */
   offsetsForTimestamp(topic: string, timestampMs: number): Promise<{ partition: number; offset: string }[]>;
+  /** Every ongoing partition reassignment of the cluster, by topic then partition. */
+  listReassignments(): Promise<PartitionReassignment[]>;
   /** The broker defaults a topic created without explicit counts gets. */
   topicDefaults(): Promise<{ partitionsCount: number; replicationFactor: number }>;
 }
@@ -205,8 +216,11 @@ export interface ConfigEntry {
   readonly synonyms: readonly { name: string; value: string | null; source: string }[];
 }
 
-/** What configs belong to: a topic or a broker. */
-export type ConfigResource = { readonly kind: 'topic'; readonly name: string } | { readonly kind: 'broker'; readonly brokerId: number };
+/** What configs belong to: a topic, a broker, or the whole cluster (broker defaults set cluster-wide). */
+export type ConfigResource =
+  | { readonly kind: 'topic'; readonly name: string }
+  | { readonly kind: 'broker'; readonly brokerId: number }
+  | { readonly kind: 'cluster' };
 
 export interface ConfigChange {
   readonly name: string;

@@ -1,6 +1,6 @@
 /** Topic metadata and topic creation, shared by every dialect. */
 import { DomainError } from '../errors/domain-error.js';
-import type { ClusterAdminPort, NewTopic, TopicInfo } from './model.js';
+import type { ClusterAdminPort, NewTopic, PartitionReassignment, TopicInfo } from './model.js';
 
 export class TopicService {
   constructor(private readonly admin: ClusterAdminPort) {}
@@ -26,6 +26,20 @@ export class TopicService {
 
   overrides(name: string): Promise<Record<string, string>> {
     return this.admin.topicOverrides(name);
+  }
+
+  /** Ongoing reassignments, of one topic when named (404 if it does not exist). */
+  async reassignments(topic?: string): Promise<PartitionReassignment[]> {
+    if (topic === undefined) return this.admin.listReassignments();
+    await this.get(topic);
+    return (await this.admin.listReassignments()).filter((r) => r.topic === topic);
+  }
+
+  /** The earliest and log-end offsets of one partition (404 for an unknown topic or partition). */
+  async partitionOffsets(topic: string, partition: number): Promise<{ earliest: string; latest: string }> {
+    const offsets = (await this.admin.partitionOffsets(topic)).find((o) => o.partition === partition);
+    if (!offsets) throw new DomainError('partition_not_found', `Partition ${partition} of topic '${topic}' not found.`);
+    return offsets;
   }
 
   async get(name: string): Promise<TopicInfo> {

@@ -19,10 +19,12 @@ import { createV3ClusterHandlers } from './v3/cluster-handlers.js';
 import { createV3AclHandlers } from './v3/acl-handlers.js';
 import { createV3BrokerConfigHandlers } from './v3/broker-config-handlers.js';
 import { createV3BrokerHandlers } from './v3/broker-handlers.js';
+import { createV3ClusterConfigHandlers } from './v3/cluster-config-handlers.js';
 import { createV3ConsumerGroupHandlers } from './v3/consumer-group-handlers.js';
 import { createV3PartitionHandlers } from './v3/partition-handlers.js';
 import { createV3PartitionRecordHandlers } from './v3/partition-record-handlers.js';
 import { createV3ProduceHandlers } from './v3/produce-handlers.js';
+import { createV3ReassignmentHandlers } from './v3/reassignment-handlers.js';
 import type { V3ProduceSettings } from './v3/produce-handlers.js';
 import { createV3TopicConfigHandlers } from './v3/topic-config-handlers.js';
 import { createV3TopicHandlers } from './v3/topic-handlers.js';
@@ -46,8 +48,10 @@ export function createHandlers(services: Services, resources: OpsResources, sett
     ...createV3BrokerHandlers(services),
     ...createV3AclHandlers(services),
     ...createV3BrokerConfigHandlers(services),
+    ...createV3ClusterConfigHandlers(services),
     ...createV3ConsumerGroupHandlers(services),
     ...createV3PartitionHandlers(services),
+    ...createV3ReassignmentHandlers(services),
     ...createV3ProduceHandlers(services, settings.v3Produce),
     ...createV3PartitionRecordHandlers(services, settings.upstashConsume.timeoutMs),
     ...createV1MessageHandlers(services, settings.upstashConsume.timeoutMs),

@@ -1,9 +1,11 @@
 /** Implements the core's ClusterAdminPort with the kafkajs admin client. */
 import kafkajs from 'kafkajs';
 import type { Admin, PartitionMetadata } from 'kafkajs';
-import type { ClusterAdminPort, ClusterInfo, ConfigChange, ConfigEntry, ConfigResource, NewTopic, PartitionInfo, TopicInfo } from '../core/model.js';
+import type { ClusterAdminPort, ClusterInfo, ConfigChange, ConfigEntry, ConfigResource, NewTopic, PartitionInfo, PartitionReassignment, TopicInfo } from '../core/model.js';
 import { DomainError } from '../errors/domain-error.js';
+import type { ClusterConfigClient } from './cluster-config-client.js';
 import { kafkaCall } from './kafka-errors.js';
+import type { InternalConfigEntry } from './kafkajs-internals.js';
 
 // kafkajs is CommonJS and Node's named-export detection misses some of its exports: use the default export.
 const { ConfigResourceTypes } = kafkajs;
@@ -12,17 +14,7 @@ const { ConfigResourceTypes } = kafkajs;
 const CONFIG_SOURCES = ['UNKNOWN', 'DYNAMIC_TOPIC_CONFIG', 'DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG', 'STATIC_BROKER_CONFIG', 'DEFAULT_CONFIG', 'DYNAMIC_BROKER_LOGGER_CONFIG'];
 const sourceName = (id: number | undefined): string => CONFIG_SOURCES[id ?? 0] ?? 'UNKNOWN';
 
-interface RawConfigEntry {
-  configName: string;
-  configValue: string | null;
-  isDefault: boolean;
-  readOnly: boolean;
-  isSensitive: boolean;
-  configSource?: number;
-  configSynonyms?: { configName: string; configValue: string | null; configSource: number }[];
-}
-
-function toConfigEntry(e: RawConfigEntry): ConfigEntry {
+function toConfigEntry(e: InternalConfigEntry): ConfigEntry {
   return {
     name: e.configName,
     value: e.isSensitive ? null : e.configValue,
@@ -38,14 +30,18 @@ function toConfigEntry(e: RawConfigEntry): ConfigEntry {
 const OWN_SOURCE: Record<ConfigResource['kind'], string> = {
   topic: 'DYNAMIC_TOPIC_CONFIG',
   broker: 'DYNAMIC_BROKER_CONFIG',
+  cluster: 'DYNAMIC_DEFAULT_BROKER_CONFIG',
 };
 
-function toKafkaResource(resource: ConfigResource): { type: number; name: string } {
+type AdminConfigResource = Exclude<ConfigResource, { kind: 'cluster' }>;
+
+function toKafkaResource(resource: AdminConfigResource): { type: number; name: string } {
   if (resource.kind === 'topic') return { type: ConfigResourceTypes.TOPIC, name: resource.name };
   return { type: ConfigResourceTypes.BROKER, name: String(resource.brokerId) };
 }
 
 function describe(resource: ConfigResource): string {
+  if (resource.kind === 'cluster') return 'the cluster';
   return resource.kind === 'topic' ? `topic '${resource.name}'` : `broker ${resource.brokerId}`;
 }
 
@@ -70,7 +66,10 @@ function toTopic(name: string, partitions: PartitionMetadata[]): TopicInfo {
 }
 
 export class KafkaClusterAdmin implements ClusterAdminPort {
-  constructor(private readonly admin: Admin) {}
+  constructor(
+    private readonly admin: Admin,
+    private readonly clusterConfigs: ClusterConfigClient,
+  ) {}
 
   describeCluster(): Promise<ClusterInfo> {
     return kafkaCall('describe cluster', async () => {
@@ -142,8 +141,7 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
 
   describeConfigs(resource: ConfigResource): Promise<ConfigEntry[]> {
     return kafkaCall(`describe configs of ${describe(resource)}`, async () => {
-      const { resources } = await this.admin.describeConfigs({ includeSynonyms: true, resources: [toKafkaResource(resource)] });
-      return (resources[0]?.configEntries ?? []).map(toConfigEntry).sort((a, b) => (a.name < b.name ? -1 : 1));
+      return (await this.rawConfigs(resource)).map(toConfigEntry).sort((a, b) => (a.name < b.name ? -1 : 1));
     });
   }
 
@@ -160,11 +158,16 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
         if (value === null) own.delete(name);
         else own.set(name, value);
       }
-      await this.admin.alterConfigs({
-        validateOnly,
-        resources: [{ ...toKafkaResource(resource), configEntries: [...own].map(([name, value]) => ({ name, value: value ?? '' })) }],
-      });
+      const configEntries = [...own].map(([name, value]) => ({ name, value: value ?? '' }));
+      if (resource.kind === 'cluster') await this.clusterConfigs.replace(configEntries, validateOnly);
+      else await this.admin.alterConfigs({ validateOnly, resources: [{ ...toKafkaResource(resource), configEntries }] });
     });
+  }
+
+  private async rawConfigs(resource: ConfigResource): Promise<InternalConfigEntry[]> {
+    if (resource.kind === 'cluster') return this.clusterConfigs.describe();
+    const { resources } = await this.admin.describeConfigs({ includeSynonyms: true, resources: [toKafkaResource(resource)] });
+    return resources[0]?.configEntries ?? [];
   }
 
   topicOverrides(topic: string): Promise<Record<string, string>> {
@@ -185,6 +188,25 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
 
   offsetsForTimestamp(topic: string, timestampMs: number): Promise<{ partition: number; offset: string }[]> {
     return kafkaCall(`fetch offsets of '${topic}' by time`, () => this.admin.fetchTopicOffsetsByTimestamp(topic, timestampMs));
+  }
+
+  listReassignments(): Promise<PartitionReassignment[]> {
+    return kafkaCall('list partition reassignments', async () => {
+      const { topics } = await this.admin.listPartitionReassignments({});
+      // kafkajs's typings say {topic, partitions: [{partitionIndex}]}; its decoder returns {name, partitions: [{partition}]}.
+      const decoded = topics as unknown as { name: string; partitions: { partition: number; replicas: number[]; addingReplicas: number[]; removingReplicas: number[] }[] }[];
+      return decoded
+        .flatMap(({ name, partitions }) =>
+          partitions.map((p) => ({
+            topic: name,
+            partitionId: p.partition,
+            replicas: p.replicas,
+            addingReplicas: p.addingReplicas,
+            removingReplicas: p.removingReplicas,
+          })),
+        )
+        .sort((a, b) => (a.topic === b.topic ? a.partitionId - b.partitionId : a.topic < b.topic ? -1 : 1));
+    });
   }
 
   topicDefaults(): Promise<{ partitionsCount: number; replicationFactor: number }> {

@@ -23,6 +23,10 @@ const REJECTIONS = new Set([
   'SECURITY_DISABLED',
 ]);
 
+/** Records the broker refused to append: too large for the topic, or invalid (e.g. a timestamp out of bounds). */
+const RECORD_TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+const RECORD_REJECTIONS = new Set(['INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_TIMESTAMP', 'INVALID_PRODUCE_ACKS']);
+
 const UNAVAILABLE_NAMES = new Set([
   'KafkaJSConnectionError',
   'KafkaJSConnectionClosedError',
@@ -65,7 +69,10 @@ export function toDomainError(error: unknown, context: string): DomainError {
   if (broker.type && COORDINATOR_NOT_READY.has(broker.type)) {
     return new DomainError('kafka_unavailable', `${context}: ${message}`, { cause: error });
   }
-  if (broker.type && REJECTIONS.has(broker.type)) {
+  if (broker.type && RECORD_TOO_LARGE.has(broker.type)) {
+    return new DomainError('payload_too_large', `${context}: ${message} (the topic's max.message.bytes)`, { cause: error });
+  }
+  if (broker.type && (REJECTIONS.has(broker.type) || RECORD_REJECTIONS.has(broker.type))) {
     return new DomainError('kafka_rejected', message, { cause: error });
   }
   if (!broker.type && isUnavailable(shape)) {

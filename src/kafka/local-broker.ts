@@ -358,7 +358,7 @@ async function logTails(files: BrokerFiles): Promise<string> {
 
 // ------------------------------------------------------------------------------------------------ running the JVM
 
-function javaBinary(): string {
+export function javaBinary(): string {
   return process.env['JAVA_HOME'] ? join(process.env['JAVA_HOME'], 'bin', 'java') : 'java';
 }
 

@@ -2,10 +2,8 @@
  * Group-less reads: "give me partition P from offset O", with no consumer group, no join, no commit.
  *
  * KafkaJS's public API only fetches through a consumer group (by design), so this adapter talks to its internals.
- * kafkajs 2.2.4 is its last release (no longer maintained), which makes pinning them acceptable; the constructor
- * refuses any other version. What is used, all under node_modules/kafkajs/src/:
- *  - index.js: the client's private cluster factory (Symbol 'private:Kafka:createCluster'), so each lane gets a
- *    Cluster with the client's brokers, TLS, SASL, client id, timeouts, retry and logger;
+ * kafkajs-internals.ts pins the version and gives each lane its own Cluster with the client's settings. What is used,
+ * all under node_modules/kafkajs/src/:
  *  - cluster/index.js: connect, disconnect, findBroker; cluster/brokerPool.js: refreshMetadata and its `metadata`;
  *  - broker/index.js: `versions`, `listOffsets`, `disconnect`, and `connectionPool.send` (network/connectionPool.js
  *    sends Fetch on its own connection, so a long poll never blocks metadata or ListOffsets);
@@ -21,10 +19,11 @@
  * each other. Reads therefore run on a small pool of "lanes" (one Cluster each, connections kept open): a read holds
  * a lane for its duration, and at most `maxConcurrentReads` reads run at once; further reads wait for a lane.
  */
-import { createRequire } from 'node:module';
 import type { Kafka } from 'kafkajs';
 import { DomainError } from '../errors/domain-error.js';
 import { toDomainError } from './kafka-errors.js';
+import { createInternalCluster, kafkajsInternal } from './kafkajs-internals.js';
+import type { InternalBroker, InternalCluster, ProtocolRequest, ProtocolResponse } from './kafkajs-internals.js';
 
 export interface PartitionFetch {
   topic: string;
@@ -64,61 +63,13 @@ export interface PartitionReaderOptions {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// kafkajs 2.2.4 internals: the shapes we use, nothing more.
+// kafkajs 2.2.4 internals (see kafkajs-internals.ts): the shapes we use, nothing more.
 
-const PINNED_KAFKAJS_VERSION = '2.2.4';
-const CREATE_CLUSTER_SYMBOL = 'private:Kafka:createCluster';
 const FETCH_API_KEY = 1;
 const FETCH_VERSION = 11; // Kafka 2.3+; still served by Kafka 4.x (which dropped Fetch < 4).
 
-interface ProtocolRequest {
-  apiKey: number;
-  apiVersion: number;
-  apiName: string;
-}
-
-interface ProtocolResponse<T> {
-  decode(raw: Buffer): Promise<T>;
-  parse(decoded: T): Promise<T>;
-}
-
-interface ConnectionPool {
-  send<T>(protocol: { request: ProtocolRequest; response: ProtocolResponse<T>; requestTimeout?: number }): Promise<T>;
-}
-
-interface ListOffsetsResult {
-  responses: { topic: string; partitions: { partition: number; offset: string }[] }[];
-}
-
-interface Broker {
-  connectionPool: ConnectionPool;
-  versions: Record<number, { minVersion: number; maxVersion: number } | undefined> | null;
-  listOffsets(request: {
-    isolationLevel: number;
-    topics: { topic: string; partitions: { partition: number; timestamp: string }[] }[];
-  }): Promise<ListOffsetsResult>;
-  disconnect(): Promise<void>;
-}
-
-interface TopicMetadata {
-  topic: string;
-  partitionMetadata: { partitionId: number; leader: number }[];
-}
-
-interface Cluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  findBroker(query: { nodeId: string }): Promise<Broker>;
-  brokerPool: { refreshMetadata(topics: string[]): Promise<void>; metadata: { topicMetadata: TopicMetadata[] } | null };
-}
-
-type CreateCluster = (options: {
-  allowAutoTopicCreation: boolean;
-  isolationLevel: number;
-  metadataMaxAge: number;
-  maxInFlightRequests: null;
-  instrumentationEmitter: null;
-}) => Cluster;
+type Cluster = InternalCluster;
+type Broker = InternalBroker;
 
 interface FetchRequestTopic {
   topic: string;
@@ -138,44 +89,21 @@ interface CompressionCodec {
   decompress(buffer: Buffer): Promise<Buffer>;
 }
 
-const requireKafkaJs = createRequire(import.meta.url);
-
-function internal<T>(path: string): T {
-  return requireKafkaJs(`kafkajs/${path}`) as T;
-}
-
 function loadInternals(): {
   fetchProtocol: FetchProtocol;
   codecFor: (attributes: number) => CompressionCodec | null;
   protocolError: (code: number) => Error;
 } {
-  const { version } = internal<{ version: string }>('package.json');
-  if (version !== PINNED_KAFKAJS_VERSION) {
-    throw new Error(`PartitionReader relies on kafkajs ${PINNED_KAFKAJS_VERSION} internals, found ${version}`);
-  }
-  const fetch = internal<{ protocol(q: { version: number }): FetchProtocol }>('src/protocol/requests/fetch/index.js');
-  const compression = internal<{ lookupCodecByAttributes(a: number): CompressionCodec | null }>(
+  const fetch = kafkajsInternal<{ protocol(q: { version: number }): FetchProtocol }>('src/protocol/requests/fetch/index.js');
+  const compression = kafkajsInternal<{ lookupCodecByAttributes(a: number): CompressionCodec | null }>(
     'src/protocol/message/compression/index.js',
   );
-  const errors = internal<{ createErrorFromCode(code: number): Error }>('src/protocol/error.js');
+  const errors = kafkajsInternal<{ createErrorFromCode(code: number): Error }>('src/protocol/error.js');
   return {
     fetchProtocol: fetch.protocol({ version: FETCH_VERSION }),
     codecFor: (attributes) => compression.lookupCodecByAttributes(attributes),
     protocolError: (code) => errors.createErrorFromCode(code),
   };
-}
-
-function createCluster(kafka: Kafka, isolationLevel: number): Cluster {
-  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER_SYMBOL);
-  const factory: unknown = symbol === undefined ? undefined : Reflect.get(kafka, symbol);
-  if (typeof factory !== 'function') throw new Error('kafkajs internals changed: no private cluster factory');
-  return (factory as CreateCluster)({
-    allowAutoTopicCreation: false, // a read must never create a topic (the local broker auto-creates)
-    isolationLevel,
-    metadataMaxAge: 300_000,
-    maxInFlightRequests: null,
-    instrumentationEmitter: null,
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -813,7 +741,7 @@ export class PartitionReader {
     const readUncommitted = options.isolationLevel === 'read_uncommitted';
     this.isolationLevel = readUncommitted ? ISOLATION_READ_UNCOMMITTED : ISOLATION_READ_COMMITTED;
     const maxLanes = positiveInteger('maxConcurrentReads', options.maxConcurrentReads, DEFAULT_MAX_CONCURRENT_READS);
-    this.lanes = new LanePool(() => createCluster(kafka, this.isolationLevel), maxLanes);
+    this.lanes = new LanePool(() => createInternalCluster(kafka, this.isolationLevel), maxLanes);
   }
 
   /** Opens the first lane (others open on demand), so an unreachable cluster shows up here. */

@@ -1,4 +1,5 @@
 /** The stateless "read partition P from offset O" of v3 (an extension) and of the v1 draft — no consumer group. */
+import { execFileSync } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxyUnderTest, uniqueTopic } from './support/proxy-under-test.js';
@@ -45,6 +46,23 @@ describe('stateless partition reads', () => {
     expect(((await atEnd.json()) as { data: unknown[] }).data).toEqual([]);
     expect((await admin.listGroups()).groups.length).toBe(groupsBefore);
     await admin.disconnect();
+  });
+
+  it('v3 returns exactly the records kcat reads from the same offset', async () => {
+    const out = execFileSync('kcat', ['-C', '-b', t.bootstrapServers, '-t', topic, '-p', '0', '-o', '1', '-e', '-q', '-f', '%o|%T|%K|%k|%S|%h\n'], { timeout: 20_000 });
+    const seen = out.toString('latin1').trim().split('\n');
+    const body = (await (await fetch(`${t.baseUrl}/v3/clusters/${t.clusterId}/topics/${topic}/partitions/0/records?offset=1`)).json()) as {
+      data: { offset: number; timestamp: string; key: { data: string } | null; value: { data: string } | null; headers: { name: string; value: string }[] }[];
+    };
+    // kcat: offset|timestamp ms|key length (-1 null)|key|value length (-1 null)|headers as name=value
+    const asKcat = body.data.map((r) => {
+      const key = r.key ? Buffer.from(r.key.data, 'base64') : null;
+      const value = r.value ? Buffer.from(r.value.data, 'base64') : null;
+      const headers = r.headers.map((h) => `${h.name}=${Buffer.from(h.value, 'base64').toString('latin1')}`).join(',');
+      return [r.offset, Date.parse(r.timestamp), key?.length ?? -1, key?.toString('latin1') ?? '', value?.length ?? -1, headers].join('|');
+    });
+    expect(asKcat).toEqual(seen);
+    expect(seen).toHaveLength(2);
   });
 
   it('v3 errors: offset past the end 400, unknown topic 40401, unknown partition 40402, bad offset 400', async () => {

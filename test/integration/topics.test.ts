@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeClusterDefaults } from './support/kafka-tools.js';
 import { startProxyUnderTest, uniqueTopic } from './support/proxy-under-test.js';
 import type { ProxyUnderTest } from './support/proxy-under-test.js';
 
@@ -154,6 +155,8 @@ describe('v3 brokers, partitions, partition count and topic deletion', () => {
     expect(onBroker.data?.data.filter((x) => x.topic_name === topic).map((x) => x.partition_id)).toEqual([0, 1, 2]);
     const p9 = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}', { params: { path: { ...path, partition_id: 9 } } });
     expect(p9.error?.error_code).toBe(40402);
+    await expectPartitionOffsets(t, topic);
+    await expectNoReassignments(t, topic);
     const deleted = await t.client.DELETE('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path } });
     expect(deleted.response.status).toBe(204);
     const gone = await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path } });
@@ -162,6 +165,51 @@ describe('v3 brokers, partitions, partition count and topic deletion', () => {
     expect(again.error?.error_code).toBe(40401);
   });
 });
+
+/** Three records in partition 1: earliest 0, latest 3 there; 0/0 elsewhere — as a native admin client reports. */
+async function expectPartitionOffsets(t: ProxyUnderTest, topic: string): Promise<void> {
+  for (const value of ['a', 'b', 'c']) {
+    await t.client.POST('/v3/clusters/{cluster_id}/topics/{topic_name}/records', {
+      params: { path: { cluster_id: t.clusterId, topic_name: topic } },
+      body: { partition_id: 1, value: { type: 'STRING', data: value } },
+    });
+  }
+  const offsets = (partition: number, offsetType?: string) =>
+    fetch(`${t.baseUrl}/v3/clusters/${t.clusterId}/topics/${topic}/partitions/${partition}/offset${offsetType ? `?offset_type=${offsetType}` : ''}`);
+  const self = `${t.baseUrl}/v3/clusters/${t.clusterId}/topics/${topic}/partitions/1/offset`;
+  expect(await (await offsets(1, 'earliest_and_latest')).json()).toEqual({
+    kind: 'KafkaPartitionOffsets',
+    metadata: { self, resource_name: `crn:///kafka=${t.clusterId}/topic=${topic}/partition=1/offset_type=earliest_and_latest` },
+    cluster_id: t.clusterId,
+    topic_name: topic,
+    partition_id: 1,
+    earliest_offset: 0,
+    latest_offset: 3,
+  });
+  expect(await (await offsets(0)).json()).toMatchObject({ earliest_offset: 0, latest_offset: 0 });
+  const admin = new Kafka({ brokers: [t.bootstrapServers], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    expect((await admin.fetchTopicOffsets(topic)).find((o) => o.partition === 1)).toMatchObject({ low: '0', high: '3' });
+  } finally {
+    await admin.disconnect();
+  }
+  expect(await (await offsets(9)).json()).toMatchObject({ error_code: 40402 });
+  const wrongType = await offsets(1, 'latest');
+  expect(wrongType.status).toBe(400);
+  expect(await wrongType.json()).toMatchObject({ error_code: 400 });
+}
+
+/** A one-broker cluster never has a reassignment in progress: empty lists, 404 for a partition. */
+async function expectNoReassignments(t: ProxyUnderTest, topic: string): Promise<void> {
+  const base = `${t.baseUrl}/v3/clusters/${t.clusterId}`;
+  const all = (await (await fetch(`${base}/topics/-/partitions/-/reassignment`)).json()) as { kind: string; data: unknown[] };
+  expect(all).toEqual({ kind: 'KafkaReassignmentList', metadata: { self: `${base}/topics/-/partitions/-/reassignment`, next: null }, data: [] });
+  expect(await (await fetch(`${base}/topics/${topic}/partitions/-/reassignment`)).json()).toMatchObject({ kind: 'KafkaReassignmentList', data: [] });
+  const one = await fetch(`${base}/topics/${topic}/partitions/0/reassignment`);
+  expect(one.status).toBe(404);
+  expect(await (await fetch(`${base}/topics/no-such-topic-${Date.now()}/partitions/-/reassignment`)).json()).toMatchObject({ error_code: 40401 });
+}
 
 describe('v3 topic configs', () => {
   let t: ProxyUnderTest;
@@ -258,4 +306,46 @@ describe('v3 broker configs', () => {
     expect((all.body?.data as unknown[]).length).toBe((list.body?.data as unknown[]).length);
   });
 
+  it("sets, lists, alters and resets cluster-wide broker configs, which Kafka's own ConfigCommand sees", async () => {
+    const url = `${base()}/broker-configs/log.cleaner.threads`;
+    expect((await json(`${base()}/broker-configs`)).body).toEqual({
+      kind: 'KafkaClusterConfigList',
+      metadata: { self: `${base()}/broker-configs`, next: null },
+      data: [],
+    });
+    expect((await put(url, '2')).status).toBe(204);
+    expect((await json(url)).body).toMatchObject({
+      kind: 'KafkaClusterConfig',
+      metadata: { self: url, resource_name: `crn:///kafka=${t.clusterId}/broker-config=log.cleaner.threads` },
+      cluster_id: t.clusterId,
+      config_type: 'BROKER',
+      name: 'log.cleaner.threads',
+      value: '2',
+      source: 'DYNAMIC_DEFAULT_BROKER_CONFIG',
+    });
+    expect(await describeClusterDefaults(t.bootstrapServers)).toContain('log.cleaner.threads=2');
+    // The broker picks the default up (its own config shows the cluster-wide source).
+    await expect
+      .poll(async () => (await json(`${base()}/brokers/1/configs/log.cleaner.threads`)).body, { timeout: 10_000 })
+      .toMatchObject({ value: '2', source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' });
+
+    const alter = await json(`${base()}/broker-configs:alter`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: [{ name: 'log.cleaner.threads', operation: 'DELETE' }, { name: 'log.cleaner.backoff.ms', value: '20000' }] }),
+    });
+    expect(alter.status).toBe(204);
+    const listed = (await json(`${base()}/broker-configs`)).body?.data as { name: string; value: string }[];
+    expect(listed.map((c) => [c.name, c.value])).toEqual([['log.cleaner.backoff.ms', '20000']]);
+    expect((await json(url)).body).toEqual({ error_code: 404, message: "Config 'log.cleaner.threads' has no cluster-wide value." });
+
+    expect((await json(`${base()}/broker-configs/log.cleaner.backoff.ms`, { method: 'DELETE' })).status).toBe(204);
+    expect(((await json(`${base()}/broker-configs`)).body?.data as unknown[]).length).toBe(0);
+    expect(await describeClusterDefaults(t.bootstrapServers)).not.toContain('log.cleaner');
+
+    expect((await put(`${base()}/broker-configs/no.such.config`, '1')).status).toBe(404);
+    const invalid = await put(url, 'many');
+    expect(invalid.status).toBe(400);
+    expect(invalid.body?.error_code).toBe(40002);
+  });
 });

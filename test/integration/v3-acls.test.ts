@@ -52,6 +52,17 @@ describe('Confluent v3 ACLs on a broker with an authorizer', { timeout: 120_000 
     await expect.poll(async () => (await send(acls, 'GET')).body.data?.length, { timeout: 10_000 }).toBe(2);
   });
 
+  it('one ACL: create, list shows it, delete returns it, list is empty', async () => {
+    const mine = acl({ resource_name: 'payments', principal: 'User:carol', operation: 'DESCRIBE' });
+    const filter = `${acls}?principal=User:carol`;
+    expect((await send(acls, 'POST', mine)).status).toBe(201);
+    await expect.poll(async () => (await send(filter, 'GET')).body.data?.map((a) => a['resource_name']), { timeout: 10_000 }).toEqual(['payments']);
+    const deleted = await send(`${acls}?resource_type=ANY&principal=User:carol`, 'DELETE');
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.data).toEqual([expect.objectContaining({ kind: 'KafkaAcl', ...mine })]);
+    await expect.poll(async () => (await send(filter, 'GET')).body.data, { timeout: 10_000 }).toEqual([]);
+  });
+
   it('refuses a delete without resource_type (400) and invalid ACLs (422/42206)', async () => {
     expect((await send(acls, 'DELETE')).status).toBe(400);
     const invalid = await send(acls, 'POST', acl({ operation: 'FLY' }));

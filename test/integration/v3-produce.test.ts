@@ -1,6 +1,6 @@
 /** Confluent v3 produce: one record, concatenated records, a stream kept open, and batches. */
 import { execFileSync } from 'node:child_process';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxyUnderTest, uniqueTopic } from './support/proxy-under-test.js';
 import type { ProxyUnderTest } from './support/proxy-under-test.js';
@@ -103,6 +103,62 @@ describe('Confluent v3 produce', () => {
     expect(got[1]!.message).toContain('base64');
   });
 
+  it('streams 10,000 records over one connection: 10,000 in-order reports, and kcat reads the same 10,000', { timeout: 60_000 }, async () => {
+    const streamTopic = uniqueTopic('stream10k');
+    await t.client.POST('/v3/clusters/{cluster_id}/topics', { params: { path: { cluster_id: t.clusterId } }, body: { topic_name: streamTopic } });
+    const target = new URL(`${t.baseUrl}/v3/clusters/${t.clusterId}/topics/${streamTopic}/records`);
+    const count = 10_000;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json' } });
+      req.on('socket', (socket) => sockets.add(socket));
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      });
+      req.on('error', reject);
+      // Written in chunks of 500 records, some split mid-object, as a long-lived client would.
+      const body = Array.from({ length: count }, (_, i) => JSON.stringify({ value: { type: 'STRING', data: `record-${i}` } })).join('');
+      for (let start = 0; start < body.length; start += 20_011) req.write(body.slice(start, start + 20_011));
+      req.end();
+    });
+    agent.destroy();
+    expect(sockets.size).toBe(1);
+    const got = reports(text);
+    expect(got).toHaveLength(count);
+    expect(got.every((r) => r.error_code === 200 && r.partition_id === 0)).toBe(true);
+    expect(got.map((r) => r.offset)).toEqual(Array.from({ length: count }, (_, i) => i));
+
+    const out = execFileSync('kcat', ['-C', '-b', t.bootstrapServers, '-t', streamTopic, '-p', '0', '-o', '0', '-e', '-q', '-f', '%o %s\n'], { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
+    const lines = out.toString('utf8').trim().split('\n');
+    expect(lines).toEqual(Array.from({ length: count }, (_, i) => `${i} record-${i}`));
+  });
+
+  it('a record over the topic max.message.bytes gets 413 alone: records sent with it, in its stream or concurrently, land', async () => {
+    const small = uniqueTopic('small');
+    await t.client.POST('/v3/clusters/{cluster_id}/topics', {
+      params: { path: { cluster_id: t.clusterId } },
+      body: { topic_name: small, configs: [{ name: 'max.message.bytes', value: '2048' }] },
+    });
+    const records = (suffix: string, body: string) =>
+      fetch(`${t.baseUrl}/v3/clusters/${t.clusterId}/topics/${small}${suffix}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const record = (data: string) => JSON.stringify({ value: { type: 'STRING', data } });
+    const big = 'x'.repeat(3000);
+    const stream = reports(await (await records('/records', [record('s1'), record(big), record('s2')].join(''))).text());
+    expect(stream.map((r) => r.error_code)).toEqual([200, 413, 200]);
+    expect(stream[1]!.message).toContain('max.message.bytes');
+    const concurrent = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => records('/records', record(i === 7 ? big : `c${i}`)).then(async (r) => reports(await r.text())[0]!.error_code)),
+    );
+    expect(concurrent).toEqual(Array.from({ length: 20 }, (_, i) => (i === 7 ? 413 : 200)));
+    const out = execFileSync('kcat', ['-C', '-b', t.bootstrapServers, '-t', small, '-e', '-q', '-f', '%s\n'], { timeout: 20_000 });
+    const landed = out.toString().trim().split('\n');
+    expect(landed.slice(0, 2)).toEqual(['s1', 's2']);
+    expect(landed.slice(2).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `c${i}`).filter((v) => v !== 'c7').sort());
+  });
+
   it('batches: 207 with successes and failures; empty, too big or duplicate ids are 422/42208', async () => {
     const r = await post('/records:batch', JSON.stringify({ entries: [
       { id: 'first', value: { type: 'JSON', data: 'ONE' } },
@@ -111,7 +167,8 @@ describe('Confluent v3 produce', () => {
     ] }));
     expect(r.status).toBe(207);
     const body = JSON.parse(r.text) as { successes: (Report & { id: string })[]; failures: { id: string; error_code: number }[] };
-    expect(body.successes.map((s) => [s.id, s.error_code])).toEqual([['first', 200], ['second', 200]]);
+    // Confluent's batch successes carry no error_code (seed 002).
+    expect(body.successes.map((s) => [s.id, s.partition_id, 'error_code' in s])).toEqual([['first', 0, false], ['second', 0, false]]);
     expect(body.successes[1]!.offset).toBe(body.successes[0]!.offset! + 1);
     expect(body.failures).toEqual([{ id: 'bad', error_code: 400, message: expect.stringContaining('base64') }]);
     for (const entries of [[], Array.from({ length: 11 }, (_, i) => ({ id: `e${i}`, value: { data: i } })), [{ id: 'x', value: { data: 1 } }, { id: 'x', value: { data: 2 } }]]) {

@@ -1,40 +1,15 @@
 /** Confluent v3: configs of one broker. */
-import type { components } from '../../../generated/openapi-types.js';
 import type { OperationHandlers } from '../../../generated/operations.js';
-import type { ConfigEntry, ConfigResource } from '../../core/model.js';
+import type { ConfigResource } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
 import type { RequestContext } from '../../server/request-context.js';
 import { configChanges } from './config-changes.js';
 import { V3Resources } from './resources.js';
 
-type Schemas = components['schemas'];
 type BrokerConfigHandlers = Pick<
   OperationHandlers<RequestContext>,
   'v3ListBrokerConfigs' | 'v3GetBrokerConfig' | 'v3UpdateBrokerConfig' | 'v3ResetBrokerConfig' | 'v3AlterBrokerConfigs' | 'v3ListAllBrokerConfigs'
 >;
-
-function fields(c: ConfigEntry) {
-  return {
-    name: c.name,
-    value: c.value,
-    is_default: c.isDefault,
-    is_read_only: c.isReadOnly,
-    is_sensitive: c.isSensitive,
-    source: c.source,
-    synonyms: c.synonyms.map((s) => ({ ...s })),
-  };
-}
-
-function brokerConfig(r: V3Resources, clusterId: string, brokerId: number, c: ConfigEntry): Schemas['KafkaBrokerConfig'] {
-  const id = String(brokerId);
-  return {
-    kind: 'KafkaBrokerConfig',
-    metadata: { self: r.clusterUrl(clusterId, 'brokers', id, 'configs', c.name), resource_name: `crn:///kafka=${clusterId}/broker=${id}/config=${c.name}` },
-    cluster_id: clusterId,
-    broker_id: brokerId,
-    ...fields(c),
-  };
-}
 
 export function createV3BrokerConfigHandlers(services: Services): BrokerConfigHandlers {
   const broker = async (clusterIdParam: string, brokerId: number): Promise<{ clusterId: string; resource: ConfigResource }> => {
@@ -47,7 +22,7 @@ export function createV3BrokerConfigHandlers(services: Services): BrokerConfigHa
       const cluster = await services.cluster.get(params.cluster_id);
       const r = new V3Resources(ctx.links);
       const perBroker = await Promise.all(
-        cluster.brokers.map(async (b) => (await services.configs.list({ kind: 'broker', brokerId: b.brokerId })).map((c) => brokerConfig(r, cluster.clusterId, b.brokerId, c))),
+        cluster.brokers.map(async (b) => (await services.configs.list({ kind: 'broker', brokerId: b.brokerId })).map((c) => r.brokerConfig(cluster.clusterId, b.brokerId, c))),
       );
       return { status: 200, body: { kind: 'KafkaBrokerConfigList', metadata: r.collectionMetadata('clusters', cluster.clusterId, 'brokers', '-', 'configs'), data: perBroker.flat() } };
     },
@@ -60,13 +35,13 @@ export function createV3BrokerConfigHandlers(services: Services): BrokerConfigHa
         body: {
           kind: 'KafkaBrokerConfigList',
           metadata: r.collectionMetadata('clusters', clusterId, 'brokers', String(params.broker_id), 'configs'),
-          data: configs.map((c) => brokerConfig(r, clusterId, params.broker_id, c)),
+          data: configs.map((c) => r.brokerConfig(clusterId, params.broker_id, c)),
         },
       };
     },
     v3GetBrokerConfig: async ({ params }, ctx) => {
       const { clusterId, resource } = await broker(params.cluster_id, params.broker_id);
-      return { status: 200, body: brokerConfig(new V3Resources(ctx.links), clusterId, params.broker_id, await services.configs.get(resource, params.name)) };
+      return { status: 200, body: new V3Resources(ctx.links).brokerConfig(clusterId, params.broker_id, await services.configs.get(resource, params.name)) };
     },
     v3UpdateBrokerConfig: async ({ params, body }) => {
       const { resource } = await broker(params.cluster_id, params.broker_id);

@@ -1,4 +1,4 @@
-/** Confluent v3: a topic's partitions and their replicas, and the replicas a broker holds. */
+/** Confluent v3: a topic's partitions, their offsets and replicas, and the replicas a broker holds. */
 import type { OperationHandlers } from '../../../generated/operations.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
@@ -7,7 +7,7 @@ import { V3Resources } from './resources.js';
 
 type PartitionHandlers = Pick<
   OperationHandlers<RequestContext>,
-  'v3ListPartitions' | 'v3GetPartition' | 'v3ListReplicas' | 'v3GetReplica' | 'v3ListBrokerReplicas'
+  'v3ListPartitions' | 'v3GetPartition' | 'v3GetPartitionOffsets' | 'v3ListReplicas' | 'v3GetReplica' | 'v3ListBrokerReplicas'
 >;
 
 export function createV3PartitionHandlers(services: Services): PartitionHandlers {
@@ -66,6 +66,27 @@ export function createV3PartitionHandlers(services: Services): PartitionHandlers
     v3GetPartition: async ({ params }, ctx) => {
       const { clusterId, topic, partition } = await partitionOf(params.cluster_id, params.topic_name, params.partition_id);
       return { status: 200, body: new V3Resources(ctx.links).partition(clusterId, topic.name, partition) };
+    },
+    v3GetPartitionOffsets: async ({ params }, ctx) => {
+      const { clusterId, topic, partition } = await partitionOf(params.cluster_id, params.topic_name, params.partition_id);
+      const id = String(partition.partitionId);
+      const offsets = await services.topics.partitionOffsets(topic.name, partition.partitionId);
+      const r = new V3Resources(ctx.links);
+      return {
+        status: 200,
+        body: {
+          kind: 'KafkaPartitionOffsets',
+          metadata: {
+            self: r.clusterUrl(clusterId, 'topics', topic.name, 'partitions', id, 'offset'),
+            resource_name: `crn:///kafka=${clusterId}/topic=${topic.name}/partition=${id}/offset_type=earliest_and_latest`,
+          },
+          cluster_id: clusterId,
+          topic_name: topic.name,
+          partition_id: partition.partitionId,
+          earliest_offset: Number(offsets.earliest),
+          latest_offset: Number(offsets.latest),
+        },
+      };
     },
   };
 }

@@ -1,11 +1,14 @@
 /** Confluent v3 produce: one record or a stream of them (reports streamed back in order), and batches. */
+import type { components } from '../../../generated/openapi-types.js';
 import type { OperationHandlers } from '../../../generated/operations.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { jsonDocuments } from '../../server/json-documents.js';
 import type { RequestContext } from '../../server/request-context.js';
-import { errorReport, prepareRecord, successReport } from './produce-records.js';
+import { delivery, errorReport, prepareRecord, successReport } from './produce-records.js';
 import type { PreparedRecord, V3Record, V3Report } from './produce-records.js';
+
+type BatchSuccess = components['schemas']['BatchSuccess'];
 
 type ProduceHandlers = Pick<OperationHandlers<RequestContext>, 'v3ProduceRecords' | 'v3ProduceRecordsBatch'>;
 
@@ -104,7 +107,7 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
       });
       const sendable = prepared.flatMap((p) => (p.ok ? [p.record] : []));
       const results = await services.produce.produceEach(sendable.map((p) => p.record));
-      const successes: (V3Report & { id: string })[] = [];
+      const successes: BatchSuccess[] = [];
       const failures: { id: string; error_code: number; message: string }[] = [];
       let next = 0;
       entries.forEach((entry, i) => {
@@ -115,7 +118,7 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
         }
         const result = results[next++]!;
         if (result instanceof DomainError) failures.push({ id: entry.id, ...errorReport(result) });
-        else successes.push({ id: entry.id, ...successReport(clusterId, p.record, result) });
+        else successes.push({ id: entry.id, ...delivery(clusterId, p.record, result) });
       });
       return { status: 207, body: { successes, failures } };
     },

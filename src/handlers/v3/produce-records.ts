@@ -57,9 +57,9 @@ export function prepareRecord(topic: string, body: V3Record): PreparedRecord {
   };
 }
 
-export function successReport(clusterId: string, prepared: PreparedRecord, ack: ProduceAck): V3Report {
+/** Where a record was stored: a batch success as it is, a stream's report with `error_code` 200 in front. */
+export function delivery(clusterId: string, prepared: PreparedRecord, ack: ProduceAck): Omit<Schemas['BatchSuccess'], 'id'> {
   return {
-    error_code: 200,
     cluster_id: clusterId,
     topic_name: ack.topic,
     partition_id: ack.partition,
@@ -68,6 +68,10 @@ export function successReport(clusterId: string, prepared: PreparedRecord, ack: 
     ...(prepared.key ? { key: prepared.key } : {}),
     ...(prepared.value ? { value: prepared.value } : {}),
   };
+}
+
+export function successReport(clusterId: string, prepared: PreparedRecord, ack: ProduceAck): V3Report {
+  return { error_code: 200, ...delivery(clusterId, prepared, ack) };
 }
 
 export function errorReport(error: unknown): { error_code: number; message: string } {

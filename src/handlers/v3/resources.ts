@@ -1,7 +1,7 @@
 /** Builds v3 resources (`kind` / `metadata` / `related` envelope, CRN names) from domain objects. */
 import type { components } from '../../../generated/openapi-types.js';
 import { replicationFactorOf } from '../../core/model.js';
-import type { BrokerInfo, ClusterInfo, PartitionInfo, TopicInfo } from '../../core/model.js';
+import type { BrokerInfo, ClusterInfo, ConfigEntry, PartitionInfo, PartitionReassignment, TopicInfo } from '../../core/model.js';
 import type { LinkBuilder } from '../../server/links.js';
 
 type Schemas = components['schemas'];
@@ -10,6 +10,19 @@ export type KafkaTopic = Schemas['KafkaTopic'];
 export type KafkaBroker = Schemas['KafkaBroker'];
 export type KafkaPartition = Schemas['KafkaPartition'];
 export type KafkaReplica = Schemas['KafkaReplica'];
+
+/** The fields every v3 config resource (topic, broker, cluster) shares. */
+function configFields(c: ConfigEntry) {
+  return {
+    name: c.name,
+    value: c.value,
+    is_default: c.isDefault,
+    is_read_only: c.isReadOnly,
+    is_sensitive: c.isSensitive,
+    source: c.source,
+    synonyms: c.synonyms.map((s) => ({ ...s })),
+  };
+}
 
 export class V3Resources {
   constructor(private readonly links: LinkBuilder) {}
@@ -105,6 +118,55 @@ export class V3Resources {
       is_leader: p.leader === brokerId,
       is_in_sync: p.inSyncReplicas.includes(brokerId),
       broker: this.related(clusterId, 'brokers', String(brokerId)),
+    };
+  }
+
+  topicConfig(clusterId: string, topic: string, c: ConfigEntry): Schemas['KafkaTopicConfig'] {
+    return {
+      kind: 'KafkaTopicConfig',
+      metadata: { self: this.clusterUrl(clusterId, 'topics', topic, 'configs', c.name), resource_name: `crn:///kafka=${clusterId}/topic=${topic}/config=${c.name}` },
+      cluster_id: clusterId,
+      topic_name: topic,
+      ...configFields(c),
+      source: c.source as Schemas['KafkaTopicConfig']['source'],
+    };
+  }
+
+  brokerConfig(clusterId: string, brokerId: number, c: ConfigEntry): Schemas['KafkaBrokerConfig'] {
+    const id = String(brokerId);
+    return {
+      kind: 'KafkaBrokerConfig',
+      metadata: { self: this.clusterUrl(clusterId, 'brokers', id, 'configs', c.name), resource_name: `crn:///kafka=${clusterId}/broker=${id}/config=${c.name}` },
+      cluster_id: clusterId,
+      broker_id: brokerId,
+      ...configFields(c),
+    };
+  }
+
+  clusterConfig(clusterId: string, c: ConfigEntry): Schemas['KafkaClusterConfig'] {
+    return {
+      kind: 'KafkaClusterConfig',
+      metadata: { self: this.clusterUrl(clusterId, 'broker-configs', c.name), resource_name: `crn:///kafka=${clusterId}/broker-config=${c.name}` },
+      cluster_id: clusterId,
+      config_type: 'BROKER',
+      ...configFields(c),
+    };
+  }
+
+  reassignment(clusterId: string, r: PartitionReassignment): Schemas['KafkaReassignment'] {
+    const id = String(r.partitionId);
+    return {
+      kind: 'KafkaReassignment',
+      metadata: {
+        self: this.clusterUrl(clusterId, 'topics', r.topic, 'partitions', id, 'reassignment'),
+        resource_name: `crn:///kafka=${clusterId}/topic=${r.topic}/partition=${id}/reassignment`,
+      },
+      cluster_id: clusterId,
+      topic_name: r.topic,
+      partition_id: r.partitionId,
+      adding_replicas: [...r.addingReplicas],
+      removing_replicas: [...r.removingReplicas],
+      replicas: this.related(clusterId, 'topics', r.topic, 'partitions', id, 'replicas'),
     };
   }
 }

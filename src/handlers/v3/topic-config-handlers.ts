@@ -1,33 +1,14 @@
 /** Confluent v3: a topic's configs — list, get, set, reset, and several at once (`configs:alter`). */
-import type { components } from '../../../generated/openapi-types.js';
 import type { OperationHandlers } from '../../../generated/operations.js';
-import type { ConfigEntry } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
 import type { RequestContext } from '../../server/request-context.js';
 import { configChanges } from './config-changes.js';
 import { V3Resources } from './resources.js';
 
-type Schemas = components['schemas'];
 type TopicConfigHandlers = Pick<
   OperationHandlers<RequestContext>,
   'v3ListTopicConfigs' | 'v3GetTopicConfig' | 'v3UpdateTopicConfig' | 'v3ResetTopicConfig' | 'v3AlterTopicConfigs' | 'v3ListAllTopicConfigs'
 >;
-
-function configResource(r: V3Resources, clusterId: string, topic: string, c: ConfigEntry): Schemas['KafkaTopicConfig'] {
-  return {
-    kind: 'KafkaTopicConfig',
-    metadata: { self: r.clusterUrl(clusterId, 'topics', topic, 'configs', c.name), resource_name: `crn:///kafka=${clusterId}/topic=${topic}/config=${c.name}` },
-    cluster_id: clusterId,
-    topic_name: topic,
-    name: c.name,
-    value: c.value,
-    is_default: c.isDefault,
-    is_read_only: c.isReadOnly,
-    is_sensitive: c.isSensitive,
-    source: c.source as Schemas['KafkaTopicConfig']['source'],
-    synonyms: c.synonyms.map((s) => ({ ...s })),
-  };
-}
 
 export function createV3TopicConfigHandlers(services: Services): TopicConfigHandlers {
   return {
@@ -35,7 +16,7 @@ export function createV3TopicConfigHandlers(services: Services): TopicConfigHand
       const { clusterId } = await services.cluster.get(params.cluster_id);
       const r = new V3Resources(ctx.links);
       const topics = await services.topics.list();
-      const perTopic = await Promise.all(topics.map(async (t) => (await services.configs.list({ kind: 'topic', name: t.name })).map((c) => configResource(r, clusterId, t.name, c))));
+      const perTopic = await Promise.all(topics.map(async (t) => (await services.configs.list({ kind: 'topic', name: t.name })).map((c) => r.topicConfig(clusterId, t.name, c))));
       return { status: 200, body: { kind: 'KafkaTopicConfigList', metadata: r.collectionMetadata('clusters', clusterId, 'topics', '-', 'configs'), data: perTopic.flat() } };
     },
     v3ListTopicConfigs: async ({ params }, ctx) => {
@@ -48,7 +29,7 @@ export function createV3TopicConfigHandlers(services: Services): TopicConfigHand
         body: {
           kind: 'KafkaTopicConfigList',
           metadata: r.collectionMetadata('clusters', clusterId, 'topics', params.topic_name, 'configs'),
-          data: configs.map((c) => configResource(r, clusterId, params.topic_name, c)),
+          data: configs.map((c) => r.topicConfig(clusterId, params.topic_name, c)),
         },
       };
     },
@@ -56,7 +37,7 @@ export function createV3TopicConfigHandlers(services: Services): TopicConfigHand
       const { clusterId } = await services.cluster.get(params.cluster_id);
       await services.topics.get(params.topic_name);
       const config = await services.configs.get({ kind: 'topic', name: params.topic_name }, params.name);
-      return { status: 200, body: configResource(new V3Resources(ctx.links), clusterId, params.topic_name, config) };
+      return { status: 200, body: new V3Resources(ctx.links).topicConfig(clusterId, params.topic_name, config) };
     },
     v3UpdateTopicConfig: async ({ params, body }) => {
       await services.cluster.get(params.cluster_id);
