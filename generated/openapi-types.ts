@@ -133,7 +133,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example jsontest
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["V2TopicName"];
             };
             cookie?: never;
         };
@@ -167,7 +167,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example jsontest
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["V2TopicName"];
             };
             cookie?: never;
         };
@@ -193,7 +193,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example jsontest
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["V2TopicName"];
                 /**
                  * @description The partition number.
                  * @example 0
@@ -228,7 +228,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example jsontest
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["V2TopicName"];
                 /**
                  * @description The partition number.
                  * @example 0
@@ -259,7 +259,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example jsontest
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["V2TopicName"];
                 /**
                  * @description The partition number.
                  * @example 0
@@ -345,7 +345,7 @@ export interface paths {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -376,7 +376,7 @@ export interface paths {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -416,7 +416,7 @@ export interface paths {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -451,7 +451,7 @@ export interface paths {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -487,7 +487,7 @@ export interface paths {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -519,7 +519,7 @@ export interface paths {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -550,7 +550,7 @@ export interface paths {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -581,7 +581,7 @@ export interface paths {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -1166,7 +1166,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -1229,7 +1229,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -1321,7 +1321,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -1386,7 +1386,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -1417,7 +1417,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /**
                  * @description The config's name.
                  * @example cleanup.policy
@@ -1461,7 +1461,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -1492,7 +1492,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -1523,7 +1523,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -1582,7 +1582,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -1613,7 +1613,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -1649,7 +1649,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -1682,7 +1682,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -1715,7 +1715,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
                 /** @description The broker's id. */
@@ -1750,7 +1750,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -1787,7 +1787,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -1820,7 +1820,7 @@ export interface paths {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -2939,7 +2939,7 @@ export interface components {
              */
             status: number;
         };
-        "Header-2": {
+        UpstashHeader: {
             key: string;
             /** @description The header's value as a UTF-8 string. */
             value: string;
@@ -2958,13 +2958,13 @@ export interface components {
             key?: string;
             /** @description The message value (any JSON; a string is stored as it is); `null` produces a tombstone. */
             value: unknown;
-            headers?: components["schemas"]["Header-2"][];
+            headers?: components["schemas"]["UpstashHeader"][];
         };
         /** @description One message or an array of messages. */
         ProduceMessages: components["schemas"]["ProduceMessage"] | components["schemas"]["ProduceMessage"][];
         /** @description One result per message, in request order; sent only after Kafka acknowledged them all (acks=all). */
         ProduceResults: components["schemas"]["ProduceResult"][];
-        "TopicPartitionOffset-2": {
+        UpstashTopicPartitionOffset: {
             topic: string;
             partition: number;
             /** Format: int64 */
@@ -2976,7 +2976,7 @@ export interface components {
             partition?: number;
             /** Format: int64 */
             offset?: number;
-            topicPartitionOffsets?: components["schemas"]["TopicPartitionOffset-2"][];
+            topicPartitionOffsets?: components["schemas"]["UpstashTopicPartitionOffset"][];
             /**
              * @description Longest wait in milliseconds when no record is there yet.
              * @default 1000
@@ -2994,7 +2994,7 @@ export interface components {
             key: string;
             /** @description UTF-8 text of the value; `""` for a tombstone. */
             value: string;
-            headers: components["schemas"]["Header-2"][];
+            headers: components["schemas"]["UpstashHeader"][];
         };
         Messages: components["schemas"]["Message"][];
         /** @description `topic` or `topics` (a set); `timeout` in milliseconds, default 1000. */
@@ -3005,19 +3005,19 @@ export interface components {
             timeout?: number;
         };
         /** @description One offset, an array of offsets, or nothing (commit what this instance last returned). */
-        CommitRequest: components["schemas"]["TopicPartitionOffset-2"] | components["schemas"]["TopicPartitionOffset-2"][];
+        CommitRequest: components["schemas"]["UpstashTopicPartitionOffset"] | components["schemas"]["UpstashTopicPartitionOffset"][];
         Success: {
             /** @enum {string} */
             result: "Success";
             /** @enum {integer} */
             status: 200;
         };
-        "TopicPartition-2": {
+        UpstashTopicPartition: {
             topic: string;
             partition: number;
         };
         /** @description One topic-partition or an array of them. */
-        TopicPartitions: components["schemas"]["TopicPartition-2"] | components["schemas"]["TopicPartition-2"][];
+        TopicPartitions: components["schemas"]["UpstashTopicPartition"] | components["schemas"]["UpstashTopicPartition"][];
         TopicPartitionOffsetResult: {
             topic: string;
             partition: number;
@@ -3074,7 +3074,7 @@ export interface components {
          * @description The topic's name.
          * @example jsontest
          */
-        TopicName: string;
+        V2TopicName: string;
         /**
          * @description The partition number.
          * @example 0
@@ -3089,7 +3089,7 @@ export interface components {
          * @description The consumer instance's id.
          * @example my_consumer_instance
          */
-        Instance: string;
+        V2Instance: string;
         /**
          * @description The Kafka cluster id, as `GET /v3/clusters` lists it.
          * @example xFhUvurESIeeCI87SXWR-Q
@@ -3099,7 +3099,7 @@ export interface components {
          * @description The topic's name.
          * @example orders
          */
-        "TopicName-2": string;
+        TopicName: string;
         /**
          * @description The topic's name.
          * @example greetings
@@ -3127,7 +3127,7 @@ export interface components {
          * @description The consumer instance id within the group.
          * @example myconsumer
          */
-        "Instance-2": string;
+        UpstashInstance: string;
         /** @description Longest wait in milliseconds; default 1000 for consume, 10000 for committed/offsets. */
         Timeout: number;
         /** @description Whether the instance commits consumed offsets periodically (only read when the instance is created). */
@@ -3369,7 +3369,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example jsontest
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["V2TopicName"];
             };
             cookie?: never;
         };
@@ -3418,7 +3418,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example jsontest
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["V2TopicName"];
             };
             cookie?: never;
         };
@@ -3464,7 +3464,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example jsontest
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["V2TopicName"];
             };
             cookie?: never;
         };
@@ -3507,7 +3507,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example jsontest
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["V2TopicName"];
                 /**
                  * @description The partition number.
                  * @example 0
@@ -3553,7 +3553,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example jsontest
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["V2TopicName"];
                 /**
                  * @description The partition number.
                  * @example 0
@@ -3604,7 +3604,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example jsontest
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["V2TopicName"];
                 /**
                  * @description The partition number.
                  * @example 0
@@ -3648,7 +3648,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example jsontest
                  */
-                topic_name: components["parameters"]["TopicName"];
+                topic_name: components["parameters"]["V2TopicName"];
                 /**
                  * @description The partition number.
                  * @example 0
@@ -3783,7 +3783,7 @@ export interface operations {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -3813,7 +3813,7 @@ export interface operations {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -3852,7 +3852,7 @@ export interface operations {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -3898,7 +3898,7 @@ export interface operations {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -3933,7 +3933,7 @@ export interface operations {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -3997,7 +3997,7 @@ export interface operations {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -4039,7 +4039,7 @@ export interface operations {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -4088,7 +4088,7 @@ export interface operations {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -4145,7 +4145,7 @@ export interface operations {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -4194,7 +4194,7 @@ export interface operations {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -4243,7 +4243,7 @@ export interface operations {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -4305,7 +4305,7 @@ export interface operations {
                  * @description The consumer instance's id.
                  * @example my_consumer_instance
                  */
-                instance: components["parameters"]["Instance"];
+                instance: components["parameters"]["V2Instance"];
             };
             cookie?: never;
         };
@@ -5562,7 +5562,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -5659,7 +5659,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -5849,7 +5849,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -5882,7 +5882,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -5913,7 +5913,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -5996,7 +5996,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -6039,7 +6039,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /**
                  * @description The config's name.
                  * @example cleanup.policy
@@ -6106,7 +6106,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /**
                  * @description The config's name.
                  * @example cleanup.policy
@@ -6154,7 +6154,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /**
                  * @description The config's name.
                  * @example cleanup.policy
@@ -6191,7 +6191,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -6243,7 +6243,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -6286,7 +6286,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -6400,7 +6400,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -6463,7 +6463,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -6522,7 +6522,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -6572,7 +6572,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -6634,7 +6634,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
                 /** @description The broker's id. */
@@ -6689,7 +6689,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -6753,7 +6753,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
             };
             cookie?: never;
         };
@@ -6846,7 +6846,7 @@ export interface operations {
                  * @description The topic's name.
                  * @example orders
                  */
-                topic_name: components["parameters"]["TopicName-2"];
+                topic_name: components["parameters"]["TopicName"];
                 /** @description The partition number. */
                 partition_id: number;
             };
@@ -7349,7 +7349,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance-2"];
+                instance: components["parameters"]["UpstashInstance"];
                 /**
                  * @description The topic's name.
                  * @example greetings
@@ -7414,7 +7414,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance-2"];
+                instance: components["parameters"]["UpstashInstance"];
             };
             cookie?: never;
         };
@@ -7466,7 +7466,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance-2"];
+                instance: components["parameters"]["UpstashInstance"];
             };
             cookie?: never;
         };
@@ -7509,7 +7509,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance-2"];
+                instance: components["parameters"]["UpstashInstance"];
             };
             cookie?: never;
         };
@@ -7565,7 +7565,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance-2"];
+                instance: components["parameters"]["UpstashInstance"];
             };
             cookie?: never;
         };
@@ -7624,7 +7624,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance-2"];
+                instance: components["parameters"]["UpstashInstance"];
             };
             cookie?: never;
         };
@@ -7684,7 +7684,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance-2"];
+                instance: components["parameters"]["UpstashInstance"];
             };
             cookie?: never;
         };
@@ -7741,7 +7741,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance-2"];
+                instance: components["parameters"]["UpstashInstance"];
             };
             cookie?: never;
         };
@@ -7781,7 +7781,7 @@ export interface operations {
                  * @description The consumer instance id within the group.
                  * @example myconsumer
                  */
-                instance: components["parameters"]["Instance-2"];
+                instance: components["parameters"]["UpstashInstance"];
             };
             cookie?: never;
         };
