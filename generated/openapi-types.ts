@@ -2186,6 +2186,16 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
+        /** @description Confluent's error envelope. The HTTP status is the first three digits of `error_code`. */
+        ConfluentError: {
+            /**
+             * @description HTTP status, optionally followed by two digits that name the error precisely (40401 = topic not found).
+             * @example 40401
+             */
+            error_code: number;
+            /** @example Topic 'orders' not found. */
+            message: string;
+        };
         Readiness: {
             /**
              * @description `ready` when the Kafka cluster answered a metadata request just now.
@@ -2200,16 +2210,6 @@ export interface components {
                 /** @description Why Kafka is not reachable. */
                 error?: string;
             };
-        };
-        /** @description Confluent's error envelope. The HTTP status is the first three digits of `error_code`. */
-        ConfluentError: {
-            /**
-             * @description HTTP status, optionally followed by two digits that name the error precisely (40401 = topic not found).
-             * @example 40401
-             */
-            error_code: number;
-            /** @example Topic 'orders' not found. */
-            message: string;
         };
         Replica: {
             broker: number;
@@ -3041,6 +3041,15 @@ export interface components {
         }[];
     };
     responses: {
+        /** @description Failure, in Confluent's error envelope (the root dialect). */
+        OpsError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ConfluentError"];
+            };
+        };
         /** @description Failure, in Confluent's error envelope. */
         V2Error: {
             headers: {
@@ -3209,6 +3218,7 @@ export interface operations {
                     "application/json": components["schemas"]["Liveness"];
                 };
             };
+            400: components["responses"]["OpsError"];
         };
     };
     getReadiness: {
@@ -3239,6 +3249,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
+            400: components["responses"]["OpsError"];
             /** @description Kafka is not reachable. */
             503: {
                 headers: {
@@ -3289,6 +3300,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["OpsError"];
         };
     };
     getApiReference: {
@@ -3310,6 +3322,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            400: components["responses"]["OpsError"];
         };
     };
     v2GetRoot: {
@@ -3331,6 +3344,7 @@ export interface operations {
                     "application/vnd.kafka.v2+json": Record<string, never>;
                 };
             };
+            400: components["responses"]["V2Error"];
         };
     };
     v2ListTopics: {
@@ -3357,6 +3371,7 @@ export interface operations {
                     "application/vnd.kafka.v2+json": string[];
                 };
             };
+            400: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3405,6 +3420,7 @@ export interface operations {
                     "application/vnd.kafka.v2+json": components["schemas"]["Topic"];
                 };
             };
+            400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
@@ -3494,6 +3510,7 @@ export interface operations {
                     "application/vnd.kafka.v2+json": components["schemas"]["Partitions"];
                 };
             };
+            400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
@@ -3540,6 +3557,7 @@ export interface operations {
                     "application/vnd.kafka.v2+json": components["schemas"]["Partition"];
                 };
             };
+            400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
@@ -3630,6 +3648,7 @@ export interface operations {
                     "application/vnd.kafka.v2+json": components["schemas"]["PartitionOffsets"];
                 };
             };
+            400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
@@ -3718,6 +3737,7 @@ export interface operations {
                     "application/vnd.kafka.v2+json": components["schemas"]["BrokerList"];
                 };
             };
+            400: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3796,6 +3816,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
         };
     };
@@ -3835,6 +3856,7 @@ export interface operations {
                     "application/vnd.kafka.v2+json": components["schemas"]["SubscribedTopics"];
                 };
             };
+            400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
         };
     };
@@ -3911,6 +3933,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
         };
     };
@@ -3977,6 +4000,7 @@ export interface operations {
                     "application/vnd.kafka.json.v2+json": components["schemas"]["JsonConsumerRecord"][];
                 };
             };
+            400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             406: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
@@ -4022,6 +4046,7 @@ export interface operations {
                     "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
                 };
             };
+            400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
         };
     };
@@ -4399,6 +4424,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaClusterList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
     };
@@ -4457,6 +4483,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaCluster"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -4748,6 +4775,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaClusterConfigList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -4799,6 +4827,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaClusterConfig"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -4959,6 +4988,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaBrokerList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5009,6 +5039,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaBroker"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5047,6 +5078,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaBrokerConfigList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5104,6 +5136,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaReplicaList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5144,6 +5177,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaBrokerConfigList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5197,6 +5231,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaBrokerConfig"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5359,6 +5394,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaConsumerGroupList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5409,6 +5445,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaConsumerGroup"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5449,6 +5486,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaConsumerList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5498,6 +5536,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaConsumer"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5540,6 +5579,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaConsumerAssignmentList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5599,6 +5639,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaConsumerAssignment"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5639,6 +5680,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaConsumerLagList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5695,6 +5737,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaConsumerLag"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5743,6 +5786,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaConsumerGroupLagSummary"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5781,6 +5825,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaTopicList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5864,6 +5909,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaTopic"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5895,6 +5941,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5978,6 +6025,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaTopicConfigList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6021,6 +6069,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaTopicConfigList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6088,6 +6137,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaTopicConfig"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6268,6 +6318,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaPartitionList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6324,6 +6375,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaPartition"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6382,6 +6434,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaReassignmentList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6445,6 +6498,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaReassignmentList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6501,6 +6555,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaReassignment"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6616,6 +6671,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaReplicaList"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6671,6 +6727,7 @@ export interface operations {
                     "application/json": components["schemas"]["KafkaReplica"];
                 };
             };
+            400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -7762,6 +7819,7 @@ export interface operations {
                     "application/json": components["schemas"]["Success"];
                 };
             };
+            400: components["responses"]["UpstashError"];
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
@@ -7802,6 +7860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Success"];
                 };
             };
+            400: components["responses"]["UpstashError"];
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
@@ -7833,6 +7892,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["UpstashError"];
             401: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7876,6 +7936,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConsumerGroups"];
                 };
             };
+            400: components["responses"]["UpstashError"];
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
         };

@@ -3,6 +3,7 @@
  * `startProxy` is what `npm start` and the integration tests both run.
  */
 import { readFileSync } from 'node:fs';
+import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Document } from 'openapi-backend';
 import { credentialsAuthenticator, OPEN_AUTHENTICATOR } from './auth/authenticator.js';
@@ -66,7 +67,12 @@ function authenticatorFor(config: ProxyConfig, logger: Logger): Authenticator {
   return credentialsAuthenticator(Credentials.fromFile(config.authFile));
 }
 
-export async function startProxy(config: ProxyConfig, logger: Logger): Promise<RunningProxy> {
+/** Koa middleware run around every request after the proxy's own (tests use it to check responses against the spec). */
+export interface ProxyHooks {
+  readonly middleware?: readonly Koa.Middleware[];
+}
+
+export async function startProxy(config: ProxyConfig, logger: Logger, hooks: ProxyHooks = {}): Promise<RunningProxy> {
   if (config.bootstrapServers.length === 0) throw new Error('bootstrap.servers is empty');
   const authenticator = authenticatorFor(config, logger);
   const kafka = new KafkaClient({
@@ -125,7 +131,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger): Promise<R
     advertisedListeners: config.advertisedListeners,
     requestMaxBytes: config.requestMaxBytes,
     authenticator,
-    middleware: [tracker.middleware()],
+    middleware: [tracker.middleware(), ...(hooks.middleware ?? [])],
   });
   const bound = await bindListeners(app, config.listeners);
   let stopping: Promise<void> | undefined;

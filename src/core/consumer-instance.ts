@@ -161,6 +161,19 @@ export class ConsumerInstance {
     return records;
   }
 
+  /**
+   * Puts records a poll returned back: each partition's next read starts again at its first record here, and
+   * commits of "what was handed out" stop before it. For records the caller could not pass on.
+   */
+  unread(records: readonly ConsumedRecord[]): void {
+    const first = new Map<string, ConsumedRecord>();
+    for (const r of records) if (!first.has(tpKey(r.topic, r.partition))) first.set(tpKey(r.topic, r.partition), r);
+    for (const r of first.values()) {
+      this.seek({ topic: r.topic, partition: r.partition, offset: r.offset });
+      this.returned.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: r.offset });
+    }
+  }
+
   /** Commits the given offsets as they are, or — with none — the offsets after everything handed out. */
   async commit(offsets?: readonly TopicPartitionOffset[]): Promise<void> {
     this.lastUsed = Date.now();

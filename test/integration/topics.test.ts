@@ -314,6 +314,7 @@ describe('v3 broker configs', () => {
       data: [],
     });
     expect((await put(url, '2')).status).toBe(204);
+    await expect.poll(async () => (await json(url)).status, { timeout: 10_000 }).toBe(200);
     expect((await json(url)).body).toMatchObject({
       kind: 'KafkaClusterConfig',
       metadata: { self: url, resource_name: `crn:///kafka=${t.clusterId}/broker-config=log.cleaner.threads` },
@@ -335,12 +336,13 @@ describe('v3 broker configs', () => {
       body: JSON.stringify({ data: [{ name: 'log.cleaner.threads', operation: 'DELETE' }, { name: 'log.cleaner.backoff.ms', value: '20000' }] }),
     });
     expect(alter.status).toBe(204);
-    const listed = (await json(`${base()}/broker-configs`)).body?.data as { name: string; value: string }[];
-    expect(listed.map((c) => [c.name, c.value])).toEqual([['log.cleaner.backoff.ms', '20000']]);
+    // KRaft: the broker answering DescribeConfigs applies the controller's change a moment later.
+    const listed = async () => ((await json(`${base()}/broker-configs`)).body?.data as { name: string; value: string }[]).map((c) => [c.name, c.value]);
+    await expect.poll(listed, { timeout: 10_000 }).toEqual([['log.cleaner.backoff.ms', '20000']]);
     expect((await json(url)).body).toEqual({ error_code: 404, message: "Config 'log.cleaner.threads' has no cluster-wide value." });
 
     expect((await json(`${base()}/broker-configs/log.cleaner.backoff.ms`, { method: 'DELETE' })).status).toBe(204);
-    expect(((await json(`${base()}/broker-configs`)).body?.data as unknown[]).length).toBe(0);
+    await expect.poll(listed, { timeout: 10_000 }).toEqual([]);
     expect(await describeClusterDefaults(t.bootstrapServers)).not.toContain('log.cleaner');
 
     expect((await put(`${base()}/broker-configs/no.such.config`, '1')).status).toBe(404);

@@ -164,6 +164,28 @@ describe('Confluent v2', () => {
     }
   });
 
+  it('a json consumer returns the JSON records before one that is not JSON, then 406/40601 without skipping it', async () => {
+    const topic = uniqueTopic('notjson');
+    const group = uniqueTopic('notjson-group');
+    await call(`/topics/${topic}`, { type: BINARY_V2, body: { records: ['{"n":1}', 'plain text', '{"n":3}'].map((v) => ({ value: Buffer.from(v).toString('base64'), partition: 0 })) } });
+    await call(`/consumers/${group}`, { type: V2, body: { name: 'j', format: 'json', 'auto.offset.reset': 'earliest', 'auto.commit.enable': 'false' } });
+    const path = `/consumers/${group}/instances/j`;
+    await call(`${path}/assignments`, { type: V2, body: { partitions: [{ topic, partition: 0 }] } });
+    const first = await call(`${path}/records?timeout=3000`, { accept: JSON_V2 });
+    expect((first.body as { offset: number; value: unknown }[]).map((r) => [r.offset, r.value])).toEqual([[0, { n: 1 }]]);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const refused = await call(`${path}/records?timeout=3000`, { accept: JSON_V2 });
+      expect(refused.status).toBe(406);
+      expect(refused.body).toMatchObject({ error_code: 40601, message: expect.stringContaining('binary-format consumer') });
+    }
+    // Nothing skipped: committing "what was returned" stores the offset of the record that was refused.
+    await call(`${path}/offsets`, { method: 'POST', type: V2 });
+    expect((await call(`${path}/offsets`, { method: 'GET', type: V2, body: { partitions: [{ topic, partition: 0 }] } })).body).toEqual({
+      offsets: [{ topic, partition: 0, offset: 1, metadata: '' }],
+    });
+    await call(path, { method: 'DELETE' });
+  });
+
   it('a subscribed instance commits what it returned, and seeks within its assignment', async () => {
     const topic = uniqueTopic('subscribed');
     const group = uniqueTopic('sub-group');

@@ -72,7 +72,7 @@ function parseJson(bytes: Buffer | null, what: string): unknown {
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new DomainError('kafka_error', `The ${what} of a record is not JSON, so a json-format consumer cannot return it.`);
+    throw new DomainError('not_acceptable_format', `The ${what} of a record is not JSON, so a json-format consumer cannot return it: read it with a binary-format consumer.`);
   }
 }
 

@@ -5,7 +5,8 @@ import { pino } from 'pino';
 import { inject } from 'vitest';
 import type { paths } from '../../../generated/openapi-types.js';
 import { DEFAULTS, toProxyConfig } from '../../../src/config/config.js';
-import { startProxy } from '../../../src/proxy.js';
+import { loadBundledSpec, startProxy } from '../../../src/proxy.js';
+import { ResponseContract } from './response-contract.js';
 import type { RunningProxy } from '../../../src/proxy.js';
 
 export interface ProxyUnderTest {
@@ -25,7 +26,16 @@ export async function startProxyUnderTest(overrides: Record<string, string> = {}
     'log.level': 'error',
     ...overrides,
   });
-  const proxy = await startProxy(config, pino({ level: config.logLevel }));
+  const contract = new ResponseContract(loadBundledSpec(), config.upstashPrefix);
+  const started = await startProxy(config, pino({ level: config.logLevel }), { middleware: [contract.middleware()] });
+  // Stopping reports every response that did not match the spec (the afterAll hook that stops the proxy fails).
+  const proxy: RunningProxy = {
+    ...started,
+    stop: async () => {
+      await started.stop();
+      contract.assertNone();
+    },
+  };
   const baseUrl = proxy.urls[0]!;
   return { proxy, baseUrl, client: createClient<paths>({ baseUrl }), clusterId: inject('clusterId'), bootstrapServers };
 }
