@@ -1763,8 +1763,9 @@ export interface paths {
          *     acknowledged that record (acks=all); a record that cannot be produced gets an error report and the stream goes
          *     on. Records land in the order they are sent (within a stream, and across requests in arrival order). Per-record
          *     error codes: 400/40002 for data Kafka refuses, 413 for a record larger than the topic's `max.message.bytes`,
-         *     404/40402 for an unknown partition, 503/50302 when Kafka does not acknowledge in time. Unknown cluster or topic
-         *     fail the whole request before anything is produced.
+         *     404/40402 for an unknown partition, 503/50302 when Kafka does not acknowledge in time. Unknown cluster or topic,
+         *     an empty body, or a first record that is not valid JSON (400) or not a valid record (422/42206) fail the whole
+         *     request before anything is produced; later bad records get an error report and the stream goes on.
          */
         post: operations["v3ProduceRecords"];
         delete?: never;
@@ -6793,6 +6794,7 @@ export interface operations {
             404: components["responses"]["V3Error"];
             413: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
+            422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
     };

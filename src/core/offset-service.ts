@@ -36,6 +36,8 @@ export class OffsetService {
   }
 
   private async topicOffsets(topic: string, point: OffsetPoint): Promise<Map<number, string>> {
+    // kafkajs retries an unknown topic's offset lookup for many seconds: answer 404 at once instead.
+    if (!(await this.admin.describeTopic(topic))) throw new DomainError('topic_not_found', `Topic '${topic}' not found.`);
     if (point === 'earliest' || point === 'latest') {
       const offsets = await this.admin.partitionOffsets(topic);
       return new Map(offsets.map((o) => [o.partition, point === 'earliest' ? o.earliest : o.latest]));

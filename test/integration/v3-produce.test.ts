@@ -189,4 +189,20 @@ describe('Confluent v3 produce', () => {
     const wrongType = await fetch(url('/records'), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
     expect(wrongType.status).toBe(415);
   });
+
+  it('a first record that is not JSON (400), not a record (422/42206), or no record at all fails the whole request', async () => {
+    const malformed = await post('/records', 'nope {"value":{"data":2}}');
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.text)).toEqual({ error_code: 400, message: expect.stringContaining('Malformed JSON') });
+    const invalid = await post('/records', '{"partition_id":"zero"} {"value":{"data":2}}');
+    expect(invalid.status).toBe(422);
+    expect(JSON.parse(invalid.text)).toMatchObject({ error_code: 42206 });
+    const empty = await post('/records', '  ');
+    expect(empty.status).toBe(422);
+    expect(JSON.parse(empty.text)).toMatchObject({ error_code: 42206 });
+    // Nothing of those requests was produced: the next record gets the next offset after the stream test's.
+    const before = await post('/records', '{"value":{"data":"marker"}}');
+    const after = await post('/records', '{"value":{"data":"marker"}}');
+    expect(reports(after.text)[0]!.offset).toBe(reports(before.text)[0]!.offset! + 1);
+  });
 });

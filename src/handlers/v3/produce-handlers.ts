@@ -60,6 +60,11 @@ async function* inOrder(documents: AsyncIterable<string>, handle: (document: str
   if (failure !== undefined) yield JSON.stringify(errorReport(failure)) + '\n';
 }
 
+async function* startingWith(first: string, rest: AsyncIterable<string>): AsyncGenerator<string> {
+  yield first;
+  yield* rest;
+}
+
 export function createV3ProduceHandlers(services: Services, settings: V3ProduceSettings): ProduceHandlers {
   const produceOne = async (clusterId: string, topic: string, body: V3Record): Promise<string> => {
     try {
@@ -75,18 +80,30 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
     v3ProduceRecords: async ({ params }, ctx) => {
       const { clusterId } = await services.cluster.get(params.cluster_id);
       const topic = await services.topics.get(params.topic_name);
-      const handle = async (text: string): Promise<string> => {
+      const parse = (text: string): V3Record => {
         let body: unknown;
         try {
           body = JSON.parse(text);
         } catch (error) {
-          return JSON.stringify(errorReport(new DomainError('bad_request', `Malformed JSON record: ${(error as Error).message}`))) + '\n';
+          throw new DomainError('bad_request', `Malformed JSON record: ${(error as Error).message}`);
         }
         const invalid = ctx.validateDocument(body);
-        if (invalid) return JSON.stringify(errorReport(new DomainError('invalid_payload', invalid))) + '\n';
-        return produceOne(clusterId, topic.name, body as V3Record);
+        if (invalid) throw new DomainError('invalid_payload', invalid);
+        return body as V3Record;
       };
-      return { status: 200, stream: inOrder(jsonDocuments(ctx.bodyStream, settings.maxRecordBytes), handle, settings.maxInFlight) };
+      const handle = async (text: string): Promise<string> => {
+        try {
+          return await produceOne(clusterId, topic.name, parse(text));
+        } catch (error) {
+          return JSON.stringify(errorReport(error)) + '\n';
+        }
+      };
+      // The first record decides the request: unreadable, it is refused as a whole (400/422) before the 200.
+      const documents = jsonDocuments(ctx.bodyStream, settings.maxRecordBytes);
+      const first = await documents.next();
+      if (first.done) throw new DomainError('invalid_payload', 'The request body holds no record.');
+      parse(first.value);
+      return { status: 200, stream: inOrder(startingWith(first.value, documents), handle, settings.maxInFlight) };
     },
     v3ProduceRecordsBatch: async ({ params, body }) => {
       const { clusterId } = await services.cluster.get(params.cluster_id);
