@@ -2443,13 +2443,13 @@ export interface components {
             data: components["schemas"]["KafkaCluster"][];
         };
         /** @enum {string} */
-        AclResourceType: "UNKNOWN" | "ANY" | "TOPIC" | "GROUP" | "CLUSTER" | "TRANSACTIONAL_ID" | "DELEGATION_TOKEN";
+        AclResourceType: "ANY" | "TOPIC" | "GROUP" | "CLUSTER" | "TRANSACTIONAL_ID" | "DELEGATION_TOKEN";
         /** @enum {string} */
-        AclPatternType: "UNKNOWN" | "ANY" | "MATCH" | "LITERAL" | "PREFIXED";
+        AclPatternType: "ANY" | "MATCH" | "LITERAL" | "PREFIXED";
         /** @enum {string} */
-        AclOperation: "UNKNOWN" | "ANY" | "ALL" | "READ" | "WRITE" | "CREATE" | "DELETE" | "ALTER" | "DESCRIBE" | "CLUSTER_ACTION" | "DESCRIBE_CONFIGS" | "ALTER_CONFIGS" | "IDEMPOTENT_WRITE";
+        AclOperation: "ANY" | "ALL" | "READ" | "WRITE" | "CREATE" | "DELETE" | "ALTER" | "DESCRIBE" | "CLUSTER_ACTION" | "DESCRIBE_CONFIGS" | "ALTER_CONFIGS" | "IDEMPOTENT_WRITE";
         /** @enum {string} */
-        AclPermission: "UNKNOWN" | "ANY" | "DENY" | "ALLOW";
+        AclPermission: "ANY" | "DENY" | "ALLOW";
         KafkaAcl: {
             /** @enum {string} */
             kind: "KafkaAcl";
@@ -2475,7 +2475,10 @@ export interface components {
             resource_name: string;
             /** @enum {string} */
             pattern_type: "LITERAL" | "PREFIXED";
-            /** @example User:alice */
+            /**
+             * @description `Type:name`, as Kafka spells principals.
+             * @example User:alice
+             */
             principal: string;
             /** @example * */
             host: string;
@@ -2706,7 +2709,7 @@ export interface components {
         };
         CreateTopicRequest: {
             topic_name: string;
-            /** @description Defaults to the broker's `num.partitions`. */
+            /** @description Defaults to the broker's `num.partitions`. At most 1000 through this API: every partition costs the brokers files and memory, and a mistyped count should not take a cluster down (Kafka's own tools go further). */
             partitions_count?: number;
             /** @description Defaults to the broker's `default.replication.factor`. */
             replication_factor?: number;
@@ -2726,6 +2729,7 @@ export interface components {
             validate_only?: boolean;
         };
         UpdatePartitionCountRequest: {
+            /** @description The new count (more than the current one); at most 1000 through this API, as on creation. */
             partitions_count: number;
         };
         KafkaTopicConfig: {
@@ -4498,7 +4502,7 @@ export interface operations {
                 resource_name?: string;
                 /** @description How resource_name matches (default ANY). */
                 pattern_type?: components["schemas"]["AclPatternType"];
-                /** @description Only ACLs of this principal, e.g. User:alice. */
+                /** @description Only ACLs of this principal, `Type:name` as Kafka spells it, e.g. User:alice. */
                 principal?: string;
                 /** @description Only ACLs for this host. */
                 host?: string;
@@ -4611,7 +4615,7 @@ export interface operations {
                 resource_name?: string;
                 /** @description How resource_name matches (default ANY). */
                 pattern_type?: components["schemas"]["AclPatternType"];
-                /** @description Only ACLs of this principal, e.g. User:alice. */
+                /** @description Only ACLs of this principal, `Type:name` as Kafka spells it, e.g. User:alice. */
                 principal?: string;
                 /** @description Only ACLs for this host. */
                 host?: string;

@@ -101,7 +101,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger, hooks: Pro
     cluster: new ClusterService(admin),
     topics: new TopicService(admin),
     produce: new ProduceService(new KafkaRecordProducer(kafka.producer, new TopicMetadataCache(kafka.admin), config.produceAckTimeoutMs)),
-    fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition),
+    fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition, config.consumerRequestMaxWaitMs),
     consumers,
     offsets,
     groups: new ConsumerGroupService(new KafkaGroupAdmin(kafka.admin), admin),
@@ -113,7 +113,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger, hooks: Pro
     services,
     { spec, referencePage: lazy(() => renderReferencePage(spec, readRedocBundle())) },
     {
-      upstashConsume: { timeoutMs: config.consumerRequestTimeoutMs, maxRecordsPerPoll: config.consumerMaxPollRecords },
+      upstashConsume: { timeoutMs: config.consumerRequestTimeoutMs, maxWaitMs: config.consumerRequestMaxWaitMs, maxRecordsPerPoll: config.consumerMaxPollRecords },
       v2Consumer: {
         requestTimeoutMs: config.consumerRequestTimeoutMs,
         maxPollRecords: config.consumerMaxPollRecords,

@@ -28,6 +28,8 @@ export interface ProxyConfig {
   readonly consumerInstanceTimeoutMs: number;
   readonly consumerInstancesMax: number;
   readonly consumerRequestTimeoutMs: number;
+  /** The longest a consume or stateless read waits for records, whatever timeout the request asks for. */
+  readonly consumerRequestMaxWaitMs: number;
   readonly consumerMaxPollRecords: number;
   readonly consumerMaxBufferedRecords: number;
   readonly fetchMaxRecordsPerPartition: number;
@@ -52,6 +54,7 @@ export const DEFAULTS: Readonly<RawConfig> = {
   'consumer.instance.timeout.ms': '300000',
   'consumer.instances.max': '1000',
   'consumer.request.timeout.ms': '1000',
+  'consumer.request.max.wait.ms': '300000',
   'consumer.max.poll.records': '500',
   'consumer.max.buffered.records': '2000',
   'fetch.max.records.per.partition': '500',
@@ -164,6 +167,7 @@ export function toProxyConfig(raw: RawConfig): ProxyConfig {
     consumerInstanceTimeoutMs: positiveInteger(raw, 'consumer.instance.timeout.ms'),
     consumerInstancesMax: positiveInteger(raw, 'consumer.instances.max'),
     consumerRequestTimeoutMs: positiveInteger(raw, 'consumer.request.timeout.ms'),
+    consumerRequestMaxWaitMs: positiveInteger(raw, 'consumer.request.max.wait.ms'),
     consumerMaxPollRecords: positiveInteger(raw, 'consumer.max.poll.records'),
     consumerMaxBufferedRecords: positiveInteger(raw, 'consumer.max.buffered.records'),
     fetchMaxRecordsPerPartition: positiveInteger(raw, 'fetch.max.records.per.partition'),

@@ -5,13 +5,14 @@ export class FetchService {
   constructor(
     private readonly reader: PartitionReaderPort,
     private readonly maxRecordsPerPartition: number,
+    private readonly maxWaitMs: number,
   ) {}
 
-  /** `maxRecords` (per partition) cannot exceed the configured cap. */
+  /** `maxRecords` (per partition) and `timeoutMs` cannot exceed the configured caps. */
   async read(requests: readonly PartitionReadRequest[], timeoutMs: number, maxRecords = this.maxRecordsPerPartition): Promise<ConsumedRecord[]> {
     if (requests.length === 0) return [];
     const maxRecordsPerPartition = Math.min(maxRecords, this.maxRecordsPerPartition);
-    const perPartition = await this.reader.read(requests, { timeoutMs, maxRecordsPerPartition });
+    const perPartition = await this.reader.read(requests, { timeoutMs: Math.min(timeoutMs, this.maxWaitMs), maxRecordsPerPartition });
     return perPartition.flat();
   }
 }

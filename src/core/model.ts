@@ -114,9 +114,10 @@ export interface RecordProducerPort {
   /**
    * Resolves once Kafka acknowledged every record that could be sent (acks=all), with one entry per record in input
    * order: its ack, or the DomainError that kept it from being sent (e.g. a partition that does not exist).
-   * Throws when the request as a whole fails (unknown topic, Kafka unreachable).
+   * Throws when the request as a whole fails (unknown topic, Kafka unreachable) — and, with `allOrNothing`, when
+   * any record cannot be sent: then none is.
    */
-  produce(records: readonly ProduceRecord[]): Promise<(ProduceAck | DomainError)[]>;
+  produce(records: readonly ProduceRecord[], options?: { readonly allOrNothing?: boolean }): Promise<(ProduceAck | DomainError)[]>;
 }
 
 export type OffsetReset = 'earliest' | 'latest' | 'none';

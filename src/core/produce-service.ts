@@ -7,7 +7,7 @@ export class ProduceService {
 
   /** All or nothing: the acks, or the first record's error. */
   async produce(records: readonly ProduceRecord[]): Promise<ProduceAck[]> {
-    const results = await this.producer.produce(records);
+    const results = await this.producer.produce(records, { allOrNothing: true });
     const failed = results.find((r): r is DomainError => r instanceof DomainError);
     if (failed) throw failed;
     return results as ProduceAck[];

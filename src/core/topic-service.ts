@@ -1,5 +1,6 @@
 /** Topic metadata and topic creation, shared by every dialect. */
 import { DomainError } from '../errors/domain-error.js';
+import { eventually } from './eventually.js';
 import type { ClusterAdminPort, NewTopic, PartitionReassignment, TopicInfo } from './model.js';
 
 export class TopicService {
@@ -12,6 +13,7 @@ export class TopicService {
   async delete(name: string): Promise<void> {
     await this.get(name);
     await this.admin.deleteTopic(name);
+    await eventually(() => this.admin.describeTopic(name), (topic) => topic === undefined);
   }
 
   /** Kafka only adds partitions: a count not above the current one is refused (40002). */
@@ -21,8 +23,17 @@ export class TopicService {
       throw new DomainError('kafka_rejected', `Topic '${name}' has ${topic.partitions.length} partitions; the count can only be increased.`);
     }
     await this.admin.increasePartitions(name, count);
-    return this.get(name);
+    return this.untilLed(name, count);
   }
+
+  /** The topic once it has `count` partitions, each with a leader (new partitions get theirs a moment later). */
+  private untilLed(name: string, count: number): Promise<TopicInfo> {
+    return eventually(
+      () => this.get(name),
+      (topic) => topic.partitions.length >= count && topic.partitions.every((p) => p.leader !== null),
+    );
+  }
+
 
   overrides(name: string): Promise<Record<string, string>> {
     return this.admin.topicOverrides(name);

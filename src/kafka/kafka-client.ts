@@ -6,6 +6,7 @@ import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
 import type { Admin, LogEntry, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { pinningPartitioner } from './pinning-partitioner.js';
+import { PRODUCER_METADATA_MAX_AGE_MS } from './record-producer.js';
 
 export interface KafkaClientOptions {
   readonly brokers: readonly string[];
@@ -46,6 +47,8 @@ export class KafkaClient {
       idempotent: true,
       allowAutoTopicCreation: true,
       createPartitioner: pinningPartitioner,
+      // kafkajs's default is 5 minutes, during which partitions added to a topic (v3 PATCH) are unknown to it.
+      metadataMaxAge: PRODUCER_METADATA_MAX_AGE_MS,
     });
     this.admin = this.kafka.admin();
   }

@@ -66,7 +66,8 @@ export function toDomainError(error: unknown, context: string): DomainError {
   if (broker.type === 'TOPIC_AUTHORIZATION_FAILED' || broker.type === 'CLUSTER_AUTHORIZATION_FAILED') {
     return new DomainError('forbidden', `${context}: ${message}`, { cause: error });
   }
-  if (broker.type && COORDINATOR_NOT_READY.has(broker.type)) {
+  // A broker error kafkajs may retry (leader moving, request timed out, ...) that outlasted its retries.
+  if (broker.type && (COORDINATOR_NOT_READY.has(broker.type) || broker.retriable === true)) {
     return new DomainError('kafka_unavailable', `${context}: ${message}`, { cause: error });
   }
   if (broker.type && RECORD_TOO_LARGE.has(broker.type)) {

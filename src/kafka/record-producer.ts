@@ -28,6 +28,10 @@ function toMessage(record: ProduceRecord, timestampMs: number): PinnedMessage {
   };
 }
 
+/** kafkajs's producer metadata age (set in kafka-client.ts), and how often records for a partition it does not know yet are sent. */
+export const PRODUCER_METADATA_MAX_AGE_MS = 2_000;
+const UNKNOWN_PARTITION_ATTEMPTS = 3;
+
 /** Coalesced requests stay well under Kafka's default max.message.bytes (1 MiB) per partition batch. */
 const MAX_COALESCED_BYTES = 512 * 1024;
 
@@ -40,6 +44,7 @@ interface SentMessage {
 
 interface Entry {
   readonly records: readonly ProduceRecord[];
+  readonly allOrNothing: boolean;
   readonly bytes: number;
   readonly resolve: (results: Results) => void;
   readonly reject: (error: DomainError) => void;
@@ -75,9 +80,9 @@ export class KafkaRecordProducer implements RecordProducerPort {
   ) {}
 
   /** The ack timeout runs from the call, queueing included; an expired call answers 503 whatever happens later. */
-  produce(records: readonly ProduceRecord[]): Promise<Results> {
+  produce(records: readonly ProduceRecord[], options: { readonly allOrNothing?: boolean } = {}): Promise<Results> {
     return new Promise<Results>((resolve, reject) => {
-      const entry: Entry = { records, bytes: sizeOf(records), resolve, reject, settled: false };
+      const entry: Entry = { records, allOrNothing: options.allOrNothing ?? false, bytes: sizeOf(records), resolve, reject, settled: false };
       entry.timer = setTimeout(() => this.expire(entry), this.ackTimeoutMs);
       this.pending.push(entry);
       void this.drain();
@@ -133,20 +138,19 @@ export class KafkaRecordProducer implements RecordProducerPort {
     }
   }
 
-  /** One Kafka request for all entries; per entry its results, or the error that stops it (an unknown topic). */
+  /** One Kafka request for all entries (more only for partitions kafkajs does not know yet); per entry its results, or the error that stops it. */
   private async sendTogether(entries: readonly Entry[], sent: SentMessage[]): Promise<({ results: Results } | { error: DomainError })[]> {
     const checks = await this.checkDestinations(entries.flatMap((e) => e.records));
     const now = Date.now();
     const outcomes: ({ results: Results } | { error: DomainError })[] = [];
-    const byTopic = new Map<string, PinnedMessage[]>();
     const toAck: { entry: number; index: number; record: ProduceRecord; message: PinnedMessage }[] = [];
     let at = 0;
     entries.forEach((entry, e) => {
       const own = checks.slice(at, at + entry.records.length);
       at += entry.records.length;
-      const missing = own.find((c): c is DomainError => c instanceof DomainError && c.kind === 'topic_not_found');
-      if (missing) {
-        outcomes.push({ error: missing });
+      const stop = own.find((c): c is DomainError => c instanceof DomainError && (entry.allOrNothing || c.kind === 'topic_not_found'));
+      if (stop) {
+        outcomes.push({ error: stop });
         return;
       }
       const results: Results = entry.records.map((_, i) => own[i] ?? new DomainError('internal', 'not sent'));
@@ -156,19 +160,45 @@ export class KafkaRecordProducer implements RecordProducerPort {
         const message = toMessage(record, record.timestampMs ?? now);
         sent.push({ topic: record.topic, message });
         toAck.push({ entry: e, index, record, message });
-        const list = byTopic.get(record.topic) ?? [];
-        list.push(message);
-        byTopic.set(record.topic, list);
       });
     });
-    if (toAck.length === 0) return outcomes;
-    const metadata = await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    const acks = this.acknowledgements(toAck.map((a) => a.record), toAck.map((a) => a.message), metadata);
-    toAck.forEach((a, i) => {
+    const settleRecord = (a: (typeof toAck)[number], result: ProduceAck | DomainError): void => {
       const outcome = outcomes[a.entry]!;
-      if ('results' in outcome) outcome.results[a.index] = acks[i]!;
-    });
+      if ('results' in outcome) outcome.results[a.index] = result;
+    };
+    let pending = toAck;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const acks = await this.sendAndAcknowledge(pending.map((a) => ({ topic: a.record.topic, message: a.message })));
+      const unsent: typeof pending = [];
+      pending.forEach((a, i) => {
+        const ack = acks[i];
+        if (ack) settleRecord(a, ack);
+        else unsent.push(a);
+      });
+      if (unsent.length > 0 && attempt >= UNKNOWN_PARTITION_ATTEMPTS) {
+        for (const a of unsent) {
+          settleRecord(a, new DomainError('kafka_unavailable', `Partition ${a.message.partition ?? 0} of '${a.record.topic}' is not known to the producer yet; retry shortly.`));
+        }
+        break;
+      }
+      // kafkajs leaves out partitions its metadata does not know yet (just added to the topic): those records were
+      // not sent. Its metadata is refreshed once older than PRODUCER_METADATA_MAX_AGE_MS; then they go again.
+      if (unsent.length > 0) await new Promise((resolve) => setTimeout(resolve, PRODUCER_METADATA_MAX_AGE_MS + 100));
+      pending = unsent;
+    }
     return outcomes;
+  }
+
+  /** One Kafka request; per message its ack, or undefined when kafkajs did not send it. */
+  private async sendAndAcknowledge(sent: readonly SentMessage[]): Promise<(ProduceAck | undefined)[]> {
+    const byTopic = new Map<string, PinnedMessage[]>();
+    for (const { topic, message } of sent) {
+      const list = byTopic.get(topic) ?? [];
+      list.push(message);
+      byTopic.set(topic, list);
+    }
+    const metadata = await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    return this.acknowledgements(sent, metadata);
   }
 
   /**
@@ -176,12 +206,15 @@ export class KafkaRecordProducer implements RecordProducerPort {
    * on produce), or it names a partition the topic does not have.
    */
   private async checkDestinations(records: readonly ProduceRecord[]): Promise<(DomainError | undefined)[]> {
-    const topics = [...new Set(records.map((r) => r.topic))];
-    const counts = await Promise.all(topics.map((t) => this.topics.partitionCount(t)));
-    const autoCreates = counts.includes(undefined) && (await this.topics.brokerAutoCreatesTopics());
+    const highest = new Map<string, number>();
+    for (const r of records) highest.set(r.topic, Math.max(highest.get(r.topic) ?? 0, (r.partition ?? -1) + 1));
+    const topics = [...highest.keys()];
+    const counts = await Promise.all(topics.map((t) => this.topics.partitionCount(t, highest.get(t))));
+    const created = counts.includes(undefined) ? await this.topics.autoCreatedPartitions() : undefined;
     return records.map((record) => {
-      const count = counts[topics.indexOf(record.topic)];
-      if (count === undefined) return autoCreates ? undefined : new DomainError('topic_not_found', `Topic '${record.topic}' not found.`);
+      // A topic the broker creates on this produce gets num.partitions partitions.
+      const count = counts[topics.indexOf(record.topic)] ?? created;
+      if (count === undefined) return new DomainError('topic_not_found', `Topic '${record.topic}' not found.`);
       if (record.partition !== undefined && record.partition >= count) {
         return new DomainError('partition_not_found', `Partition ${record.partition} of topic '${record.topic}' not found.`);
       }
@@ -190,20 +223,19 @@ export class KafkaRecordProducer implements RecordProducerPort {
   }
 
   /** Offsets within one partition of one request are consecutive from the partition's base offset. */
-  private acknowledgements(records: readonly ProduceRecord[], messages: PinnedMessage[], metadata: RecordMetadata[]): ProduceAck[] {
+  private acknowledgements(sent: readonly SentMessage[], metadata: RecordMetadata[]): (ProduceAck | undefined)[] {
     const next = new Map<string, { offset: bigint; logAppendTime: string }>();
     for (const m of metadata) {
       next.set(`${m.topicName}\u0000${m.partition}`, { offset: BigInt(m.baseOffset ?? '0'), logAppendTime: m.logAppendTime ?? '-1' });
     }
-    return records.map((record, i) => {
-      const message = messages[i]!;
+    return sent.map(({ topic, message }) => {
       const partition = message.partition ?? 0;
-      const slot = next.get(`${record.topic}\u0000${partition}`);
-      if (!slot) throw new DomainError('kafka_error', `Kafka did not report partition ${partition} of '${record.topic}'.`);
+      const slot = next.get(`${topic}\u0000${partition}`);
+      if (!slot) return undefined;
       const offset = slot.offset;
       slot.offset = offset + 1n;
       const appended = Number(slot.logAppendTime);
-      return { topic: record.topic, partition, offset: offset.toString(), timestampMs: appended >= 0 ? appended : Number(message.timestamp) };
+      return { topic, partition, offset: offset.toString(), timestampMs: appended >= 0 ? appended : Number(message.timestamp) };
     });
   }
 }

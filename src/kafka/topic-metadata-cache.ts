@@ -16,17 +16,20 @@ interface Entry {
 
 export class TopicMetadataCache {
   private readonly entries = new Map<string, Entry>();
-  private autoCreate: Promise<boolean> | undefined;
+  private autoCreate: Promise<number | undefined> | undefined;
 
   constructor(
     private readonly admin: Admin,
     private readonly ttlMs = 5_000,
   ) {}
 
-  /** The topic's partition count, or undefined when it does not exist. */
-  async partitionCount(topic: string): Promise<number | undefined> {
+  /**
+   * The topic's partition count, or undefined when it does not exist. `atLeast`: a partition the caller names —
+   * a cached count that does not reach it is read again, since partitions may have been added meanwhile.
+   */
+  async partitionCount(topic: string, atLeast = 0): Promise<number | undefined> {
     const cached = this.entries.get(topic);
-    if (cached && Date.now() - cached.at < this.ttlMs) return cached.partitions;
+    if (cached && Date.now() - cached.at < this.ttlMs && cached.partitions >= atLeast) return cached.partitions;
     const count = await kafkaCall(`describe topic '${topic}'`, async () => {
       try {
         const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
@@ -41,19 +44,19 @@ export class TopicMetadataCache {
     return count;
   }
 
-  forget(topic: string): void {
-    this.entries.delete(topic);
-  }
-
-  /** `auto.create.topics.enable` of the cluster's brokers, read once. */
-  brokerAutoCreatesTopics(): Promise<boolean> {
+  /**
+   * Whether the cluster's brokers create topics on produce (`auto.create.topics.enable`), and with how many
+   * partitions (`num.partitions`): undefined when they do not. Read once.
+   */
+  autoCreatedPartitions(): Promise<number | undefined> {
     this.autoCreate ??= kafkaCall('describe broker config', async () => {
       const { brokers } = await this.admin.describeCluster();
       const { resources } = await this.admin.describeConfigs({
         includeSynonyms: false,
-        resources: [{ type: ConfigResourceTypes.BROKER, name: String(brokers[0]?.nodeId ?? 0), configNames: ['auto.create.topics.enable'] }],
+        resources: [{ type: ConfigResourceTypes.BROKER, name: String(brokers[0]?.nodeId ?? 0), configNames: ['auto.create.topics.enable', 'num.partitions'] }],
       });
-      return resources[0]?.configEntries[0]?.configValue === 'true';
+      const value = (name: string): string | null | undefined => resources[0]?.configEntries.find((e) => e.configName === name)?.configValue;
+      return value('auto.create.topics.enable') === 'true' ? Number(value('num.partitions') ?? 1) : undefined;
     }).catch((error: unknown) => {
       this.autoCreate = undefined;
       throw error;

@@ -134,8 +134,14 @@ describe('v3 brokers, partitions, partition count and topic deletion', () => {
     const topic = uniqueTopic('grow');
     const path = { cluster_id: t.clusterId, topic_name: topic };
     await t.client.POST('/v3/clusters/{cluster_id}/topics', { params: { path: { cluster_id: t.clusterId } }, body: { topic_name: topic, partitions_count: 1 } });
+    // A record first, so the proxy's producer knows the topic with its one partition.
+    await t.client.POST('/v3/clusters/{cluster_id}/topics/{topic_name}/records', { params: { path }, body: { value: { type: 'STRING', data: 'old' } } });
     const grown = await t.client.PATCH('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path }, body: { partitions_count: 3 } });
     expect(grown.data?.partitions_count).toBe(3);
+    // The new partitions take records at once (the producer's metadata learns of them; no restart).
+    const onNew = await t.client.POST('/v3/clusters/{cluster_id}/topics/{topic_name}/records', { params: { path }, body: { partition_id: 2, value: { type: 'STRING', data: 'new' } } });
+    expect(onNew.response.status).toBe(200);
+    expect(onNew.data).toMatchObject({ error_code: 200, partition_id: 2, offset: 0 });
     const shrink = await t.client.PATCH('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path }, body: { partitions_count: 2 } });
     expect(shrink.response.status).toBe(400);
     expect(shrink.error?.error_code).toBe(40002);
@@ -166,7 +172,7 @@ describe('v3 brokers, partitions, partition count and topic deletion', () => {
   });
 });
 
-/** Three records in partition 1: earliest 0, latest 3 there; 0/0 elsewhere — as a native admin client reports. */
+/** Three records in partition 1: earliest 0, latest 3 there (partition 0 holds one) — as a native admin client reports. */
 async function expectPartitionOffsets(t: ProxyUnderTest, topic: string): Promise<void> {
   for (const value of ['a', 'b', 'c']) {
     await t.client.POST('/v3/clusters/{cluster_id}/topics/{topic_name}/records', {
@@ -186,7 +192,7 @@ async function expectPartitionOffsets(t: ProxyUnderTest, topic: string): Promise
     earliest_offset: 0,
     latest_offset: 3,
   });
-  expect(await (await offsets(0)).json()).toMatchObject({ earliest_offset: 0, latest_offset: 0 });
+  expect(await (await offsets(0)).json()).toMatchObject({ earliest_offset: 0, latest_offset: 1 });
   const admin = new Kafka({ brokers: [t.bootstrapServers], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {

@@ -186,6 +186,15 @@ describe('Upstash dialect over HTTP', () => {
       expect((await call('/topics')).status).toBe(200);
     });
 
+    it('a produce with one message to a partition that does not exist writes none of its messages', async () => {
+      const topic = uniqueTopic('allornothing');
+      await call(`/produce/${topic}/first`);
+      const r = await call('/produce', { body: JSON.stringify([{ topic, value: 'second' }, { topic, value: 'third', partition: 5 }]) });
+      expect(r).toEqual({ status: 404, body: { error: expect.stringContaining('Partition 5'), status: 404 } });
+      const out = execFileSync('kcat', ['-C', '-b', t.bootstrapServers, '-t', topic, '-e', '-q', '-f', '%s\n'], { encoding: 'utf8', timeout: 20_000 });
+      expect(out.trim().split('\n')).toEqual(['first']);
+    });
+
     it('offsets with a bad timestamp: 400', async () => {
       const r = await call('/offsets/yesterday', { body: JSON.stringify({ topic: 't', partition: 0 }) });
       expect(r).toEqual({ status: 400, body: { error: expect.stringContaining('timestamp'), status: 400 } });

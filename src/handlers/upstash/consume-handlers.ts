@@ -24,6 +24,8 @@ type ConsumeHandlers = Pick<
 
 export interface UpstashConsumeDefaults {
   readonly timeoutMs: number;
+  /** Caps the timeout a request asks for (consumer.request.max.wait.ms). */
+  readonly maxWaitMs: number;
   readonly maxRecordsPerPoll: number;
 }
 
@@ -51,7 +53,7 @@ export function createUpstashConsumeHandlers(services: Services, defaults: Upsta
   const consume = async (ctx: RequestContext, group: string, instance: string, topics: string[], timeoutMs: number, headers: ConsumerHeaders) => {
     requireAccess(ctx.principal, 'consume', topics);
     const consumer = await services.consumers.acquire(group, instance, topics, instanceConfig(headers, defaults.timeoutMs));
-    const records = await consumer.poll(timeoutMs, defaults.maxRecordsPerPoll);
+    const records = await consumer.poll(Math.min(timeoutMs, defaults.maxWaitMs), defaults.maxRecordsPerPoll);
     return { status: 200 as const, body: records.map(toUpstashMessage) };
   };
   const consumeWithBody = ({ params, headers, body }: InputOf<'upstashConsume' | 'upstashConsumeWithGet'>, ctx: RequestContext) =>
