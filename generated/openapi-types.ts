@@ -1762,7 +1762,9 @@ export interface paths {
          *     open). The answer is 200 at once and streams one report per record, in order, each written when Kafka has
          *     acknowledged that record (acks=all); a record that cannot be produced gets an error report and the stream goes
          *     on. Records land in the order they are sent (within a stream, and across requests in arrival order). Per-record
-         *     error codes: 400/40002 for data Kafka refuses, 413 for a record larger than the topic's `max.message.bytes`,
+         *     error codes: 400 for malformed JSON, data that is not base64 or a STRING that is not a string, 422/42206 for a
+         *     document that is not a record or uses a schema type (no Schema Registry yet), 400/40002 for data Kafka refuses
+         *     (e.g. a keyless record on a compacted topic), 413 for a record larger than the topic's `max.message.bytes`,
          *     404/40402 for an unknown partition, 503/50302 when Kafka does not acknowledge in time. Unknown cluster or topic,
          *     an empty body, or a first record that is not valid JSON (400) or not a valid record (422/42206) fail the whole
          *     request before anything is produced; later bad records get an error report and the stream goes on.

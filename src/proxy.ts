@@ -119,7 +119,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger, hooks: Pro
         maxPollRecords: config.consumerMaxPollRecords,
         maxResponseBytes: 64 * 1024 * 1024,
       },
-      v3Produce: { maxRecordBytes: config.requestMaxBytes, maxBatchEntries: 10, maxInFlight: 1024 },
+      v3Produce: { maxRecordBytes: config.requestMaxBytes, maxBatchEntries: config.v3ProduceBatchMaxEntries, maxInFlight: 1024 },
     },
   );
   const tracker = new InFlightTracker();

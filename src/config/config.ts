@@ -33,6 +33,8 @@ export interface ProxyConfig {
   readonly consumerMaxPollRecords: number;
   readonly consumerMaxBufferedRecords: number;
   readonly fetchMaxRecordsPerPartition: number;
+  /** Entries a v3 records:batch may hold (Confluent's api.v3.produce.batch.maximum.entries). */
+  readonly v3ProduceBatchMaxEntries: number;
   /** The credentials file; empty: no authentication. */
   readonly authFile: string;
 }
@@ -58,6 +60,7 @@ export const DEFAULTS: Readonly<RawConfig> = {
   'consumer.max.poll.records': '500',
   'consumer.max.buffered.records': '2000',
   'fetch.max.records.per.partition': '500',
+  'api.v3.produce.batch.maximum.entries': '10',
   'auth.file': '',
 };
 
@@ -120,6 +123,14 @@ export function parseListener(text: string): Listener {
   return { protocol: 'http', host: url.hostname.replace(/^\[|\]$/g, ''), port };
 }
 
+/** `host:port`, also from Confluent's `PLAINTEXT://host:port`; TLS and SASL listeners are not supported yet. */
+function plaintextAddress(server: string): string {
+  const scheme = /^([A-Za-z_]+):\/\//.exec(server)?.[1];
+  if (scheme === undefined) return server;
+  if (scheme.toUpperCase() !== 'PLAINTEXT') throw new ConfigError(`bootstrap.servers: ${scheme} connections to Kafka are not supported yet (${server}).`);
+  return server.slice(scheme.length + 3);
+}
+
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
@@ -153,7 +164,7 @@ export function toProxyConfig(raw: RawConfig): ProxyConfig {
   const listeners = list(raw['listeners']).map(parseListener);
   if (listeners.length === 0) throw new ConfigError('listeners must name at least one listener');
   return {
-    bootstrapServers: list(raw['bootstrap.servers']),
+    bootstrapServers: list(raw['bootstrap.servers']).map(plaintextAddress),
     listeners,
     advertisedListeners: advertised(raw['advertised.listeners']),
     id: raw['id'] ?? '',
@@ -171,6 +182,7 @@ export function toProxyConfig(raw: RawConfig): ProxyConfig {
     consumerMaxPollRecords: positiveInteger(raw, 'consumer.max.poll.records'),
     consumerMaxBufferedRecords: positiveInteger(raw, 'consumer.max.buffered.records'),
     fetchMaxRecordsPerPartition: positiveInteger(raw, 'fetch.max.records.per.partition'),
+    v3ProduceBatchMaxEntries: positiveInteger(raw, 'api.v3.produce.batch.maximum.entries'),
     authFile: raw['auth.file'] ?? '',
   };
 }

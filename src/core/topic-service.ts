@@ -26,12 +26,15 @@ export class TopicService {
     return this.untilLed(name, count);
   }
 
-  /** The topic once it has `count` partitions, each with a leader (new partitions get theirs a moment later). */
-  private untilLed(name: string, count: number): Promise<TopicInfo> {
-    return eventually(
-      () => this.get(name),
-      (topic) => topic.partitions.length >= count && topic.partitions.every((p) => p.leader !== null),
+  /** The topic once it has (at least) `count` partitions, each with a leader: new partitions get theirs a moment later. */
+  private async untilLed(name: string, count: number): Promise<TopicInfo> {
+    // The broker answering metadata may not know a just-created topic yet: undefined until it does.
+    await eventually(
+      () => this.admin.describeTopic(name),
+      (topic) => topic !== undefined && topic.partitions.length >= count && topic.partitions.every((p) => p.leader !== null),
+      30_000,
     );
+    return this.get(name);
   }
 
 
@@ -72,7 +75,8 @@ export class TopicService {
     }
     await this.admin.createTopic(topic);
     if (topic.validateOnly) return this.describeRequested(topic);
-    return this.get(topic.name);
+    const count = topic.replicasAssignments?.length || topic.partitionsCount || 1;
+    return this.untilLed(topic.name, count);
   }
 
   private async describeRequested(topic: NewTopic): Promise<TopicInfo> {

@@ -109,7 +109,8 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
     return kafkaCall(`create topic '${topic.name}'`, async () => {
       const created = await this.admin.createTopics({
         validateOnly: topic.validateOnly,
-        waitForLeaders: !topic.validateOnly,
+        // The core waits for the leaders itself: kafkajs gives up after a few seconds on a loaded broker.
+        waitForLeaders: false,
         topics: [
           {
             topic: topic.name,

@@ -166,8 +166,10 @@ export class ApiDispatcher {
         // Upstash bodies are JSON whatever the Content-Type says; say so, so openapi-backend validates them.
         if (state.context.dialect === 'upstash' && state.body !== undefined) state.apiRequest.headers['content-type'] = 'application/json';
       },
-      notFound: async (api) => {
-        throw new DomainError('route_not_found', `HTTP 404 Not Found: no resource at ${api.request.path}.`);
+      notFound: async (api, state) => {
+        // The path as the client sent it (the routed one may be the spec's spelling, or a placeholder).
+        const sent = (state.req.url ?? api.request.path).split('?')[0];
+        throw new DomainError('route_not_found', `HTTP 404 Not Found: no resource at ${sent}.`);
       },
       methodNotAllowed: async (api, state) => {
         const allow = this.allowedMethods(state.apiRequest);

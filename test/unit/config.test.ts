@@ -52,6 +52,12 @@ describe('configuration', () => {
     expect(() => loadConfig(['/no/such/file.properties'], {})).toThrow(/cannot read config file/);
   });
 
+  it("takes Confluent's PLAINTEXT://host:port in bootstrap.servers, and refuses TLS/SASL ones it cannot honour", () => {
+    expect(loadConfig([], { KAFKA_REST_BOOTSTRAP_SERVERS: 'PLAINTEXT://k1:9092, k2:9093' }).bootstrapServers).toEqual(['k1:9092', 'k2:9093']);
+    expect(() => loadConfig([], { KAFKA_REST_BOOTSTRAP_SERVERS: 'SASL_SSL://k1:9093' })).toThrow(/SASL_SSL connections to Kafka are not supported yet/);
+    expect(loadConfig([], { KAFKA_REST_API_V3_PRODUCE_BATCH_MAXIMUM_ENTRIES: '25' }).v3ProduceBatchMaxEntries).toBe(25);
+  });
+
   it('parses IPv6 listeners and normalises advertised listeners', () => {
     expect(parseListener('http://[::1]:8082')).toEqual({ protocol: 'http', host: '::1', port: 8082 });
     expect(loadConfig([], { KAFKA_REST_ADVERTISED_LISTENERS: 'http://proxy.example.com:80/' }).advertisedListeners).toEqual([

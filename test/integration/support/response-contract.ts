@@ -36,7 +36,8 @@ export class ResponseContract {
     spec: Document,
     private readonly upstashPrefix = '/upstash',
   ) {
-    this.api = new OpenAPIBackend({ definition: structuredClone(spec), validate: true, quick: false, customizeAjv: (ajv) => addFormats(ajv) });
+    // Only its router is used (matchOperation); the schemas are compiled here, lazily, per response met.
+    this.api = new OpenAPIBackend({ definition: structuredClone(spec), validate: false });
   }
 
   middleware(): Koa.Middleware {
