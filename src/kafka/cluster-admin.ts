@@ -4,7 +4,7 @@ import type { Admin, PartitionMetadata } from 'kafkajs';
 import type { ClusterAdminPort, ClusterInfo, ConfigChange, ConfigEntry, ConfigResource, NewTopic, PartitionInfo, PartitionReassignment, TopicInfo } from '../core/model.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { ClusterConfigClient } from './cluster-config-client.js';
-import { kafkaCall } from './kafka-errors.js';
+import { kafkaCall, kafkaRetryingCall } from './kafka-errors.js';
 import type { InternalConfigEntry } from './kafkajs-internals.js';
 
 // kafkajs is CommonJS and Node's named-export detection misses some of its exports: use the default export.
@@ -181,14 +181,14 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
   }
 
   partitionOffsets(topic: string): Promise<{ partition: number; earliest: string; latest: string }[]> {
-    return kafkaCall(`fetch offsets of '${topic}'`, async () => {
+    return kafkaRetryingCall(`fetch offsets of '${topic}'`, async () => {
       const offsets = await this.admin.fetchTopicOffsets(topic);
       return offsets.map((o) => ({ partition: o.partition, earliest: o.low, latest: o.high }));
     });
   }
 
   offsetsForTimestamp(topic: string, timestampMs: number): Promise<{ partition: number; offset: string }[]> {
-    return kafkaCall(`fetch offsets of '${topic}' by time`, () => this.admin.fetchTopicOffsetsByTimestamp(topic, timestampMs));
+    return kafkaRetryingCall(`fetch offsets of '${topic}' by time`, () => this.admin.fetchTopicOffsetsByTimestamp(topic, timestampMs));
   }
 
   listReassignments(): Promise<PartitionReassignment[]> {

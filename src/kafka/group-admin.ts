@@ -2,7 +2,7 @@
 import kafkajs from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import type { GroupAdminPort, GroupDescription, TopicPartitionOffset } from '../core/model.js';
-import { kafkaGroupCall } from './kafka-errors.js';
+import { kafkaRetryingCall } from './kafka-errors.js';
 
 const { AssignerProtocol } = kafkajs;
 
@@ -16,11 +16,11 @@ export class KafkaGroupAdmin implements GroupAdminPort {
   constructor(private readonly admin: Admin) {}
 
   listGroupIds(): Promise<string[]> {
-    return kafkaGroupCall('list consumer groups', async () => (await this.admin.listGroups()).groups.map((g) => g.groupId).sort());
+    return kafkaRetryingCall('list consumer groups', async () => (await this.admin.listGroups()).groups.map((g) => g.groupId).sort());
   }
 
   describeGroup(groupId: string): Promise<GroupDescription> {
-    return kafkaGroupCall(`describe group '${groupId}'`, async () => {
+    return kafkaRetryingCall(`describe group '${groupId}'`, async () => {
       const { groups } = await this.admin.describeGroups([groupId]);
       const group = groups[0]!;
       return {
@@ -39,7 +39,7 @@ export class KafkaGroupAdmin implements GroupAdminPort {
   }
 
   committedOffsets(groupId: string): Promise<TopicPartitionOffset[]> {
-    return kafkaGroupCall(`fetch offsets of group '${groupId}'`, async () => {
+    return kafkaRetryingCall(`fetch offsets of group '${groupId}'`, async () => {
       const topics = await this.admin.fetchOffsets({ groupId });
       return topics.flatMap(({ topic, partitions }) =>
         partitions.filter((p) => p.offset !== '-1').map((p) => ({ topic, partition: p.partition, offset: p.offset })),

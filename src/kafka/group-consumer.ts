@@ -13,7 +13,7 @@ import type {
   TopicPartitions,
 } from '../core/model.js';
 import { DomainError } from '../errors/domain-error.js';
-import { kafkaCall, kafkaGroupCall } from './kafka-errors.js';
+import { kafkaCall, kafkaRetryingCall } from './kafka-errors.js';
 
 function headersOf(headers: IHeaders | undefined): { key: string; value: Buffer | null }[] {
   const out: { key: string; value: Buffer | null }[] = [];
@@ -159,7 +159,7 @@ class KafkaGroupConsumer implements GroupConsumerPort {
 
   /** `auto.offset.reset=none`: refuse to start where the group has nothing committed. */
   private async requireCommittedOffsets(): Promise<void> {
-    const offsets = await kafkaGroupCall('fetch committed offsets', () =>
+    const offsets = await kafkaRetryingCall('fetch committed offsets', () =>
       this.admin.fetchOffsets({ groupId: this.spec.groupId, topics: [...this.spec.topics] }),
     );
     for (const { topic, partitions } of offsets) {
@@ -189,13 +189,13 @@ export class KafkaGroupConsumerFactory implements GroupConsumerFactory {
     const byTopic = new Map<string, { partition: number; offset: string }[]>();
     for (const { topic, partition, offset } of offsets) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset }]);
     for (const [topic, partitions] of byTopic) {
-      await kafkaGroupCall(`commit offsets of group '${groupId}'`, () => this.admin.setOffsets({ groupId, topic, partitions }));
+      await kafkaRetryingCall(`commit offsets of group '${groupId}'`, () => this.admin.setOffsets({ groupId, topic, partitions }));
     }
   }
 
   async committed(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<TopicPartitionOffset[]> {
     const topics = [...new Set(partitions.map((p) => p.topic))];
-    const offsets = await kafkaGroupCall(`fetch committed offsets of group '${groupId}'`, () => this.admin.fetchOffsets({ groupId, topics }));
+    const offsets = await kafkaRetryingCall(`fetch committed offsets of group '${groupId}'`, () => this.admin.fetchOffsets({ groupId, topics }));
     return partitions.map(({ topic, partition }) => {
       const found = offsets.find((o) => o.topic === topic)?.partitions.find((p) => p.partition === partition);
       return { topic, partition, offset: found?.offset ?? '-1' };

@@ -92,17 +92,19 @@ export async function kafkaCall<T>(context: string, call: () => Promise<T>): Pro
 }
 
 /**
- * Like kafkaCall, but retries while the group coordinator is not ready — kafkajs's admin gives up on that at once,
- * which on a fresh cluster (offsets topic still being created) would fail the first group operation.
+ * Like kafkaCall, but retries while Kafka says "not yet": the group coordinator is loading or moving (kafkajs's admin
+ * gives up on that at once, which on a fresh cluster would fail the first group operation), or a partition's
+ * leader is moving (a topic just created or grown). Only for calls that are safe to repeat.
  */
-export async function kafkaGroupCall<T>(context: string, call: () => Promise<T>, deadlineMs = 15_000): Promise<T> {
+export async function kafkaRetryingCall<T>(context: string, call: () => Promise<T>, deadlineMs = 15_000): Promise<T> {
   const deadline = Date.now() + deadlineMs;
   for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
     try {
       return await call();
     } catch (error) {
-      const type = brokerErrorOf((typeof error === 'object' && error !== null ? error : {}) as KafkaJsErrorShape).type;
-      if (!type || !COORDINATOR_NOT_READY.has(type) || Date.now() + wait > deadline) throw toDomainError(error, context);
+      const broker = brokerErrorOf((typeof error === 'object' && error !== null ? error : {}) as KafkaJsErrorShape);
+      const transient = broker.type !== undefined && (COORDINATOR_NOT_READY.has(broker.type) || broker.retriable === true);
+      if (!transient || Date.now() + wait > deadline) throw toDomainError(error, context);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
