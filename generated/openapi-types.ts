@@ -2960,7 +2960,10 @@ export interface components {
             /** @description Required on `/produce` (topics may be mixed in one request); ignored on `/produce/{topic}`. */
             topic?: string;
             partition?: number;
-            /** @description Record timestamp in epoch milliseconds; default the time of produce. */
+            /**
+             * Format: int64
+             * @description Record timestamp in epoch milliseconds; default the time of produce.
+             */
             timestamp?: number;
             key?: string;
             /** @description The message value (any JSON; a string is stored as it is); `null` produces a tombstone. */

@@ -116,6 +116,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger, hooks: Pro
       upstashConsume: { timeoutMs: config.consumerRequestTimeoutMs, maxWaitMs: config.consumerRequestMaxWaitMs, maxRecordsPerPoll: config.consumerMaxPollRecords },
       v2Consumer: {
         requestTimeoutMs: config.consumerRequestTimeoutMs,
+        maxWaitMs: config.consumerRequestMaxWaitMs,
         maxPollRecords: config.consumerMaxPollRecords,
         maxResponseBytes: 64 * 1024 * 1024,
       },

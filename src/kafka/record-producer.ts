@@ -203,7 +203,7 @@ export class KafkaRecordProducer implements RecordProducerPort {
 
   /**
    * Per record: a DomainError when it cannot be sent — its topic does not exist (unless the broker creates topics
-   * on produce), or it names a partition the topic does not have.
+   * on produce), it names a partition the topic does not have, or its timestamp is not one.
    */
   private async checkDestinations(records: readonly ProduceRecord[]): Promise<(DomainError | undefined)[]> {
     const highest = new Map<string, number>();
@@ -215,6 +215,10 @@ export class KafkaRecordProducer implements RecordProducerPort {
       // A topic the broker creates on this produce gets num.partitions partitions.
       const count = counts[topics.indexOf(record.topic)] ?? created;
       if (count === undefined) return new DomainError('topic_not_found', `Topic '${record.topic}' not found.`);
+      // A record kafkajs cannot encode would fail the whole coalesced request: refuse it alone.
+      if (record.timestampMs !== undefined && !(Number.isSafeInteger(record.timestampMs) && record.timestampMs >= 0)) {
+        return new DomainError('bad_request', `Timestamp ${record.timestampMs} is not a time in epoch milliseconds.`);
+      }
       if (record.partition !== undefined && record.partition >= count) {
         return new DomainError('partition_not_found', `Partition ${record.partition} of topic '${record.topic}' not found.`);
       }

@@ -35,6 +35,8 @@ function jsonRecordsOrUnread(instance: ConsumerInstance, records: readonly Consu
 
 export interface V2ConsumerDefaults {
   readonly requestTimeoutMs: number;
+  /** Caps any instance's wait (consumer.request.max.wait.ms), whatever it was created with. */
+  readonly maxWaitMs: number;
   readonly maxPollRecords: number;
   /** Confluent's consumer.request.max.bytes (64 MiB). */
   readonly maxResponseBytes: number;
@@ -120,7 +122,7 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
       if (format !== 'binary' && format !== 'json') {
         throw new DomainError('invalid_payload', `Schema Registry is not configured: the ${format} format needs one.`);
       }
-      const timeout = Math.min(query.timeout ?? instance.config.requestTimeoutMs, instance.config.requestTimeoutMs);
+      const timeout = Math.min(query.timeout ?? instance.config.requestTimeoutMs, instance.config.requestTimeoutMs, defaults.maxWaitMs);
       const maxBytes = Math.min(query.max_bytes ?? defaults.maxResponseBytes, defaults.maxResponseBytes);
       const records = await instance.poll(timeout, defaults.maxPollRecords, maxBytes);
       const contentType = `application/vnd.kafka.${format}.v2+json`;
