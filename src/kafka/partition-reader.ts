@@ -67,6 +67,8 @@ export interface PartitionReaderOptions {
 
 const FETCH_API_KEY = 1;
 const FETCH_VERSION = 11; // Kafka 2.3+; still served by Kafka 4.x (which dropped Fetch < 4).
+/** Leader refreshes one read makes before answering 503: at once, then pauses of 0.1, 0.2, 0.4, 0.8, 1 s... */
+const STALE_LEADER_RETRIES = 8;
 
 type Cluster = InternalCluster;
 type Broker = InternalBroker;
@@ -501,7 +503,7 @@ function errorType(error: unknown): string | undefined {
 }
 
 class ReadOperation {
-  private staleRetryUsed = false;
+  private staleRetries = 0;
   private lastConnectionError: unknown;
 
   constructor(
@@ -539,7 +541,7 @@ class ReadOperation {
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) throw failure.reason;
     for (const slot of outOfRange) await this.resolveOutOfRange(slot);
-    if (stale.length > 0) this.forgetLeaders(stale);
+    if (stale.length > 0) await this.forgetLeaders(stale);
   }
 
   private async apply(slots: Slot[], response: WireFetchResponse, stale: Slot[], outOfRange: Slot[]): Promise<void> {
@@ -600,14 +602,18 @@ class ReadOperation {
     return groups;
   }
 
-  /** Stale leaders: refresh and retry once; a second time means the cluster is not serving the partition. */
-  private forgetLeaders(stale: Slot[]): void {
-    if (this.staleRetryUsed) {
+  /**
+   * Stale leaders: refresh and retry — at once, then with a growing pause, since a partition just created or added
+   * gets its leader a moment later; after STALE_LEADER_RETRIES the cluster is not serving the partition.
+   */
+  private async forgetLeaders(stale: Slot[]): Promise<void> {
+    if (this.staleRetries >= STALE_LEADER_RETRIES) {
       const { topic, partition } = stale[0] as Slot;
       const message = `No leader is serving partition ${partition} of topic '${topic}' right now.`;
       throw new DomainError('kafka_unavailable', message, { cause: this.lastConnectionError });
     }
-    this.staleRetryUsed = true;
+    if (this.staleRetries > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (this.staleRetries - 1), 1000)));
+    this.staleRetries++;
     for (const slot of stale) this.lane.leaders.delete(slot.topic);
   }
 
