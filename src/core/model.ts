@@ -118,6 +118,8 @@ export interface RecordProducerPort {
    * any record cannot be sent: then none is.
    */
   produce(records: readonly ProduceRecord[], options?: { readonly allOrNothing?: boolean }): Promise<(ProduceAck | DomainError)[]>;
+  /** Whether the topic exists, from metadata cached for a few seconds (the produce path's own cache). */
+  topicExists(topic: string): Promise<boolean>;
 }
 
 export type OffsetReset = 'earliest' | 'latest' | 'none';

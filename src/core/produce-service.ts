@@ -13,6 +13,11 @@ export class ProduceService {
     return results as ProduceAck[];
   }
 
+  /** 404 unless the topic exists (checked against the produce path's short-lived metadata cache). */
+  async requireTopic(topic: string): Promise<void> {
+    if (!(await this.producer.topicExists(topic))) throw new DomainError('topic_not_found', `Topic '${topic}' not found.`);
+  }
+
   /** Each record on its own: its ack, or why it was not sent (the others still are). */
   produceEach(records: readonly ProduceRecord[]): Promise<(ProduceAck | DomainError)[]> {
     return this.producer.produce(records);

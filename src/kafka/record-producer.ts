@@ -89,6 +89,10 @@ export class KafkaRecordProducer implements RecordProducerPort {
     });
   }
 
+  async topicExists(topic: string): Promise<boolean> {
+    return (await this.topics.partitionCount(topic)) !== undefined;
+  }
+
   private expire(entry: Entry): void {
     const queued = this.pending.indexOf(entry);
     if (queued >= 0) this.pending.splice(queued, 1);

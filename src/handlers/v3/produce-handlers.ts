@@ -78,8 +78,9 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
   };
   return {
     v3ProduceRecords: async ({ params }, ctx) => {
-      const { clusterId } = await services.cluster.get(params.cluster_id);
-      const topic = await services.topics.get(params.topic_name);
+      const clusterId = await services.cluster.requireId(params.cluster_id);
+      const topic = params.topic_name;
+      await services.produce.requireTopic(topic);
       const parse = (text: string): V3Record => {
         let body: unknown;
         try {
@@ -93,7 +94,7 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
       };
       const handle = async (text: string): Promise<string> => {
         try {
-          return await produceOne(clusterId, topic.name, parse(text));
+          return await produceOne(clusterId, topic, parse(text));
         } catch (error) {
           return JSON.stringify(errorReport(error)) + '\n';
         }
@@ -106,8 +107,9 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
       return { status: 200, stream: inOrder(startingWith(first.value, documents), handle, settings.maxInFlight) };
     },
     v3ProduceRecordsBatch: async ({ params, body }) => {
-      const { clusterId } = await services.cluster.get(params.cluster_id);
-      const topic = await services.topics.get(params.topic_name);
+      const clusterId = await services.cluster.requireId(params.cluster_id);
+      const topic = params.topic_name;
+      await services.produce.requireTopic(topic);
       const entries = body.entries;
       if (entries.length === 0) throw new DomainError('invalid_batch', 'The batch has no entries.');
       if (entries.length > settings.maxBatchEntries) {
@@ -117,7 +119,7 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
       if (ids.size !== entries.length) throw new DomainError('invalid_batch', 'The ids of the batch entries are not unique.');
       const prepared = entries.map((entry): { ok: true; record: PreparedRecord } | { ok: false; error: unknown } => {
         try {
-          return { ok: true, record: prepareRecord(topic.name, entry) };
+          return { ok: true, record: prepareRecord(topic, entry) };
         } catch (error) {
           return { ok: false, error };
         }

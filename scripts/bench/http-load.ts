@@ -1,0 +1,78 @@
+/** HTTP load with autocannon over keep-alive connections: one run, or warm-up plus the median of several runs. */
+import autocannon from 'autocannon';
+import type { BenchSettings } from './settings.js';
+import { medianOf } from './stats.js';
+import type { HttpRequestSpec } from './subjects.js';
+
+export interface LoadFigures {
+  /** 2xx responses per second. */
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly non2xx: number;
+  /** Connection errors and timeouts. */
+  readonly errors: number;
+}
+
+export interface LoadRun extends LoadFigures {
+  /** Responses per status code, e.g. `{ "200": 51234, "503": 3 }`. */
+  readonly statusCodes: Readonly<Record<string, number>>;
+}
+
+export interface LoadOptions {
+  readonly connections: number;
+  readonly seconds: number;
+  /** Requests per second over all connections; unlimited when absent. */
+  readonly overallRate?: number;
+}
+
+export async function runLoad(request: HttpRequestSpec, options: LoadOptions): Promise<LoadRun> {
+  const result = await autocannon({
+    url: request.url,
+    method: request.method,
+    headers: { ...request.headers },
+    ...(request.body === undefined ? {} : { body: request.body }),
+    connections: options.connections,
+    duration: options.seconds,
+    ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
+    timeout: 30,
+  });
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stats.count ?? 0;
+  const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
+  return {
+    requestsPerSecond: result['2xx'] / seconds,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    statusCodes,
+  };
+}
+
+export interface LoadMeasurement {
+  readonly median: LoadFigures;
+  readonly runs: readonly LoadRun[];
+}
+
+/** A warm-up run (discarded), then `settings.runs` runs; each figure is the median over the runs. */
+export async function measureLoad(request: HttpRequestSpec, settings: BenchSettings, options: Partial<LoadOptions> = {}): Promise<LoadMeasurement> {
+  const load: LoadOptions = { connections: settings.connections, seconds: settings.loadSeconds, ...options };
+  await runLoad(request, { ...load, seconds: settings.warmupSeconds });
+  const runs: LoadRun[] = [];
+  for (let i = 0; i < settings.runs; i++) runs.push(await runLoad(request, load));
+  const median = medianOf(
+    runs.map(({ requestsPerSecond, p50Ms, p99Ms, non2xx, errors }): LoadFigures => ({ requestsPerSecond, p50Ms, p99Ms, non2xx, errors })),
+  );
+  return { median, runs };
+}
+
+/** Status codes summed over runs, for reporting what a server answered besides 2xx. */
+export function statusSummary(runs: readonly LoadRun[]): string {
+  const total: Record<string, number> = {};
+  for (const run of runs) for (const [code, count] of Object.entries(run.statusCodes)) total[code] = (total[code] ?? 0) + count;
+  return Object.entries(total)
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, count]) => `${count}×${code}`)
+    .join(', ');
+}

@@ -1,0 +1,263 @@
+/**
+ * `npm run bench` (issue 7): on one local broker, in one run, measures our proxy against the Strimzi Kafka Bridge
+ * (the peer) and against kafkajs / Kafka's ProducerPerformance (the native limit) in scenarios (a)–(f), prints the
+ * tables and writes docs/benchmarks.md with docs/benchmarks.svg. `--quick` is the short version; see settings.ts.
+ * Everything it starts it stops, also on Ctrl-C and on failure.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { startLocalBroker } from '../../src/kafka/local-broker.js';
+import type { LocalBroker } from '../../src/kafka/local-broker.js';
+import { PROJECT_ROOT } from '../../src/project-paths.js';
+import { renderRatioChart } from './chart.js';
+import { Cleanup } from './cleanup.js';
+import { summarizeCpuProfiles, summarizeProxyLog } from './diagnostics.js';
+import type { LogSummary, ProfileEntry } from './diagnostics.js';
+import { describeMachine } from './machine.js';
+import { createTopic, nativeKafka } from './native.js';
+import { buildOurs, spawnOurs, startOurs } from './ours.js';
+import type { RunningServer } from './ours.js';
+import { BRIDGE_VERSION, ensureBridgeClasspath, spawnBridge, startBridge } from './peer-bridge.js';
+import { errorMessage } from './processes.js';
+import type { Log } from './processes.js';
+import { ensureKafkaToolsClasspath } from './producer-performance.js';
+import { chartRows, renderMarkdown, renderText } from './report.js';
+import type { BenchReport } from './report.js';
+import { ratios, targetChecks } from './results.js';
+import type { Figure } from './results.js';
+import { consume } from './scenarios/consume.js';
+import type { BenchContext, Launcher, Peer, Scenario } from './scenarios/context.js';
+import { idleConsumers } from './scenarios/idle-consumers.js';
+import { produceBatch } from './scenarios/produce-batch.js';
+import { produceSingle } from './scenarios/produce-single.js';
+import { produceStream } from './scenarios/produce-stream.js';
+import { startup } from './scenarios/startup.js';
+import { parseSettings, SCENARIO_IDS, UsageError } from './settings.js';
+import type { BenchSettings, ScenarioId } from './settings.js';
+import { bridgeSubject, oursSubjects, recordValue } from './subjects.js';
+
+const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
+  a: produceSingle,
+  b: produceBatch,
+  c: produceStream,
+  d: consume,
+  e: idleConsumers,
+  f: startup,
+};
+
+const DOCS_MARKDOWN = join(PROJECT_ROOT, 'docs', 'benchmarks.md');
+const DOCS_CHART = join(PROJECT_ROOT, 'docs', 'benchmarks.svg');
+
+const log: Log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+function onSignals(cleanup: Cleanup): void {
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      // A second signal exits at once; the children's 'exit' hooks still kill them.
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      log(`${signal}: stopping everything this run started`);
+      void cleanup.runAll().finally(() => process.exit(130));
+    });
+  }
+}
+
+/** Resolves with the value, or with the reason it could not be had. */
+async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: string }> {
+  try {
+    return { value: await promise };
+  } catch (error) {
+    return { error: errorMessage(error) };
+  }
+}
+
+interface Servers {
+  readonly ours: RunningServer;
+  readonly oursLauncher: Launcher;
+  readonly peer: Peer;
+  readonly bridge?: RunningServer;
+}
+
+async function startServers(
+  settings: BenchSettings,
+  cleanup: Cleanup,
+  broker: LocalBroker,
+  runDir: string,
+  mainJs: string,
+  bridgeLibs: { value: string } | { error: string },
+): Promise<Servers> {
+  let launched = 0;
+  const track = (server: RunningServer): RunningServer => {
+    cleanup.add(`${server.service.name} (pid ${server.service.pid})`, () => server.service.stop());
+    return server;
+  };
+  const oursLaunch = (name: string) => ({ mainJs, bootstrapServers: broker.bootstrapServers, logFile: join(runDir, 'logs', `ours-${name}-${++launched}.log`) });
+  const oursLauncher: Launcher = {
+    spawn: async (name) => track(await spawnOurs(oursLaunch(name))),
+    start: async (name) => track(await startOurs(oursLaunch(name))),
+  };
+  const bridgeLaunch = (libsDir: string, name: string) => ({
+    libsDir,
+    bootstrapServers: broker.bootstrapServers,
+    workDir: runDir,
+    logFile: join(runDir, 'logs', `bridge-${name}-${++launched}.log`),
+  });
+  const bridgeLauncher: Launcher | undefined =
+    'error' in bridgeLibs
+      ? undefined
+      : {
+          spawn: async (name) => track(await spawnBridge(bridgeLaunch(bridgeLibs.value, name))),
+          start: async (name) => track(await startBridge(bridgeLaunch(bridgeLibs.value, name))),
+        };
+  log(`starting the proxy${bridgeLauncher ? ` and the bridge ${BRIDGE_VERSION}` : ''}`);
+  const [ours, bridge] = await Promise.all([
+    startOurs({
+      mainJs,
+      bootstrapServers: broker.bootstrapServers,
+      logFile: join(runDir, 'logs', 'ours.log'),
+      ...(settings.profile ? { cpuProfileDir: join(runDir, 'profile') } : {}),
+    }).then(track),
+    bridgeLauncher ? settle(bridgeLauncher.start('main')) : Promise.resolve({ error: 'error' in bridgeLibs ? bridgeLibs.error : 'not run' }),
+  ]);
+  if ('error' in bridge) {
+    return { ours, oursLauncher, peer: { unavailable: bridgeLauncher ? `the bridge did not start: ${bridge.error}` : bridge.error } };
+  }
+  // In --quick, the bridge's fresh processes for (e) and (f) are left out: their targets concern ours only.
+  const launcher = settings.quick || bridgeLauncher === undefined ? {} : { launcher: bridgeLauncher };
+  return { ours, oursLauncher, bridge: bridge.value, peer: { subject: bridgeSubject(bridge.value.baseUrl), ...launcher } };
+}
+
+interface Measured {
+  readonly figures: Figure[];
+  readonly bridgeRan: boolean;
+  readonly notes: string[];
+  readonly proxyLog?: LogSummary;
+  readonly profile?: ProfileEntry[];
+}
+
+async function measure(settings: BenchSettings, cleanup: Cleanup, runDir: string): Promise<Measured> {
+  const notes: string[] = [];
+  log('preparing: broker, proxy build, bridge and kafka-tools classpaths (in parallel)');
+  const brokerStart = startLocalBroker({ log: (line) => log(`kafka: ${line}`) }).then((broker) => {
+    cleanup.add('the broker', () => broker.stop());
+    return broker;
+  });
+  const [broker, build, bridgeLibs, toolsLibs] = await Promise.all([
+    settle(brokerStart),
+    settle(buildOurs(join(runDir, 'dist'), log)),
+    settings.peer ? settle(ensureBridgeClasspath(log)) : Promise.resolve({ error: 'skipped (--no-peer)' }),
+    settings.scenarios.has('b') ? settle(ensureKafkaToolsClasspath(log)) : Promise.resolve({ error: 'not needed' }),
+  ]);
+  if ('error' in broker) throw new Error(`the broker did not start: ${broker.error}`);
+  if ('error' in build) throw new Error(`the proxy did not build: ${build.error}`);
+  if ('error' in bridgeLibs) {
+    log(`the bridge will not be measured: ${bridgeLibs.error}`);
+    notes.push(`The bridge (io.strimzi:kafka-bridge:${BRIDGE_VERSION}) was not measured: ${bridgeLibs.error}. Every ours/bridge ratio is missing from this run.`);
+  }
+
+  const kafka = nativeKafka(broker.value.bootstrapServers);
+  const admin = kafka.admin();
+  await admin.connect();
+  cleanup.add('the native admin client', () => admin.disconnect());
+  const servers = await startServers(settings, cleanup, broker.value, runDir, build.value, bridgeLibs);
+  if (servers.peer.unavailable && !('error' in bridgeLibs)) notes.push(`The bridge was not measured: ${servers.peer.unavailable}`);
+
+  let topics = 0;
+  const runTag = Date.now().toString(36);
+  const context: BenchContext = {
+    settings,
+    log,
+    cleanup,
+    bootstrapServers: broker.value.bootstrapServers,
+    clusterId: broker.value.clusterId,
+    kafka,
+    admin,
+    value: recordValue(settings.recordBytes),
+    ours: oursSubjects(servers.ours.baseUrl),
+    oursLauncher: servers.oursLauncher,
+    peer: servers.peer,
+    kafkaTools: 'error' in toolsLibs ? { unavailable: toolsLibs.error } : { libsDir: toolsLibs.value },
+    newTopic: async (prefix) => {
+      const topic = `bench-${prefix}-${runTag}-${++topics}`;
+      await createTopic(admin, topic);
+      return topic;
+    },
+  };
+
+  const figures: Figure[] = [];
+  for (const id of SCENARIO_IDS.filter((s) => settings.scenarios.has(s))) {
+    const started = performance.now();
+    try {
+      figures.push(...(await SCENARIOS[id](context)));
+    } catch (error) {
+      log(`(${id}) failed: ${errorMessage(error)}`);
+      notes.push(`Scenario (${id}) failed: ${errorMessage(error)}`);
+    }
+    log(`(${id}) done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+
+  // Stopped before reporting: its CPU profile is written when it exits.
+  await servers.ours.service.stop();
+  await servers.bridge?.service.stop();
+  const proxyLog = await summarizeProxyLog(servers.ours.service.logFile);
+  const profile = settings.profile ? await summarizeCpuProfiles(join(runDir, 'profile')) : undefined;
+  return { figures, bridgeRan: servers.bridge !== undefined, notes, proxyLog, ...(profile ? { profile } : {}) };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let settings: BenchSettings;
+  try {
+    settings = parseSettings(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+  const startedAt = new Date();
+  const machine = describeMachine();
+  const cleanup = new Cleanup(log);
+  onSignals(cleanup);
+  const runDir = join(PROJECT_ROOT, '.cache', 'bench', 'runs', `${startedAt.toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+  await mkdir(join(runDir, 'logs'), { recursive: true });
+  cleanup.add('the build output', () => rm(join(runDir, 'dist'), { recursive: true, force: true }));
+  log(`${settings.quick ? 'quick' : 'full'} run; logs in ${runDir}/logs`);
+  let measured: Measured;
+  try {
+    measured = await measure(settings, cleanup, runDir);
+  } finally {
+    await cleanup.runAll();
+  }
+  const report: BenchReport = {
+    settings,
+    machine,
+    bridgeVersion: `${process.env['BENCH_BRIDGE_LIBS'] ? `from ${process.env['BENCH_BRIDGE_LIBS']}` : BRIDGE_VERSION}${measured.bridgeRan ? '' : ' (not run)'}`,
+    startedAt,
+    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    loadAtEnd: loadavg()[0] ?? Number.NaN,
+    figures: measured.figures,
+    ratios: ratios(measured.figures),
+    targets: targetChecks(measured.figures),
+    notes: measured.notes,
+    ...(measured.proxyLog ? { proxyLog: measured.proxyLog } : {}),
+    ...(measured.profile ? { profile: measured.profile } : {}),
+  };
+  process.stdout.write(`\n${renderText(report)}`);
+  if (settings.writeDocs) {
+    const title = `kafka-rest-ts: ratios (${settings.quick ? 'quick' : 'full'} run, ${startedAt.toISOString().slice(0, 10)})`;
+    const footnote = measured.bridgeRan ? undefined : 'No ours ÷ bridge bars: the bridge was not run (see benchmarks.md).';
+    await writeFile(DOCS_CHART, renderRatioChart(chartRows(report.ratios), title, footnote) + '\n');
+    await writeFile(DOCS_MARKDOWN, renderMarkdown(report, 'benchmarks.svg'));
+    log(`wrote ${DOCS_MARKDOWN} and ${DOCS_CHART}`);
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

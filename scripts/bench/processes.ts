@@ -1,0 +1,168 @@
+/** Child processes the harness starts (the proxy, the bridge, JVM tools), free ports, polling, and RSS. */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export type Log = (line: string) => void;
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+export interface ServiceOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** stdout and stderr go to this file, so the child never blocks on a pipe nobody reads. */
+  readonly logFile: string;
+}
+
+/** A long-running child process: its own process group (a terminal Ctrl-C reaches only us), output to a file. */
+export class ChildService {
+  readonly exited: Promise<void>;
+  private hasExited = false;
+  private exitCode: number | null = null;
+  private stopping: Promise<void> | undefined;
+  private readonly killOnNodeExit = (): void => {
+    if (!this.hasExited) signalQuietly(this.pid, 'SIGKILL');
+  };
+
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+    readonly pid: number,
+    readonly logFile: string,
+  ) {
+    this.exited = new Promise<void>((resolve) => {
+      child.once('exit', (code) => {
+        this.hasExited = true;
+        this.exitCode = code;
+        process.off('exit', this.killOnNodeExit);
+        resolve();
+      });
+    });
+    process.on('exit', this.killOnNodeExit);
+  }
+
+  static async start(name: string, command: string, args: readonly string[], options: ServiceOptions): Promise<ChildService> {
+    const output = openSync(options.logFile, 'a');
+    let child: ChildProcess;
+    try {
+      child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: ['ignore', output, output] });
+    } finally {
+      closeSync(output);
+    }
+    if (child.pid === undefined) {
+      const error = await new Promise<Error>((resolve) => child.once('error', resolve));
+      throw new Error(`cannot run ${command}: ${error.message}`);
+    }
+    child.unref();
+    return new ChildService(name, child, child.pid, options.logFile);
+  }
+
+  get isRunning(): boolean {
+    return !this.hasExited;
+  }
+
+  /** Why it is not running, with the end of its log. */
+  async exitReport(): Promise<string> {
+    const log = await readFile(this.logFile, 'utf8').catch(() => '');
+    return `${this.name} exited (code ${this.exitCode ?? this.child.signalCode}); last lines of ${this.logFile}:\n${log.trimEnd().split('\n').slice(-20).join('\n')}`;
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`. Idempotent. */
+  stop(graceMs = 15_000): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.hasExited) return;
+      signalQuietly(this.pid, 'SIGTERM');
+      const stopped = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+      if (!stopped) {
+        signalQuietly(this.pid, 'SIGKILL');
+        await this.exited;
+      }
+    })();
+    return this.stopping;
+  }
+}
+
+/** Runs a command to completion, each output line to `log`; resolves with its stdout, rejects with the last lines. */
+export async function runCommand(command: string, args: readonly string[], options: { cwd?: string; log?: Log } = {}): Promise<string> {
+  const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const recent: string[] = [];
+  let stdout = '';
+  const forward = (raw: string): void => {
+    // Maven's launcher emits colour resets even in batch mode.
+    const line = raw.replace(/\u001b\[[0-9;]*m/g, '').trimEnd();
+    if (line === '') return;
+    options.log?.(line);
+    recent.push(line);
+    if (recent.length > 30) recent.shift();
+  };
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  createInterface({ input: child.stdout }).on('line', forward);
+  createInterface({ input: child.stderr }).on('line', forward);
+  const killOnNodeExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.on('exit', killOnNodeExit);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
+    child.once('close', resolve);
+  }).finally(() => process.off('exit', killOnNodeExit));
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${recent.join('\n')}`);
+  return stdout;
+}
+
+/** A port the OS just considered free on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address === null || typeof address === 'string') reject(new Error('no TCP address'));
+        else resolve(address.port);
+      });
+    });
+  });
+}
+
+/** Polls `check` until it returns true; fails after `timeoutMs`, or at once when `service` exits meanwhile. */
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  options: { timeoutMs: number; intervalMs?: number; service?: ChildService },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastError = 'not yet';
+  while (Date.now() < deadline) {
+    if (options.service && !options.service.isRunning) throw new Error(`${what}: ${await options.service.exitReport()}`);
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = errorMessage(error);
+    }
+    await sleep(options.intervalMs ?? 100);
+  }
+  throw new Error(`${what}: not within ${options.timeoutMs} ms (last: ${lastError})`);
+}
+
+/** Resident set size of a process, from /proc/<pid>/status (VmRSS), in MiB. */
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]) / 1024;
+}

@@ -1,0 +1,206 @@
+/** The run's tables: plain text for stdout, Markdown for docs/benchmarks.md, and the rows of the ratio chart. */
+import type { ChartRow } from './chart.js';
+import type { LogSummary, ProfileEntry } from './diagnostics.js';
+import type { MachineInfo } from './machine.js';
+import { METRICS } from './results.js';
+import type { Figure, Ratio, TargetCheck } from './results.js';
+import type { BenchSettings } from './settings.js';
+
+export interface BenchReport {
+  readonly settings: BenchSettings;
+  readonly machine: MachineInfo;
+  readonly bridgeVersion: string;
+  readonly startedAt: Date;
+  readonly durationSeconds: number;
+  readonly loadAtEnd: number;
+  readonly figures: readonly Figure[];
+  readonly ratios: readonly Ratio[];
+  readonly targets: readonly TargetCheck[];
+  /** Peer unavailability, scenario failures and the like. */
+  readonly notes: readonly string[];
+  readonly proxyLog?: LogSummary;
+  readonly profile?: readonly ProfileEntry[];
+}
+
+type Table = { readonly headers: readonly string[]; readonly rows: readonly (readonly string[])[] };
+
+export function formatValue(value: number | undefined, unit: string): string {
+  if (value === undefined || Number.isNaN(value)) return '—';
+  if (unit === 'ms') return value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(0)} ms`;
+  if (unit === '×') return `${value.toFixed(2)}×`;
+  if (unit === 'MiB') return `${value.toFixed(0)} MiB`;
+  return `${Math.round(value).toLocaleString('en-US')} ${unit}`;
+}
+
+function figuresTable(report: BenchReport): Table {
+  return {
+    headers: ['Measure', 'Subject', 'Figure', 'Details'],
+    rows: report.figures.map((f) => {
+      const info = METRICS[f.metric];
+      const runs = f.runs.length > 1 ? ` (median of ${f.runs.length})` : '';
+      return [`(${info.scenario}) ${info.title}`, f.subject, f.value === undefined ? 'not measured' : `${formatValue(f.value, info.unit)}${runs}`, f.unavailable ?? f.details ?? ''];
+    }),
+  };
+}
+
+function ratiosTable(report: BenchReport): Table {
+  return {
+    headers: ['Measure', 'Ratio', 'Value'],
+    rows: report.ratios.map((r) => {
+      const info = METRICS[r.metric];
+      return [`(${info.scenario}) ${info.unit}`, `${r.numerator.subject} / ${r.denominator.subject}`, formatValue(r.value, '×')];
+    }),
+  };
+}
+
+function targetsTable(report: BenchReport): Table {
+  return {
+    headers: ['Scenario', 'Check', 'Target', 'Value', 'Status'],
+    rows: report.targets.map((t) => [`(${t.scenario})`, t.label, t.goal, formatValue(t.value, t.unit), t.status + (t.note ? ` (${t.note})` : '')]),
+  };
+}
+
+function machineRows(report: BenchReport): [string, string][] {
+  const m = report.machine;
+  return [
+    ['CPU', `${m.cpu}, ${m.cores} cores`],
+    ['Memory', `${m.memoryGiB.toFixed(1)} GiB`],
+    ['Kernel', m.kernel],
+    ['Node.js', m.node],
+    ['Java', m.java],
+    ['Kafka (broker, kafka-tools)', m.kafka],
+    ['kafkajs', m.kafkajs],
+    ['Strimzi Kafka Bridge', report.bridgeVersion],
+    ['Load average (1 min) at start / end', `${m.loadAtStart.toFixed(2)} / ${report.loadAtEnd.toFixed(2)}`],
+  ];
+}
+
+export function chartRows(ratios: readonly Ratio[]): ChartRow[] {
+  return ratios.map((r) => {
+    const info = METRICS[r.metric];
+    const versusBridge = r.denominator.kind === 'peer';
+    const versusKafkajs = r.denominator.kind === 'native' && r.denominator.subject.startsWith('kafkajs');
+    const target =
+      versusBridge && ['a', 'b', 'd'].includes(info.scenario) ? 2 : versusKafkajs && ['b', 'd'].includes(info.scenario) ? 0.7 : undefined;
+    return {
+      label: `(${info.scenario}) ${r.numerator.subject} / ${r.denominator.subject}`,
+      value: r.value,
+      ...(target === undefined ? {} : { target }),
+      ...(info.higherIsBetter ? {} : { lowerIsBetter: true }),
+    };
+  });
+}
+
+// ------------------------------------------------------------------------------------------------ plain text
+
+function textTable(table: Table): string {
+  const all = [table.headers, ...table.rows];
+  const widths = table.headers.map((_, c) => Math.max(...all.map((row) => (row[c] ?? '').length)));
+  const line = (row: readonly string[]): string => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  return [line(table.headers), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(line)].join('\n');
+}
+
+export function renderText(report: BenchReport): string {
+  const sections = [
+    `kafka-rest-ts benchmarks — ${report.settings.quick ? 'quick' : 'full'} run, ${report.durationSeconds.toFixed(0)} s`,
+    machineRows(report)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n'),
+    textTable(figuresTable(report)),
+    report.ratios.length > 0 ? textTable(ratiosTable(report)) : 'No ratios.',
+    textTable(targetsTable(report)),
+    ...(report.notes.length > 0 ? [report.notes.map((n) => `note: ${n}`).join('\n')] : []),
+    ...(report.proxyLog ? [proxyLogText(report.proxyLog)] : []),
+    ...(report.profile && report.profile.length > 0 ? [textTable(profileTable(report.profile))] : []),
+  ];
+  return sections.join('\n\n') + '\n';
+}
+
+const ABORTED_EXPLAINED =
+  '`request failed: aborted` is logged for the requests in flight when a load run ends (autocannon closes its connections): about one per connection and run.';
+
+function proxyLogText(summary: LogSummary): string {
+  const top = summary.top.map((t) => `  ${t.count}× ${t.message}`).join('\n');
+  const aborted = summary.top.some((t) => t.message.includes('aborted')) ? `\n  (${ABORTED_EXPLAINED})` : '';
+  return `proxy log: ${summary.warnings} warnings, ${summary.errors} errors${top ? `\n${top}` : ''}${aborted}`;
+}
+
+function profileTable(profile: readonly ProfileEntry[]): Table {
+  return {
+    headers: ['Self time', 'Share', 'Function', 'Where'],
+    rows: profile.map((p) => [`${p.selfMs.toFixed(0)} ms`, `${(p.share * 100).toFixed(1)}%`, p.name, p.location]),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ Markdown
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function markdownTable(table: Table): string {
+  return [
+    `| ${table.headers.map(escapeCell).join(' | ')} |`,
+    `|${table.headers.map(() => '---').join('|')}|`,
+    ...table.rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
+  ].join('\n');
+}
+
+export function renderMarkdown(report: BenchReport, chartFile: string): string {
+  const s = report.settings;
+  const mode = s.quick ? '`npm run bench -- --quick`' : '`npm run bench`';
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Written by ${mode} on ${report.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${report.durationSeconds.toFixed(0)} s,`,
+    'on one machine where the broker, the server under test and the load generator share the CPU; other work on the',
+    'machine (see the load average) makes the figures noisy. Run it again before drawing fine conclusions.',
+    '',
+    '## Machine',
+    '',
+    markdownTable({ headers: ['', ''], rows: machineRows(report) }),
+    '',
+    '## How it measures',
+    '',
+    '- One local single-node broker (KRaft) for the whole run; every server under test talks to it. Topics have one partition.',
+    `- **ours**: this proxy, compiled with tsc and run as its own Node process (\`log.level=warn\`); **bridge**: Strimzi Kafka Bridge ${report.bridgeVersion} with an idempotent producer, \`acks=all\`, \`linger.ms=0\`; **native**: kafkajs ${report.machine.kafkajs} in the harness's process (idempotent producer, \`acks=-1\`), and Kafka's \`ProducerPerformance\` (Java client, same producer settings).`,
+    `- HTTP load from autocannon over ${s.connections} keep-alive connections, ${s.warmupSeconds} s warm-up excluded, then ${s.runs} run(s) of ${s.loadSeconds} s; each figure is the median of the runs. Records are ${s.recordBytes} bytes.`,
+    `- (a) one record per request; the half-rate p99 uses autocannon's \`overallRate\` at half of that dialect's own median maximum (latencies corrected for coordinated omission). (b) ${s.batchRecords} records per request. (c) one chunked v3 POST of ${s.streamRecords.toLocaleString('en-US')} records. (d) ${s.consumeRecords.toLocaleString('en-US')} records read from the beginning in a fresh group, timed from the first poll. (e) ${s.idleConsumers} v2 consumer instances (create + subscribe, one group each) in a fresh server process, RSS from \`/proc/<pid>/status\`, one run. (f) a fresh server process, a v2 produce tried every 5 ms until 2xx.`,
+    '',
+    '## Results',
+    '',
+    markdownTable(figuresTable(report)),
+    '',
+    '## Ratios',
+    '',
+    `![Ratios: ours ÷ bridge and ours ÷ native](${chartFile})`,
+    '',
+    report.ratios.length > 0 ? markdownTable(ratiosTable(report)) : 'No ratio could be measured in this run.',
+    '',
+    '## Targets (issue 7)',
+    '',
+    markdownTable(targetsTable(report)),
+    '',
+  ];
+  if (report.notes.length > 0 || report.proxyLog) {
+    lines.push('## Notes', '');
+    for (const note of report.notes) lines.push(`- ${note}`);
+    if (report.proxyLog) {
+      lines.push(`- The proxy logged ${report.proxyLog.warnings} warnings and ${report.proxyLog.errors} errors during (a)–(d).`);
+      for (const t of report.proxyLog.top) lines.push(`  - ${t.count}× \`${t.message}\``);
+      if (report.proxyLog.top.some((t) => t.message.includes('aborted'))) lines.push(`  - ${ABORTED_EXPLAINED}`);
+    }
+    lines.push('');
+  }
+  if (report.profile && report.profile.length > 0) {
+    lines.push(
+      '## Where the proxy spends its CPU (`--profile`)',
+      '',
+      'Self time of the functions of the proxy process that served (a)–(d), over its whole life (startup included), idle time left out.',
+      '',
+      markdownTable(profileTable(report.profile)),
+      '',
+    );
+  }
+  return lines.join('\n');
+}
