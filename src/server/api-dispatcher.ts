@@ -74,6 +74,11 @@ export class ApiDispatcher {
 
   async init(): Promise<void> {
     await this.api.init();
+    // openapi-backend's router rebuilds its flattened list of operations (a lodash chain over every path) for each
+    // request it matches — a third of a small produce's CPU in profiles. The definition is fixed once initialised.
+    const router = this.api.router;
+    const operations = router.getOperations();
+    router.getOperations = () => operations;
   }
 
   dispatch(state: DispatchState): Promise<DispatchResult> {
