@@ -14,7 +14,7 @@ export class TopicService {
     await this.get(name);
     await this.admin.deleteTopic(name);
     // Deleted already; a failed look (kafkajs trips over its own metadata right after a delete) just looks again.
-    await eventually(() => this.admin.describeTopic(name).catch(() => 'not known yet' as const), (topic) => topic === undefined);
+    await eventually(() => this.admin.describeTopic(name).catch(() => 'not known yet' as const), (topic) => topic === undefined, 30_000);
   }
 
   /** Kafka only adds partitions: a count not above the current one is refused (40002). */
