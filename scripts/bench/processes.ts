@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -124,20 +123,7 @@ export async function runCommand(command: string, args: readonly string[], optio
   return stdout;
 }
 
-/** A port the OS just considered free on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address === null || typeof address === 'string') reject(new Error('no TCP address'));
-        else resolve(address.port);
-      });
-    });
-  });
-}
+export { freePort } from '../lib/free-port.js';
 
 /** Polls `check` until it returns true; fails after `timeoutMs`, or at once when `service` exits meanwhile. */
 export async function waitUntil(

@@ -5,7 +5,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { describe, expect, inject, it } from 'vitest';
-import { freePort } from './support/free-port.js';
+import { freePort } from '../../scripts/lib/free-port.js';
 import { PROJECT_ROOT } from '../../src/project-paths.js';
 
 interface Started {

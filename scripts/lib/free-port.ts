@@ -1,4 +1,4 @@
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
+/** A TCP port on 127.0.0.1 that the OS considered free a moment ago (tests and benchmarks start servers on it). */
 import { createServer } from 'node:net';
 
 export function freePort(): Promise<number> {
@@ -7,8 +7,10 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      server.close(() => {
+        if (address === null || typeof address === 'string') reject(new Error('no TCP address'));
+        else resolve(address.port);
+      });
     });
   });
 }
