@@ -1298,7 +1298,9 @@ export interface paths {
         /**
          * Create a topic
          * @description Creates a topic and answers 201 with the new topic and a `Location` header.
-         *     With `validate_only` the broker checks the request and nothing is created.
+         *     With `validate_only` the broker checks the request, nothing is created, and the answer is 200 with the topic
+         *     as it would be (no `Location`: there is nothing to point at). Confluent's REST Proxy answers 201 to a dry run
+         *     as well; a 2xx check works with both.
          */
         post: operations["v3CreateTopic"];
         delete?: never;
@@ -5871,7 +5873,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The topic was created (or, with `validate_only`, would be). */
+            /** @description `validate_only`: the request is valid and the topic would be created like this; nothing was created. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KafkaTopic"];
+                };
+            };
+            /** @description The topic was created. */
             201: {
                 headers: {
                     /** @description The new topic's URL. */

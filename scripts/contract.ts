@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -62,6 +62,20 @@ function schemathesis(st: string, baseUrl: string, reportDir: string): Promise<n
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
 
+/**
+ * One plain closing line from the run's JUnit report (one test case per operation), so a log reader sees what ran
+ * without parsing schemathesis's pytest-style banner.
+ */
+function printSummary(reportDir: string, status: number): void {
+  const report = readdirSync(reportDir).find((name) => name.endsWith('.xml'));
+  const xml = report === undefined ? '' : readFileSync(join(reportDir, report), 'utf8');
+  const count = (attribute: string): string => /<testsuites\b[^>]*/.exec(xml)?.[0].match(new RegExp(`\\b${attribute}="(\\d+)"`))?.[1] ?? '?';
+  process.stdout.write(
+    `\nContract tests: ${count('tests')} operations tested, ${count('failures')} failed, ${count('errors')} errors` +
+      ` (schemathesis exit ${status})\n`,
+  );
+}
+
 const st = ensureSchemathesis();
 const broker = await startLocalBroker({
   log: (line) => process.stderr.write(`[local-kafka] ${line}\n`),
@@ -81,9 +95,11 @@ try {
   });
   const proxy = await startProxy(config, pino({ level: config.logLevel }));
   try {
-    const reportDir = join(PROJECT_ROOT, '.cache', 'contract-reports');
-    mkdirSync(reportDir, { recursive: true });
+    const reportRoot = join(PROJECT_ROOT, '.cache', 'contract-reports');
+    mkdirSync(reportRoot, { recursive: true });
+    const reportDir = mkdtempSync(join(reportRoot, 'run-'));
     status = await schemathesis(st, proxy.urls[0]!, reportDir);
+    printSummary(reportDir, status);
   } finally {
     await proxy.stop();
   }

@@ -51,13 +51,15 @@ describe('topics across the dialects', () => {
     expect(error?.message).toContain(topic);
   });
 
-  it('v3 validate_only checks without creating', async () => {
+  it('v3 validate_only checks without creating: 200 with the topic it would be, no Location', async () => {
     const name = uniqueTopic('dry-run');
     const { data, response } = await t.client.POST('/v3/clusters/{cluster_id}/topics', {
       params: { path: { cluster_id: t.clusterId } },
       body: { topic_name: name, partitions_count: 2, validate_only: true },
     });
-    expect(response.status).toBe(201);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('location')).toBeNull();
+    expect(data?.topic_name).toBe(name);
     expect(data?.partitions_count).toBe(2);
     const list = await t.client.GET('/topics');
     expect(list.data).not.toContain(name);

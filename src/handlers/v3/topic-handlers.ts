@@ -37,6 +37,7 @@ export function createV3TopicHandlers(services: Services): V3TopicHandlers {
         ...(body.configs === undefined ? {} : { configs: body.configs.map((c) => ({ name: c.name, value: c.value ?? null })) }),
       });
       const resource = new V3Resources(ctx.links).topic(clusterId, topic);
+      if (body.validate_only === true) return { status: 200, body: resource };
       return { status: 201, body: resource, headers: { Location: resource.metadata.self } };
     },
     v3UpdatePartitionCount: async ({ params, body }, ctx) => {
