@@ -81,9 +81,30 @@ export async function startProxy(config: ProxyConfig, logger: Logger, hooks: Pro
     requestTimeoutMs: config.kafkaRequestTimeoutMs,
     logger,
   });
-  await kafka.connect();
   const reader = new PartitionReader(kafka.kafka);
-  await reader.connect();
+  // Connected while the app is built below (validators, spec): both take a few hundred ms at startup.
+  const connected = Promise.all([kafka.connect(), reader.connect()]);
+  connected.catch(() => undefined); // handled: serve() awaits it after building the app
+  try {
+    return await serve({ config, logger, hooks, kafka, reader, authenticator }, connected);
+  } catch (error) {
+    await connected.catch(() => undefined);
+    await Promise.allSettled([reader.disconnect(), kafka.disconnect()]);
+    throw error;
+  }
+}
+
+interface Clients {
+  readonly config: ProxyConfig;
+  readonly logger: Logger;
+  readonly hooks: ProxyHooks;
+  readonly kafka: KafkaClient;
+  readonly reader: PartitionReader;
+  readonly authenticator: Authenticator;
+}
+
+/** Builds the services and the app, then listens once Kafka is `connected`. */
+async function serve({ config, logger, hooks, kafka, reader, authenticator }: Clients, connected: Promise<unknown>): Promise<RunningProxy> {
   const clusterConfigs = new ClusterConfigClient(kafka.kafka);
   const admin = new KafkaClusterAdmin(kafka.admin, clusterConfigs);
   const groups = new KafkaGroupConsumerFactory(kafka.kafka, kafka.admin, {
@@ -134,6 +155,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger, hooks: Pro
     authenticator,
     middleware: [tracker.middleware(), ...(hooks.middleware ?? [])],
   });
+  await connected;
   const bound = await bindListeners(app, config.listeners);
   let stopping: Promise<void> | undefined;
   return {

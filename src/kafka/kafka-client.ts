@@ -54,8 +54,7 @@ export class KafkaClient {
   }
 
   async connect(): Promise<void> {
-    await this.admin.connect();
-    await this.producer.connect();
+    await Promise.all([this.admin.connect(), this.producer.connect()]);
   }
 
   async disconnect(): Promise<void> {
