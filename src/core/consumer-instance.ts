@@ -154,9 +154,10 @@ export class ConsumerInstance {
   async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<ConsumedRecord[]> {
     this.lastUsed = Date.now();
     const records = this.positions.size > 0 ? await this.readAssigned(timeoutMs, maxRecords, maxBytes) : await this.subscribedMember().poll(timeoutMs, maxRecords, maxBytes);
-    for (const r of records) {
-      this.returned.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: (BigInt(r.offset) + 1n).toString() });
-    }
+    // Records come in offset order per partition: the last one of each partition says where the next read starts.
+    const last = new Map<string, ConsumedRecord>();
+    for (const r of records) last.set(tpKey(r.topic, r.partition), r);
+    for (const [key, r] of last) this.returned.set(key, { topic: r.topic, partition: r.partition, offset: (BigInt(r.offset) + 1n).toString() });
     this.lastUsed = Date.now();
     return records;
   }
@@ -170,7 +171,7 @@ export class ConsumerInstance {
     for (const r of records) if (!first.has(tpKey(r.topic, r.partition))) first.set(tpKey(r.topic, r.partition), r);
     for (const r of first.values()) {
       this.seek({ topic: r.topic, partition: r.partition, offset: r.offset });
-      this.returned.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: r.offset });
+      this.returned.set(tpKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, offset: r.offset });
     }
   }
 

@@ -1,7 +1,9 @@
 /**
  * A kafkajs consumer turned from push to pull: its eachBatch handler fills a bounded buffer that `poll` drains.
- * When the buffer is full the subscription is paused; a rebalance drops what was buffered (kafkajs then fetches
- * again from the group's committed offsets), so no record is handed out for a partition this member lost.
+ * When the buffer is full the handler waits (heartbeating) until a poll makes room, so kafkajs fetches the next
+ * batch only then. (Pausing the subscription instead made kafkajs sleep its whole fetch wait, 500 ms, every time
+ * the buffer filled.) A rebalance drops what was buffered (kafkajs then fetches again from the group's committed
+ * offsets), so no record is handed out for a partition this member lost.
  */
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type {
@@ -15,13 +17,20 @@ import type {
 import { DomainError } from '../errors/domain-error.js';
 import { kafkaCall, kafkaRetryingCall } from './kafka-errors.js';
 
-function headersOf(headers: IHeaders | undefined): { key: string; value: Buffer | null }[] {
-  const out: { key: string; value: Buffer | null }[] = [];
-  for (const [key, raw] of Object.entries(headers ?? {})) {
+type Headers = ConsumedRecord['headers'];
+const NO_HEADERS: Headers = Object.freeze([]);
+
+/** kafkajs's header object as a list (most records have none: one shared empty list, no allocation). */
+function headersOf(headers: IHeaders | undefined): Headers {
+  if (headers === undefined) return NO_HEADERS;
+  let out: { key: string; value: Buffer | null }[] | undefined;
+  for (const key in headers) {
+    const raw = headers[key];
+    out ??= [];
     const values = Array.isArray(raw) ? raw : [raw];
     for (const v of values) out.push({ key, value: v === undefined ? null : Buffer.isBuffer(v) ? v : Buffer.from(v) });
   }
-  return out;
+  return out ?? NO_HEADERS;
 }
 
 export function toConsumedRecord(topic: string, partition: number, m: KafkaMessage): ConsumedRecord {
@@ -36,6 +45,23 @@ export function toConsumedRecord(topic: string, partition: number, m: KafkaMessa
   };
 }
 
+/** Resolves when notified through `waiters` or after `timeoutMs`, whichever comes first. */
+function waitFor(waiters: Set<() => void>, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      waiters.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    waiters.add(done);
+  });
+}
+
+function notifyAll(waiters: Set<() => void>): void {
+  for (const waiter of [...waiters]) waiter();
+}
+
 export interface GroupConsumerLimits {
   readonly maxBufferedRecords: number;
   /** Longest a broker fetch waits for data (kafkajs maxWaitTimeInMs); bounds how late a new record is seen. */
@@ -45,9 +71,11 @@ export interface GroupConsumerLimits {
 class KafkaGroupConsumer implements GroupConsumerPort {
   private readonly consumer: Consumer;
   private buffer: ConsumedRecord[] = [];
+  /** Polls waiting for records, and batch handlers waiting for room in the buffer. */
   private readonly waiters = new Set<() => void>();
+  private readonly roomWaiters = new Set<() => void>();
   private assigned: TopicPartitions[] = [];
-  private paused = false;
+  private closing = false;
   private failure: Error | undefined;
 
   constructor(
@@ -59,7 +87,7 @@ class KafkaGroupConsumer implements GroupConsumerPort {
     this.consumer = kafka.consumer({
       groupId: spec.groupId,
       sessionTimeout: spec.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3000, Math.floor(spec.sessionTimeoutMs / 3)),
+      heartbeatInterval: this.heartbeatIntervalMs,
       maxWaitTimeInMs: limits.fetchMaxWaitMs,
       minBytes: Math.max(1, spec.fetchMinBytes ?? 1),
       allowAutoTopicCreation: false,
@@ -67,7 +95,7 @@ class KafkaGroupConsumer implements GroupConsumerPort {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assigned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
       this.buffer = [];
-      this.resumeIfPaused();
+      this.makeRoom();
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.failure = payload.error;
@@ -86,9 +114,9 @@ class KafkaGroupConsumer implements GroupConsumerPort {
 
   async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<ConsumedRecord[]> {
     if (this.failure) throw new DomainError('kafka_error', `The consumer stopped: ${this.failure.message}`);
-    if (this.buffer.length === 0 && timeoutMs > 0) await this.waitForRecords(timeoutMs);
+    if (this.buffer.length === 0 && timeoutMs > 0) await waitFor(this.waiters, timeoutMs);
     const records = this.buffer.splice(0, this.countWithin(maxRecords, maxBytes));
-    if (this.buffer.length < this.limits.maxBufferedRecords / 2) this.resumeIfPaused();
+    if (records.length > 0) this.makeRoom();
     return records;
   }
 
@@ -115,46 +143,40 @@ class KafkaGroupConsumer implements GroupConsumerPort {
 
   seek({ topic, partition, offset }: TopicPartitionOffset): void {
     this.buffer = this.buffer.filter((r) => r.topic !== topic || r.partition !== partition);
+    this.makeRoom();
     this.consumer.seek({ topic, partition, offset });
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.wake();
+    this.makeRoom();
     await this.consumer.disconnect().catch(() => undefined);
   }
 
-  private async take({ batch, isStale }: EachBatchPayload): Promise<void> {
+  private async take({ batch, isStale, isRunning, heartbeat }: EachBatchPayload): Promise<void> {
     for (const message of batch.messages) {
       if (isStale()) return;
       this.buffer.push(toConsumedRecord(batch.topic, batch.partition, message));
     }
-    if (this.buffer.length >= this.limits.maxBufferedRecords && !this.paused) {
-      this.paused = true;
-      this.consumer.pause(this.spec.topics.map((topic) => ({ topic })));
-    }
     this.wake();
+    while (this.buffer.length >= this.limits.maxBufferedRecords && !this.closing && isRunning() && !isStale()) {
+      await waitFor(this.roomWaiters, this.heartbeatIntervalMs);
+      // Sends one only when the interval is due; throws when the group is rebalancing, which kafkajs handles.
+      await heartbeat();
+    }
   }
 
-  private resumeIfPaused(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    this.consumer.resume(this.spec.topics.map((topic) => ({ topic })));
+  private get heartbeatIntervalMs(): number {
+    return Math.min(3000, Math.floor(this.spec.sessionTimeoutMs / 3));
   }
 
-  private waitForRecords(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.waiters.add(done);
-    });
+  private makeRoom(): void {
+    notifyAll(this.roomWaiters);
   }
 
   private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    notifyAll(this.waiters);
   }
 
   /** `auto.offset.reset=none`: refuse to start where the group has nothing committed. */
