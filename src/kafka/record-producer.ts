@@ -12,6 +12,9 @@ import { DomainError } from '../errors/domain-error.js';
 import { toDomainError } from './kafka-errors.js';
 import type { TopicMetadataCache } from './topic-metadata-cache.js';
 
+/** Stands for a record's result until Kafka answers; one shared instance (an Error per record cost ~10% CPU). */
+const NOT_SENT = new DomainError('internal', 'The record was not sent.');
+
 type PinnedMessage = Message & { partition?: number; timestamp: string };
 
 function toMessage(record: ProduceRecord, timestampMs: number): PinnedMessage {
@@ -157,7 +160,7 @@ export class KafkaRecordProducer implements RecordProducerPort {
         outcomes.push({ error: stop });
         return;
       }
-      const results: Results = entry.records.map((_, i) => own[i] ?? new DomainError('internal', 'not sent'));
+      const results: Results = entry.records.map((_, i) => own[i] ?? NOT_SENT);
       outcomes.push({ results });
       entry.records.forEach((record, index) => {
         if (own[index]) return;
