@@ -50,11 +50,11 @@ function forbidden(message: string): DomainError {
 
 /** Throws 403 unless the principal may do `action` on every topic. */
 export function requireAccess(principal: Principal, action: Action, topics: Iterable<string>): void {
+  for (const topic of topics) {
+    if (!may(principal, action, topic)) throw forbidden(`User '${principal.username}' may not ${VERB[action]} topic '${topic}'.`);
+  }
   if (!grants(principal, action)) {
     throw forbidden(`User '${principal.username}' (permission ${principal.permission}) may not ${action === 'admin' ? 'make admin changes' : action}.`);
-  }
-  for (const topic of topics) {
-    if (!sees(principal, topic)) throw forbidden(`User '${principal.username}' may not ${VERB[action]} topic '${topic}'.`);
   }
 }
 
