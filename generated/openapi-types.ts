@@ -3384,6 +3384,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3433,6 +3435,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
@@ -3476,6 +3480,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             413: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -3523,6 +3529,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
@@ -3570,6 +3578,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
@@ -3618,6 +3628,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             413: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -3661,6 +3673,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
@@ -3718,6 +3732,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
@@ -3750,6 +3766,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3795,6 +3813,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -3829,6 +3849,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
         };
     };
@@ -3869,6 +3891,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
         };
     };
@@ -3911,6 +3935,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -3946,6 +3972,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
         };
     };
@@ -4013,6 +4041,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             406: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
@@ -4059,6 +4089,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
         };
     };
@@ -4104,6 +4136,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4161,6 +4195,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4210,6 +4246,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4259,6 +4297,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4322,6 +4362,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4371,6 +4413,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V2Error"];
+            401: components["responses"]["V2Error"];
+            403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4437,6 +4481,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
     };
@@ -4496,6 +4542,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -4565,6 +4613,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -4607,6 +4657,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -4678,6 +4730,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -4724,6 +4778,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -4788,6 +4844,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -4840,6 +4898,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -4881,6 +4941,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -4915,6 +4977,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -4960,6 +5024,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -5001,6 +5067,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5052,6 +5120,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5091,6 +5161,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5149,6 +5221,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5190,6 +5264,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5244,6 +5320,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5287,6 +5365,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -5323,6 +5403,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5366,6 +5448,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -5407,6 +5491,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5458,6 +5544,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5499,6 +5587,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5549,6 +5639,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5592,6 +5684,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5652,6 +5746,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5693,6 +5789,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5750,6 +5848,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5799,6 +5899,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5838,6 +5940,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5894,6 +5998,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             413: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
@@ -5931,6 +6037,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -5963,6 +6071,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6006,6 +6116,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -6047,6 +6159,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6091,6 +6205,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6159,6 +6275,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6205,6 +6323,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -6244,6 +6364,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6294,6 +6416,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -6340,6 +6464,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6397,6 +6523,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6456,6 +6584,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6520,6 +6650,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6577,6 +6709,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6630,6 +6764,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6693,6 +6829,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6749,6 +6887,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -6811,6 +6951,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             413: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
@@ -6897,6 +7039,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             413: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
@@ -6968,6 +7112,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["V3Error"];
+            401: components["responses"]["V3Error"];
+            403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
         };
@@ -7916,6 +8062,7 @@ export interface operations {
             };
             400: components["responses"]["UpstashError"];
             401: components["responses"]["UpstashError"];
+            403: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };

@@ -44,7 +44,7 @@ function ensureSchemathesis(): string {
 function usersFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-rest-contract-'));
   const path = join(dir, 'users.json');
-  writeFileSync(path, JSON.stringify({ users: [{ ...USER, permission: 'all', topics: '*' }] }));
+  writeFileSync(path, JSON.stringify({ users: [{ ...USER, permission: 'admin', topics: '*' }] }));
   return path;
 }
 

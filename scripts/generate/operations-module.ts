@@ -12,12 +12,39 @@ export function dialectOf(path: string, tags: readonly string[] = []): Dialect {
   return 'v2';
 }
 
+/**
+ * Who may call an operation, declared by `x-permission` on every operation (the generator fails without it, so a
+ * new endpoint cannot ship without a decision): `none` is open (and must say `security: []`); the others need a user
+ * of the users file — `read` any user, `produce`/`consume`/`admin` a user with that permission — and a topic named
+ * in the path must match the user's topic pattern.
+ */
+export const PERMISSIONS = ['none', 'read', 'produce', 'consume', 'admin'] as const;
+export type OperationPermission = (typeof PERMISSIONS)[number];
+
+/** Reads and checks an operation's x-permission against its security requirements and declared statuses. */
+export function permissionOf(doc: SpecDocument, entry: OperationEntry): OperationPermission {
+  const where = `${entry.method.toUpperCase()} ${entry.path} (${entry.operationId})`;
+  const declared = entry.operation['x-permission'];
+  if (!PERMISSIONS.includes(declared as OperationPermission)) {
+    throw new Error(`${where} needs x-permission: one of ${PERMISSIONS.join(', ')} (found ${String(declared)})`);
+  }
+  const permission = declared as OperationPermission;
+  const secured = (entry.operation.security ?? doc.security ?? []).length > 0;
+  if (secured !== (permission !== 'none')) {
+    throw new Error(`${where}: x-permission ${permission} ${secured ? 'but it requires credentials' : 'but it has security: []'}`);
+  }
+  const missing = secured ? ['401', '403'].filter((status) => !(status in entry.operation.responses)) : [];
+  if (missing.length > 0) throw new Error(`${where} is secured but does not declare ${missing.join(' and ')}`);
+  return permission;
+}
+
 interface RenderedMeta {
   operationId: string;
   method: string;
   path: string;
   dialect: Dialect;
   summary: string;
+  permission: OperationPermission;
   requestContentTypes: string[];
   requestBodyRequired: boolean;
   rawBody: boolean;
@@ -56,6 +83,7 @@ function metaFor(doc: SpecDocument, entry: OperationEntry): RenderedMeta {
     path: entry.path,
     dialect: dialectOf(entry.path, entry.operation.tags),
     summary: entry.operation.summary ?? '',
+    permission: permissionOf(doc, entry),
     requestContentTypes: Object.keys(body?.content ?? {}),
     requestBodyRequired: body?.required === true,
     rawBody: entry.operation['x-raw-body'] === true,
@@ -127,6 +155,7 @@ export function renderOperationsModule(doc: SpecDocument): string {
     "import type { operations } from './openapi-types.js';",
     '',
     "export type Dialect = 'ops' | 'v2' | 'v3' | 'upstash';",
+    `export type OperationPermission = ${PERMISSIONS.map((p) => `'${p}'`).join(' | ')};`,
     `export type OperationId =\n${ids.map((id) => `  | '${id}'`).join('\n')};`,
     `export type StreamingOperationId = ${metas.filter((m) => m.streamingBody).map((m) => `'${m.operationId}'`).join(' | ') || 'never'};`,
     '',
@@ -135,6 +164,8 @@ export function renderOperationsModule(doc: SpecDocument): string {
     '  readonly method: string;',
     '  readonly path: string;',
     '  readonly dialect: Dialect;',
+    '  /** Who may call it (x-permission): none, read (any user), produce, consume or admin. */',
+    '  readonly permission: OperationPermission;',
     '  readonly requestContentTypes: readonly string[];',
     '  readonly requestBodyRequired: boolean;',
     '  /** The body is handed over as raw bytes (a Buffer), not parsed. */',
@@ -155,6 +186,7 @@ export function renderOperationsModule(doc: SpecDocument): string {
           method: m.method,
           path: m.path,
           dialect: m.dialect,
+          permission: m.permission,
           requestContentTypes: m.requestContentTypes,
           requestBodyRequired: m.requestBodyRequired,
           rawBody: m.rawBody,

@@ -21,10 +21,15 @@ export interface OperationObject {
   parameters?: unknown[];
   'x-raw-body'?: boolean;
   'x-streaming-body'?: boolean;
+  /** Who may call the operation (see operations-module.ts); required on every operation. */
+  'x-permission'?: string;
+  security?: SecurityRequirement[];
   responses: Record<string, ResponseObject | ReferenceObject>;
 }
+export type SecurityRequirement = Record<string, string[]>;
 export type PathItemObject = Partial<Record<HttpMethod, OperationObject>> & { parameters?: unknown[] };
 export interface SpecDocument {
+  security?: SecurityRequirement[];
   paths: Record<string, PathItemObject>;
   components?: {
     responses?: Record<string, ResponseObject>;

@@ -1,6 +1,6 @@
 /**
  * The users file named by `auth.file` (`KAFKA_REST_AUTH_FILE`):
- *   {"users": [{"username": "alice", "password": "...", "permission": "all|produce|consume", "topics": "logs.*"}]}
+ *   {"users": [{"username": "alice", "password": "...", "permission": "admin|all|produce|consume", "topics": "logs.*"}]}
  * and HTTP Basic authentication against it. Passwords are compared in constant time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -11,7 +11,7 @@ interface UserEntry extends Principal {
   readonly passwordDigest: Buffer;
 }
 
-const PERMISSIONS: readonly Permission[] = ['all', 'produce', 'consume'];
+const PERMISSIONS: readonly Permission[] = ['admin', 'all', 'produce', 'consume'];
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 

@@ -9,6 +9,7 @@ import type { Context as ApiContext, Document, Request as ApiRequest } from 'ope
 import { operationMeta } from '../../generated/operations.js';
 import type { AnyHandlerResult, OperationHandlers, OperationId, OperationMeta } from '../../generated/operations.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import { requireOperationAccess } from '../auth/principal.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors/domain-error.js';
 import { addFormats, MediaTypeValidator } from './media-type-validator.js';
@@ -89,6 +90,13 @@ function path2regex(path: string): string {
     .join('[^/]+');
 }
 
+/** Parameters that name a topic: v2/v3 `topic_name` and Upstash `topic` (in the path, or the webhook's query). */
+const TOPIC_PARAMETERS = ['topic_name', 'topic'] as const;
+
+function topicsNamedIn(...parameterSets: Record<string, unknown>[]): string[] {
+  return parameterSets.flatMap((set) => TOPIC_PARAMETERS.map((name) => set[name]).filter((v): v is string => typeof v === 'string'));
+}
+
 export class ApiDispatcher {
   private readonly api: OpenAPIBackend;
   private readonly mediaTypes = new MediaTypeValidator();
@@ -162,9 +170,12 @@ export class ApiDispatcher {
           headers: declaredHeaders(meta, api.request.headers),
           body: state.body,
         };
+        const principal = state.principal ?? state.context.principal;
+        // Before the handler runs, so that nothing reaches Kafka for a caller who may not call the operation.
+        requireOperationAccess(principal, meta.permission, topicsNamedIn(input.params, input.query as Record<string, unknown>));
         const context: RequestContext = {
           ...state.context,
-          ...(state.principal ? { principal: state.principal } : {}),
+          principal,
           ...(meta.streamingBody ? { validateDocument: this.documentValidator(api, state) } : {}),
         };
         return { meta, result: await handler(input, context) } satisfies DispatchResult;

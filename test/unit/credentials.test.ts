@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Credentials, CredentialsError } from '../../src/auth/credentials.js';
-import { ANONYMOUS, may, requireAccess, topicMatches } from '../../src/auth/principal.js';
+import { ANONYMOUS, may, requireAccess, requireOperationAccess, requirePatternSubscription, topicMatches } from '../../src/auth/principal.js';
 
 const file = JSON.stringify({
   users: [
@@ -37,10 +37,24 @@ describe('credentials and permissions', () => {
     expect(() => requireAccess(ANONYMOUS, 'produce', ['x'])).not.toThrow();
   });
 
+  it('grants admin everything, all produce and consume, and reads only within the topic pattern', () => {
+    const root = { username: 'root', permission: 'admin', topics: '*' } as const;
+    const carol = { username: 'carol', permission: 'all', topics: 'logs.*' } as const;
+    expect(may(root, 'admin', 'x')).toBe(true);
+    expect(may(carol, 'admin', 'logs.a')).toBe(false);
+    expect(() => requireOperationAccess(carol, 'admin', [])).toThrow("User 'carol' (permission all) may not make admin changes.");
+    expect(() => requireOperationAccess(carol, 'produce', ['logs.a'])).not.toThrow();
+    expect(() => requireOperationAccess(carol, 'read', ['orders'])).toThrow("User 'carol' may not see topic 'orders'.");
+    expect(() => requireOperationAccess(carol, 'none', ['orders'])).not.toThrow();
+    expect(() => requirePatternSubscription(carol)).toThrow(/by name, not by topic_pattern/);
+    expect(() => requirePatternSubscription(root)).not.toThrow();
+    expect(ANONYMOUS.permission).toBe('admin');
+  });
+
   it('rejects malformed files with a message naming the problem', () => {
     expect(() => Credentials.fromJson('not json')).toThrow(CredentialsError);
     expect(() => Credentials.fromJson('{"users": [{"username": "a"}]}')).toThrow(/password/);
-    expect(() => Credentials.fromJson('{"users": [{"username": "a", "password": "p", "permission": "admin"}]}')).toThrow(/permission/);
+    expect(() => Credentials.fromJson('{"users": [{"username": "a", "password": "p", "permission": "root"}]}')).toThrow(/permission/);
     expect(() => Credentials.fromJson('{"users": [{"username": "a", "password": "p"}, {"username": "a", "password": "q"}]}')).toThrow(/twice/);
   });
 });

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../../generated/openapi-types.js';
 import type { OperationHandlers } from '../../../generated/operations.js';
+import { requireAccess, requirePatternSubscription } from '../../auth/principal.js';
 import type { ConsumerInstance, ConsumerInstanceConfig, EmbeddedFormat } from '../../core/consumer-instance.js';
 import type { ConsumedRecord, OffsetReset } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
@@ -96,9 +97,11 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
       await services.consumers.delete(params.group_name, params.instance);
       return { status: 204, body: undefined };
     },
-    v2Subscribe: async ({ params, body }) => {
+    v2Subscribe: async ({ params, body }, ctx) => {
       const instance = services.consumers.get(params.group_name, params.instance);
       if (body.topics && body.topic_pattern) throw new DomainError('invalid_payload', 'Give either topics or topic_pattern, not both.');
+      if (body.topics) requireAccess(ctx.principal, 'consume', body.topics);
+      if (body.topic_pattern) requirePatternSubscription(ctx.principal);
       const topics = body.topics ?? (body.topic_pattern ? await topicsMatching(body.topic_pattern) : undefined);
       if (!topics || topics.length === 0) throw new DomainError('invalid_payload', 'Give topics, or a topic_pattern that matches at least one topic.');
       await instance.subscribe([...new Set(topics)]);

@@ -1,6 +1,7 @@
 /** Confluent v2: the root, topics, partitions, partition offsets and brokers. */
 import type { components } from '../../../generated/openapi-types.js';
 import type { OperationHandlers } from '../../../generated/operations.js';
+import { sees } from '../../auth/principal.js';
 import type { PartitionInfo } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
@@ -28,9 +29,9 @@ export function createV2MetadataHandlers(services: Services): MetadataHandlers {
   };
   return {
     v2GetRoot: async () => ({ status: 200, body: {} }),
-    v2ListTopics: async () => {
+    v2ListTopics: async (_input, ctx) => {
       const topics = await services.topics.list();
-      return { status: 200, body: topics.map((t) => t.name) };
+      return { status: 200, body: topics.map((t) => t.name).filter((name) => sees(ctx.principal, name)) };
     },
     v2GetTopic: async ({ params }) => {
       const topic = await services.topics.get(params.topic_name);

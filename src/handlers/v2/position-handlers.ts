@@ -1,5 +1,7 @@
 /** Confluent v2 consumer positions: manual assignment, seeking, and committing / reading committed offsets. */
 import type { OperationHandlers } from '../../../generated/operations.js';
+import { requireAccess } from '../../auth/principal.js';
+import type { Principal } from '../../auth/principal.js';
 import type { TopicPartition } from '../../core/consumer-instance.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
@@ -11,15 +13,22 @@ type PositionHandlers = Pick<
   'v2Assign' | 'v2GetAssignments' | 'v2Seek' | 'v2SeekToBeginning' | 'v2SeekToEnd' | 'v2CommitOffsets' | 'v2GetCommittedOffsets'
 >;
 
+/** The topics a body names must all be within the caller's consume permission (403 before anything moves). */
+function requireConsume(principal: Principal, ...lists: readonly (readonly { topic: string }[] | undefined)[]): void {
+  requireAccess(principal, 'consume', new Set(lists.flatMap((list) => (list ?? []).map((p) => p.topic))));
+}
+
 export function createV2PositionHandlers(services: Services): PositionHandlers {
-  const seekTo = async (group: string, name: string, point: 'earliest' | 'latest', partitions: readonly TopicPartition[]) => {
+  const seekTo = async (principal: Principal, group: string, name: string, point: 'earliest' | 'latest', partitions: readonly TopicPartition[]) => {
+    requireConsume(principal, partitions);
     const instance = services.consumers.get(group, name);
     const offsets = await services.offsets.at(point, partitions);
     for (const o of offsets) instance.seek(o);
     return { status: 204 as const, body: undefined };
   };
   return {
-    v2Assign: async ({ params, body }) => {
+    v2Assign: async ({ params, body }, ctx) => {
+      requireConsume(ctx.principal, body.partitions);
       await services.consumers.get(params.group_name, params.instance).assign(body.partitions);
       return { status: 204, body: undefined };
     },
@@ -29,7 +38,8 @@ export function createV2PositionHandlers(services: Services): PositionHandlers {
       const partitions = manual.length > 0 ? manual : instance.assignment().flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
       return { status: 200, body: { partitions } };
     },
-    v2Seek: async ({ params, body }) => {
+    v2Seek: async ({ params, body }, ctx) => {
+      requireConsume(ctx.principal, body.offsets, body.timestamps);
       const instance = services.consumers.get(params.group_name, params.instance);
       for (const o of body.offsets ?? []) instance.seek({ topic: o.topic, partition: o.partition, offset: String(o.offset) });
       for (const t of body.timestamps ?? []) {
@@ -38,16 +48,18 @@ export function createV2PositionHandlers(services: Services): PositionHandlers {
       }
       return { status: 204, body: undefined };
     },
-    v2SeekToBeginning: ({ params, body }) => seekTo(params.group_name, params.instance, 'earliest', body.partitions),
-    v2SeekToEnd: ({ params, body }) => seekTo(params.group_name, params.instance, 'latest', body.partitions),
-    v2CommitOffsets: async ({ params, body }) => {
+    v2SeekToBeginning: ({ params, body }, ctx) => seekTo(ctx.principal, params.group_name, params.instance, 'earliest', body.partitions),
+    v2SeekToEnd: ({ params, body }, ctx) => seekTo(ctx.principal, params.group_name, params.instance, 'latest', body.partitions),
+    v2CommitOffsets: async ({ params, body }, ctx) => {
+      requireConsume(ctx.principal, body?.offsets);
       const instance = services.consumers.get(params.group_name, params.instance);
       // Confluent's rule: the number given is the last record consumed; the group resumes after it.
       const offsets = (body?.offsets ?? []).map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset + 1) }));
       await instance.commit(offsets);
       return { status: 200, body: undefined };
     },
-    v2GetCommittedOffsets: async ({ params, body }) => {
+    v2GetCommittedOffsets: async ({ params, body }, ctx) => {
+      requireConsume(ctx.principal, body.partitions);
       services.consumers.get(params.group_name, params.instance);
       const committed = await services.offsets.committed(params.group_name, body.partitions);
       return {

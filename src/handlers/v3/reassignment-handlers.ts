@@ -1,5 +1,6 @@
 /** Confluent v3: ongoing partition replica reassignments — of the cluster, of a topic, of one partition. */
 import type { OperationHandlers } from '../../../generated/operations.js';
+import { sees } from '../../auth/principal.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RequestContext } from '../../server/request-context.js';
@@ -15,7 +16,7 @@ export function createV3ReassignmentHandlers(services: Services): ReassignmentHa
     v3ListAllReassignments: async ({ params }, ctx) => {
       const { clusterId } = await services.cluster.get(params.cluster_id);
       const r = new V3Resources(ctx.links);
-      const data = (await services.topics.reassignments()).map((a) => r.reassignment(clusterId, a));
+      const data = (await services.topics.reassignments()).filter((a) => sees(ctx.principal, a.topic)).map((a) => r.reassignment(clusterId, a));
       return { status: 200, body: { kind: 'KafkaReassignmentList', metadata: r.collectionMetadata('clusters', clusterId, 'topics', '-', 'partitions', '-', 'reassignment'), data } };
     },
     v3ListTopicReassignments: async ({ params }, ctx) => {

@@ -1,5 +1,6 @@
 /** Confluent v3: a topic's configs — list, get, set, reset, and several at once (`configs:alter`). */
 import type { OperationHandlers } from '../../../generated/operations.js';
+import { sees } from '../../auth/principal.js';
 import type { Services } from '../../core/services.js';
 import type { RequestContext } from '../../server/request-context.js';
 import { configChanges } from './config-changes.js';
@@ -15,7 +16,7 @@ export function createV3TopicConfigHandlers(services: Services): TopicConfigHand
     v3ListAllTopicConfigs: async ({ params }, ctx) => {
       const { clusterId } = await services.cluster.get(params.cluster_id);
       const r = new V3Resources(ctx.links);
-      const topics = await services.topics.list();
+      const topics = (await services.topics.list()).filter((t) => sees(ctx.principal, t.name));
       const perTopic = await Promise.all(topics.map(async (t) => (await services.configs.list({ kind: 'topic', name: t.name })).map((c) => r.topicConfig(clusterId, t.name, c))));
       return { status: 200, body: { kind: 'KafkaTopicConfigList', metadata: r.collectionMetadata('clusters', clusterId, 'topics', '-', 'configs'), data: perTopic.flat() } };
     },

@@ -1,5 +1,6 @@
 /** Confluent v3: topics (list, create, get). */
 import type { OperationHandlers } from '../../../generated/operations.js';
+import { requireAccess, sees } from '../../auth/principal.js';
 import type { Services } from '../../core/services.js';
 import type { RequestContext } from '../../server/request-context.js';
 import { V3Resources } from './resources.js';
@@ -20,11 +21,12 @@ export function createV3TopicHandlers(services: Services): V3TopicHandlers {
         body: {
           kind: 'KafkaTopicList',
           metadata: resources.collectionMetadata('clusters', clusterId, 'topics'),
-          data: topics.map((t) => resources.topic(clusterId, t)),
+          data: topics.filter((t) => sees(ctx.principal, t.name)).map((t) => resources.topic(clusterId, t)),
         },
       };
     },
     v3CreateTopic: async ({ params, body }, ctx) => {
+      requireAccess(ctx.principal, 'admin', [body.topic_name]);
       const { clusterId } = await services.cluster.get(params.cluster_id);
       const topic = await services.topics.create({
         name: body.topic_name,

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const USERS = {
-  admin: { username: 'admin', password: 'admin-secret', permission: 'all', topics: '*' },
+  admin: { username: 'admin', password: 'admin-secret', permission: 'admin', topics: '*' },
+  full: { username: 'full', password: 'full-secret', permission: 'all', topics: '*' },
   producer: { username: 'producer', password: 'producer-secret', permission: 'produce', topics: '*' },
+  consumer: { username: 'consumer', password: 'consumer-secret', permission: 'consume', topics: '*' },
   logs: { username: 'logs', password: 'logs-secret', permission: 'all', topics: 'logs.*' },
+  logsAdmin: { username: 'logs-admin', password: 'logs-admin-secret', permission: 'admin', topics: 'logs.*' },
 } as const;
 
 export function writeUsersFile(): string {
