@@ -5,6 +5,7 @@ import type { ClusterAdminPort, ClusterInfo, ConfigChange, ConfigEntry, ConfigRe
 import { DomainError } from '../errors/domain-error.js';
 import type { ClusterConfigClient } from './cluster-config-client.js';
 import { kafkaCall, kafkaRetryingCall } from './kafka-errors.js';
+import { topicPartitionsIfExists } from './topic-lookup.js';
 import type { InternalConfigEntry } from './kafkajs-internals.js';
 
 // kafkajs is CommonJS and Node's named-export detection misses some of its exports: use the default export.
@@ -94,14 +95,8 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
   /** One topic's metadata (the admin client never auto-creates topics, so asking for an unknown one is safe). */
   describeTopic(name: string): Promise<TopicInfo | undefined> {
     return kafkaCall(`describe topic '${name}'`, async () => {
-      try {
-        const { topics } = await this.admin.fetchTopicMetadata({ topics: [name] });
-        const topic = topics[0];
-        return topic ? toTopic(topic.name, topic.partitions) : undefined;
-      } catch (error) {
-        if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return undefined;
-        throw error;
-      }
+      const partitions = await topicPartitionsIfExists(this.admin, name);
+      return partitions ? toTopic(name, partitions) : undefined;
     });
   }
 

@@ -16,6 +16,7 @@ import type {
 } from '../core/model.js';
 import { DomainError } from '../errors/domain-error.js';
 import { kafkaCall, kafkaRetryingCall } from './kafka-errors.js';
+import { requireTopicPartitions } from './topic-lookup.js';
 
 type Headers = ConsumedRecord['headers'];
 const NO_HEADERS: Headers = Object.freeze([]);
@@ -208,6 +209,7 @@ export class KafkaGroupConsumerFactory implements GroupConsumerFactory {
   }
 
   async commitWithoutMembership(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    await kafkaCall('look up topics', () => requireTopicPartitions(this.admin, offsets));
     const byTopic = new Map<string, { partition: number; offset: string }[]>();
     for (const { topic, partition, offset } of offsets) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset }]);
     for (const [topic, partitions] of byTopic) {
@@ -216,6 +218,7 @@ export class KafkaGroupConsumerFactory implements GroupConsumerFactory {
   }
 
   async committed(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<TopicPartitionOffset[]> {
+    await kafkaCall('look up topics', () => requireTopicPartitions(this.admin, partitions));
     const topics = [...new Set(partitions.map((p) => p.topic))];
     const offsets = await kafkaRetryingCall(`fetch committed offsets of group '${groupId}'`, () => this.admin.fetchOffsets({ groupId, topics }));
     return partitions.map(({ topic, partition }) => {

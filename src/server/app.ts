@@ -58,11 +58,15 @@ export async function createApp(options: AppOptions): Promise<Koa> {
     const requestId = requestIdOf(ctx);
     ctx.set('X-Request-Id', requestId);
     const mounted = mounts.resolve(ctx.path);
-    const log = options.logger.child({ requestId });
+    // A child logger costs an allocation and a serialisation of its bindings: made only when a line is logged.
+    let child: Logger | undefined;
+    const log = (): Logger => (child ??= options.logger.child({ requestId }));
     const context: RequestContext = {
       requestId,
       dialect: mounted.dialect,
-      log,
+      get log() {
+        return log();
+      },
       links: LinkBuilder.forRequest(options.advertisedListeners, ctx.protocol, ctx.get('host')),
       requestHeaders: ctx.headers,
       principal: ANONYMOUS,
@@ -85,11 +89,12 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       writeResult(ctx, meta, result);
     } catch (error) {
       const domain = toDomain(error);
-      if (domain.kind === 'internal' || domain.kind === 'kafka_error') log.error({ err: error }, 'request failed');
+      if (domain.kind === 'internal' || domain.kind === 'kafka_error') log().error({ err: error }, 'request failed');
       writeError(ctx, mounted.dialect, state.meta, domain.kind, domain.message, domain.headers);
     }
+    if (!options.logger.isLevelEnabled('info')) return;
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
+    log().info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
   });
   return app;
 }

@@ -229,6 +229,25 @@ describe('Confluent v2', () => {
       ]);
     });
 
+    it('assignments, committed offsets and commits naming an unknown topic or partition answer 404 at once', async () => {
+      const group = uniqueTopic('unknown-topic');
+      await call(`/consumers/${group}`, { type: V2, body: { name: 'i' } });
+      const base = `/consumers/${group}/instances/i`;
+      const unknownTopic = { partitions: [{ topic: 'no-such-topic-for-offsets', partition: 0 }] };
+      const started = Date.now();
+      expectError(await call(`${base}/offsets`, { method: 'GET', type: V2, body: unknownTopic }), 404, 40401);
+      expectError(await call(`${base}/assignments`, { type: V2, body: unknownTopic }), 404, 40401);
+      // kafkajs retried requests naming an unknown topic for ~15 s before giving up.
+      expect(Date.now() - started).toBeLessThan(5000);
+      const topic = uniqueTopic('known');
+      await call(`/topics/${topic}`, { type: JSON_V2, body: { records: [{ value: 1 }] } });
+      expectError(await call(`${base}/assignments`, { type: V2, body: { partitions: [{ topic, partition: 3 }] } }), 404, 40402);
+      expect((await call(`${base}/assignments`, { type: V2, body: { partitions: [{ topic, partition: 0 }] } })).status).toBe(204);
+      const commit = await call(`${base}/offsets`, { type: V2, body: { offsets: [{ topic: 'no-such-topic-for-offsets', partition: 0, offset: 1 }] } });
+      expectError(commit, 404, 40401);
+      await call(base, { method: 'DELETE' });
+    });
+
     it('40403 unknown instance, 40902 duplicate instance, 40903 records before subscribing, 40601 wrong Accept', async () => {
       const group = uniqueTopic('errs');
       expectError(await call(`/consumers/${group}/instances/none/records`, { accept: BINARY_V2 }), 404, 40403);

@@ -1,0 +1,26 @@
+/**
+ * A topic's partition metadata, or undefined when Kafka does not know the topic — asked once, answered at once.
+ * (kafkajs retries requests that name an unknown topic — committed offsets, offset commits — for 15 s and more.)
+ */
+import type { Admin, PartitionMetadata } from 'kafkajs';
+import { DomainError } from '../errors/domain-error.js';
+
+export async function topicPartitionsIfExists(admin: Admin, topic: string): Promise<PartitionMetadata[] | undefined> {
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return topics[0]?.partitions;
+  } catch (error) {
+    if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return undefined;
+    throw error;
+  }
+}
+
+/** Throws the 404 kinds unless every topic and partition exists. */
+export async function requireTopicPartitions(admin: Admin, partitions: readonly { topic: string; partition: number }[]): Promise<void> {
+  for (const topic of new Set(partitions.map((p) => p.topic))) {
+    const known = await topicPartitionsIfExists(admin, topic);
+    if (!known) throw new DomainError('topic_not_found', `Topic '${topic}' not found.`);
+    const missing = partitions.find((p) => p.topic === topic && !known.some((k) => k.partitionId === p.partition));
+    if (missing) throw new DomainError('partition_not_found', `Partition ${missing.partition} of topic '${topic}' not found.`);
+  }
+}
