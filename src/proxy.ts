@@ -34,7 +34,8 @@ import { KafkaRecordProducer } from './kafka/record-producer.js';
 import { TopicMetadataCache } from './kafka/topic-metadata-cache.js';
 import { BUNDLED_SPEC_PATH } from './project-paths.js';
 import { createApp } from './server/app.js';
-import { bindListeners, closeListeners, InFlightTracker } from './server/http-listeners.js';
+import { redactSecrets } from './server/logger.js';
+import { bindListeners, closeListeners, httpsOptions, InFlightTracker } from './server/http-listeners.js';
 
 export interface RunningProxy {
   /** One URL per listener, with the real port. */
@@ -67,6 +68,17 @@ function authenticatorFor(config: ProxyConfig, logger: Logger): Authenticator {
   return credentialsAuthenticator(Credentials.fromFile(config.authFile));
 }
 
+/** A failed first connection (unreachable, TLS or SASL refused) says where to and how it was tried. */
+async function connectToKafka(kafka: KafkaClient, config: ProxyConfig): Promise<void> {
+  try {
+    await kafka.connect();
+  } catch (error) {
+    await kafka.disconnect();
+    const how = config.kafkaSecurity.protocol + (config.kafkaSecurity.sasl ? ` with SASL ${config.kafkaSecurity.sasl.mechanism}` : '');
+    throw new Error(`cannot connect to Kafka at ${config.bootstrapServers.join(',')} over ${how}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** Koa middleware run around every request after the proxy's own (tests use it to check responses against the spec). */
 export interface ProxyHooks {
   readonly middleware?: readonly Koa.Middleware[];
@@ -74,14 +86,17 @@ export interface ProxyHooks {
 
 export async function startProxy(config: ProxyConfig, logger: Logger, hooks: ProxyHooks = {}): Promise<RunningProxy> {
   if (config.bootstrapServers.length === 0) throw new Error('bootstrap.servers is empty');
+  logger.info({ config: redactSecrets(config) }, 'starting with this configuration');
   const authenticator = authenticatorFor(config, logger);
+  const secure = httpsOptions(config.listeners, config.tls);
   const kafka = new KafkaClient({
     brokers: config.bootstrapServers,
     clientId: config.clientId,
     requestTimeoutMs: config.kafkaRequestTimeoutMs,
     logger,
+    security: config.kafkaSecurity,
   });
-  await kafka.connect();
+  await connectToKafka(kafka, config);
   const reader = new PartitionReader(kafka.kafka);
   await reader.connect();
   const clusterConfigs = new ClusterConfigClient(kafka.kafka);
@@ -134,7 +149,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger, hooks: Pro
     authenticator,
     middleware: [tracker.middleware(), ...(hooks.middleware ?? [])],
   });
-  const bound = await bindListeners(app, config.listeners);
+  const bound = await bindListeners(app, config.listeners, secure);
   let stopping: Promise<void> | undefined;
   return {
     urls: bound.map((b) => b.url),
