@@ -1,5 +1,5 @@
 /**
- * The proxy's connection to Kafka over SASL_PLAINTEXT (PLAIN), SSL and SASL_SSL (`client.security.protocol`,
+ * The proxy's connection to Kafka over SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256), SSL and SASL_SSL (`client.security.protocol`,
  * `client.sasl.*`, `client.ssl.*`), against one extra local broker with those three listeners (its keystore made by
  * keytool), with kcat as the independent witness; and that no secret reaches a log line.
  */
@@ -17,6 +17,7 @@ import { startProxy } from '../../src/proxy.js';
 import type { RunningProxy } from '../../src/proxy.js';
 import { createLogger } from '../../src/server/logger.js';
 import { httpsCall, keytoolBrokerStores, TestPki } from './support/certificates.js';
+import { addScramUser } from './support/kafka-tools.js';
 import { startProxyUnderTest, uniqueTopic } from './support/proxy-under-test.js';
 import type { ProxyUnderTest } from './support/proxy-under-test.js';
 import { basic, USERS, writeUsersFile } from './support/users-file.js';
@@ -34,6 +35,7 @@ let stores: { keystore: string; truststore: string; certPem: string };
 beforeAll(async () => {
   stores = await keytoolBrokerStores(await mkdtemp(join(tmpdir(), 'kafka-rest-broker-tls-')), STORE_PASSWORD);
   const brokerJaas = `org.apache.kafka.common.security.plain.PlainLoginModule required username="broker" password="broker-pw" user_broker="broker-pw" user_proxy="${SASL_PASSWORD}";`;
+  const scramJaas = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
   broker = await startLocalBroker({
     log: () => undefined,
     extraListeners: [
@@ -42,9 +44,11 @@ beforeAll(async () => {
       { name: 'SASL_SSL', securityProtocol: 'SASL_SSL' },
     ],
     extraServerProperties: {
-      'sasl.enabled.mechanisms': 'PLAIN',
+      'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256',
       'listener.name.sasl_plaintext.plain.sasl.jaas.config': brokerJaas,
+      'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config': scramJaas,
       'listener.name.sasl_ssl.plain.sasl.jaas.config': brokerJaas,
+      'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': scramJaas,
       'ssl.keystore.type': 'PKCS12',
       'ssl.keystore.location': stores.keystore,
       'ssl.keystore.password': STORE_PASSWORD,
@@ -99,6 +103,27 @@ describe('client.security.protocol=SASL_PLAINTEXT with PLAIN', () => {
     const started = Date.now();
     await expect(startProxy(config, createLogger('silent'))).rejects.toThrow(/cannot connect to Kafka at .* over SASL_PLAINTEXT with SASL PLAIN: .*SASL PLAIN authentication failed/);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
+
+describe('client.sasl.mechanism=SCRAM-SHA-256', () => {
+  let t: ProxyUnderTest;
+
+  beforeAll(async () => {
+    await addScramUser(broker.bootstrapServers, 'SCRAM-SHA-256', 'scram-proxy', 'scram-secret-5');
+    t = await startProxyUnderTest({
+      'bootstrap.servers': broker.listeners['SASL_PLAINTEXT']!,
+      'client.security.protocol': 'SASL_PLAINTEXT',
+      'client.sasl.mechanism': 'SCRAM-SHA-256',
+      'client.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required username="scram-proxy" password="scram-secret-5";',
+    });
+  }, 60_000);
+  afterAll(() => t?.proxy.stop());
+
+  it('produces records that kcat reads', async () => {
+    const topic = uniqueTopic('scram');
+    await produceUpstash(t, topic, 'through-scram');
+    expect(await kcatValues(broker.listeners['SASL_PLAINTEXT']!, topic, KCAT_SASL)).toEqual(['through-scram']);
   });
 });
 
