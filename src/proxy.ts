@@ -34,7 +34,8 @@ import { KafkaRecordProducer } from './kafka/record-producer.js';
 import { TopicMetadataCache } from './kafka/topic-metadata-cache.js';
 import { BUNDLED_SPEC_PATH } from './project-paths.js';
 import { createApp } from './server/app.js';
-import { bindListeners, closeListeners, InFlightTracker } from './server/http-listeners.js';
+import { redactSecrets } from './server/logger.js';
+import { bindListeners, closeListeners, httpsOptions, InFlightTracker } from './server/http-listeners.js';
 
 export interface RunningProxy {
   /** One URL per listener, with the real port. */
@@ -67,6 +68,17 @@ function authenticatorFor(config: ProxyConfig, logger: Logger): Authenticator {
   return credentialsAuthenticator(Credentials.fromFile(config.authFile));
 }
 
+/** A failed first connection (unreachable, TLS or SASL refused) says where to and how it was tried. */
+async function connectToKafka(kafka: KafkaClient, config: ProxyConfig): Promise<void> {
+  try {
+    await kafka.connect();
+  } catch (error) {
+    await kafka.disconnect();
+    const how = config.kafkaSecurity.protocol + (config.kafkaSecurity.sasl ? ` with SASL ${config.kafkaSecurity.sasl.mechanism}` : '');
+    throw new Error(`cannot connect to Kafka at ${config.bootstrapServers.join(',')} over ${how}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** Koa middleware run around every request after the proxy's own (tests use it to check responses against the spec). */
 export interface ProxyHooks {
   readonly middleware?: readonly Koa.Middleware[];
@@ -74,19 +86,22 @@ export interface ProxyHooks {
 
 export async function startProxy(config: ProxyConfig, logger: Logger, hooks: ProxyHooks = {}): Promise<RunningProxy> {
   if (config.bootstrapServers.length === 0) throw new Error('bootstrap.servers is empty');
+  logger.info({ config: redactSecrets(config) }, 'starting with this configuration');
   const authenticator = authenticatorFor(config, logger);
+  const secure = httpsOptions(config.listeners, config.tls);
   const kafka = new KafkaClient({
     brokers: config.bootstrapServers,
     clientId: config.clientId,
     requestTimeoutMs: config.kafkaRequestTimeoutMs,
     logger,
+    security: config.kafkaSecurity,
   });
   const reader = new PartitionReader(kafka.kafka);
   // Connected while the app is built below (validators, spec): both take a few hundred ms at startup.
-  const connected = Promise.all([kafka.connect(), reader.connect()]);
+  const connected = Promise.all([connectToKafka(kafka, config), reader.connect()]);
   connected.catch(() => undefined); // handled: serve() awaits it after building the app
   try {
-    return await serve({ config, logger, hooks, kafka, reader, authenticator }, connected);
+    return await serve({ config, logger, hooks, kafka, reader, authenticator, secure }, connected);
   } catch (error) {
     await connected.catch(() => undefined);
     await Promise.allSettled([reader.disconnect(), kafka.disconnect()]);
@@ -101,10 +116,11 @@ interface Clients {
   readonly kafka: KafkaClient;
   readonly reader: PartitionReader;
   readonly authenticator: Authenticator;
+  readonly secure: ReturnType<typeof httpsOptions>;
 }
 
 /** Builds the services and the app, then listens once Kafka is `connected`. */
-async function serve({ config, logger, hooks, kafka, reader, authenticator }: Clients, connected: Promise<unknown>): Promise<RunningProxy> {
+async function serve({ config, logger, hooks, kafka, reader, authenticator, secure }: Clients, connected: Promise<unknown>): Promise<RunningProxy> {
   const clusterConfigs = new ClusterConfigClient(kafka.kafka);
   const admin = new KafkaClusterAdmin(kafka.admin, clusterConfigs);
   const groups = new KafkaGroupConsumerFactory(kafka.kafka, kafka.admin, {
@@ -156,7 +172,7 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator }: Cl
     middleware: [tracker.middleware(), ...(hooks.middleware ?? [])],
   });
   await connected;
-  const bound = await bindListeners(app, config.listeners);
+  const bound = await bindListeners(app, config.listeners, secure);
   let stopping: Promise<void> | undefined;
   return {
     urls: bound.map((b) => b.url),

@@ -1,4 +1,6 @@
 /** Turns a request's credentials into a Principal: against the users file, or anyone when there is none. */
+import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { Credentials } from './credentials.js';
 import { ANONYMOUS } from './principal.js';
 import type { Principal } from './principal.js';
@@ -8,12 +10,22 @@ export interface Authenticator {
   readonly enabled: boolean;
   fromBasic(header: string | undefined): Principal | undefined;
   fromQuery(user: unknown, pass: unknown): Principal | undefined;
+  /** The users-file user named by the CN of the connection's client certificate, when the listener verified it. */
+  fromCertificate(socket: Socket): Principal | undefined;
+}
+
+/** The subject CN of a client certificate the TLS layer verified against the truststore; undefined otherwise. */
+export function verifiedCertificateName(socket: Socket): string | undefined {
+  if (!(socket instanceof TLSSocket) || !socket.authorized) return undefined;
+  const cn = socket.getPeerCertificate().subject?.CN;
+  return typeof cn === 'string' && cn !== '' ? cn : undefined;
 }
 
 export const OPEN_AUTHENTICATOR: Authenticator = {
   enabled: false,
   fromBasic: () => ANONYMOUS,
   fromQuery: () => ANONYMOUS,
+  fromCertificate: () => ANONYMOUS,
 };
 
 export function credentialsAuthenticator(credentials: Credentials): Authenticator {
@@ -21,5 +33,9 @@ export function credentialsAuthenticator(credentials: Credentials): Authenticato
     enabled: true,
     fromBasic: (header) => credentials.verifyBasic(header),
     fromQuery: (user, pass) => (typeof user === 'string' && typeof pass === 'string' ? credentials.verify(user, pass) : undefined),
+    fromCertificate: (socket) => {
+      const name = verifiedCertificateName(socket);
+      return name === undefined ? undefined : credentials.lookup(name);
+    },
   };
 }

@@ -76,6 +76,12 @@ export class Credentials {
     return { username: user.username, permission: user.permission, topics: user.topics };
   }
 
+  /** The principal of a user already authenticated by other means (a verified client certificate). */
+  lookup(username: string): Principal | undefined {
+    const user = this.users.get(username);
+    return user && { username: user.username, permission: user.permission, topics: user.topics };
+  }
+
   /** From an `Authorization: Basic ...` header. */
   verifyBasic(header: string | undefined): Principal | undefined {
     const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');

@@ -4,11 +4,37 @@
  */
 import { readFileSync } from 'node:fs';
 import { getProperties } from 'properties-file';
+import { STORE_TYPES } from './key-stores.js';
+import type { KeyStoreConfig, StoreType, TrustStoreConfig } from './key-stores.js';
 
 export interface Listener {
-  readonly protocol: 'http';
+  readonly protocol: 'http' | 'https';
   readonly host: string;
   readonly port: number;
+}
+
+export type ClientAuthentication = 'NONE' | 'REQUESTED' | 'REQUIRED';
+
+/** The HTTPS listeners' certificate (`ssl.keystore.*`) and client-certificate checks (`ssl.truststore.*`). */
+export interface ListenerTlsConfig {
+  readonly keystore: KeyStoreConfig;
+  readonly truststore?: TrustStoreConfig;
+  readonly clientAuthentication: ClientAuthentication;
+}
+
+export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+
+/** How the proxy connects to Kafka (`client.security.protocol`, `client.sasl.*`, `client.ssl.*`). */
+export interface KafkaSecurityConfig {
+  readonly protocol: SecurityProtocol;
+  readonly sasl?: { readonly mechanism: SaslMechanism; readonly username: string; readonly password: string };
+  readonly ssl?: {
+    readonly truststore?: TrustStoreConfig;
+    readonly keystore?: KeyStoreConfig;
+    /** `client.ssl.endpoint.identification.algorithm`: `https` (default) checks the broker's host name. */
+    readonly verifyHostname: boolean;
+  };
 }
 
 export interface ProxyConfig {
@@ -37,6 +63,9 @@ export interface ProxyConfig {
   readonly v3ProduceBatchMaxEntries: number;
   /** The credentials file; empty: no authentication. */
   readonly authFile: string;
+  /** Set when `ssl.keystore.location` is: needed by https:// listeners. */
+  readonly tls?: ListenerTlsConfig;
+  readonly kafkaSecurity: KafkaSecurityConfig;
 }
 
 type RawConfig = Record<string, string>;
@@ -62,6 +91,9 @@ export const DEFAULTS: Readonly<RawConfig> = {
   'fetch.max.records.per.partition': '500',
   'api.v3.produce.batch.maximum.entries': '10',
   'auth.file': '',
+  'ssl.client.authentication': 'NONE',
+  'client.sasl.mechanism': 'PLAIN',
+  'client.ssl.endpoint.identification.algorithm': 'https',
 };
 
 export class ConfigError extends Error {}
@@ -118,17 +150,122 @@ export function parseListener(text: string): Listener {
   } catch {
     throw new ConfigError(`listener '${text}' is not a URL like http://0.0.0.0:8082`);
   }
-  if (url.protocol !== 'http:') throw new ConfigError(`listener '${text}': only http:// listeners are supported`);
-  const port = url.port === '' ? 80 : Number(url.port);
-  return { protocol: 'http', host: url.hostname.replace(/^\[|\]$/g, ''), port };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`listener '${text}': only http:// and https:// listeners are supported`);
+  const protocol = url.protocol === 'https:' ? 'https' : 'http';
+  const port = url.port === '' ? (protocol === 'https' ? 443 : 80) : Number(url.port);
+  return { protocol, host: url.hostname.replace(/^\[|\]$/g, ''), port };
 }
 
-/** `host:port`, also from Confluent's `PLAINTEXT://host:port`; TLS and SASL listeners are not supported yet. */
-function plaintextAddress(server: string): string {
+const SECURITY_PROTOCOLS: readonly SecurityProtocol[] = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
+const SASL_MECHANISMS: readonly SaslMechanism[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+
+function oneOf<T extends string>(raw: RawConfig, key: string, allowed: readonly T[]): T {
+  const value = (raw[key] ?? '').trim().toUpperCase();
+  if (!allowed.includes(value as T)) throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got '${raw[key]}'`);
+  return value as T;
+}
+
+/** Confluent's `PROTOCOL://host:port` (or plain `host:port`) as kafkajs's `host:port` and the protocol it names. */
+function bootstrapAddress(server: string): { address: string; protocol?: SecurityProtocol } {
   const scheme = /^([A-Za-z_]+):\/\//.exec(server)?.[1];
-  if (scheme === undefined) return server;
-  if (scheme.toUpperCase() !== 'PLAINTEXT') throw new ConfigError(`bootstrap.servers: ${scheme} connections to Kafka are not supported yet (${server}).`);
-  return server.slice(scheme.length + 3);
+  if (scheme === undefined) return { address: server };
+  const protocol = scheme.toUpperCase() as SecurityProtocol;
+  if (!SECURITY_PROTOCOLS.includes(protocol)) throw new ConfigError(`bootstrap.servers: unknown protocol ${scheme} in ${server}`);
+  return { address: server.slice(scheme.length + 3), protocol };
+}
+
+/**
+ * The addresses, and the protocol they use: `client.security.protocol` when set, else the one their prefixes name
+ * (PLAINTEXT without one). A prefix that disagrees with it is refused.
+ */
+function bootstrapServers(raw: RawConfig): { addresses: string[]; protocol: SecurityProtocol } {
+  const servers = list(raw['bootstrap.servers']).map(bootstrapAddress);
+  const named = [...new Set(servers.flatMap((s) => (s.protocol ? [s.protocol] : [])))];
+  const explicit = raw['client.security.protocol'] ? oneOf(raw, 'client.security.protocol', SECURITY_PROTOCOLS) : undefined;
+  const protocol = explicit ?? named[0] ?? 'PLAINTEXT';
+  const conflicting = named.find((p) => p !== protocol);
+  if (conflicting) throw new ConfigError(`bootstrap.servers names ${conflicting}:// but the connection to Kafka uses ${protocol} (client.security.protocol)`);
+  return { addresses: servers.map((s) => s.address), protocol };
+}
+
+function storeType(raw: RawConfig, key: string): StoreType {
+  const value = (raw[key] || 'PKCS12').trim().toUpperCase();
+  if (value === 'JKS') throw new ConfigError(`${key}=JKS is not supported (Node cannot read JKS): convert the store to PKCS12 with keytool -importkeystore, or use PEM`);
+  if (!STORE_TYPES.includes(value as StoreType)) throw new ConfigError(`${key} must be PKCS12 or PEM, got '${raw[key]}'`);
+  return value as StoreType;
+}
+
+/** `<prefix>truststore.*`, when its location is set. */
+function trustStore(raw: RawConfig, prefix: string): TrustStoreConfig | undefined {
+  const location = raw[`${prefix}truststore.location`];
+  if (!location) return undefined;
+  return { location, password: raw[`${prefix}truststore.password`] ?? '', type: storeType(raw, `${prefix}truststore.type`) };
+}
+
+/** `<prefix>keystore.*` and `<prefix>key.password`, when the keystore's location is set. */
+function keyStore(raw: RawConfig, prefix: string): KeyStoreConfig | undefined {
+  const location = raw[`${prefix}keystore.location`];
+  if (!location) return undefined;
+  return {
+    location,
+    password: raw[`${prefix}keystore.password`] ?? '',
+    keyPassword: raw[`${prefix}key.password`] ?? '',
+    type: storeType(raw, `${prefix}keystore.type`),
+  };
+}
+
+function listenerTls(raw: RawConfig, listeners: readonly Listener[]): ListenerTlsConfig | undefined {
+  const keystore = keyStore(raw, 'ssl.');
+  if (!keystore) {
+    if (listeners.some((l) => l.protocol === 'https')) throw new ConfigError('an https:// listener needs ssl.keystore.location (and ssl.keystore.password)');
+    return undefined;
+  }
+  const truststore = trustStore(raw, 'ssl.');
+  const clientAuthentication = oneOf(raw, 'ssl.client.authentication', ['NONE', 'REQUESTED', 'REQUIRED'] as const);
+  if (clientAuthentication !== 'NONE' && !truststore) throw new ConfigError(`ssl.client.authentication=${clientAuthentication} needs ssl.truststore.location (the CAs client certificates are checked against)`);
+  return { keystore, clientAuthentication, ...(truststore ? { truststore } : {}) };
+}
+
+const LOGIN_MODULES: Readonly<Record<SaslMechanism, string>> = {
+  PLAIN: 'org.apache.kafka.common.security.plain.PlainLoginModule',
+  'SCRAM-SHA-256': 'org.apache.kafka.common.security.scram.ScramLoginModule',
+  'SCRAM-SHA-512': 'org.apache.kafka.common.security.scram.ScramLoginModule',
+};
+
+/**
+ * `<LoginModule> required username="u" password="p";` → its username and password. Error messages never quote the
+ * value: it holds the password.
+ */
+export function parseJaasConfig(text: string, mechanism: SaslMechanism): { username: string; password: string } {
+  const match = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\b([\s\S]*?);?\s*$/.exec(text);
+  if (!match) throw new ConfigError('client.sasl.jaas.config must look like: <LoginModule> required username="..." password="...";');
+  if (match[1] !== LOGIN_MODULES[mechanism]) throw new ConfigError(`client.sasl.jaas.config: SASL ${mechanism} needs ${LOGIN_MODULES[mechanism]}, got ${match[1]}`);
+  const options: Record<string, string> = {};
+  for (const [, key, quoted, bare] of match[3]!.matchAll(/([\w.]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s";]+))/g)) {
+    options[key!] = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : bare!;
+  }
+  const { username, password } = options;
+  if (!username || password === undefined) throw new ConfigError('client.sasl.jaas.config must set username="..." and password="..."');
+  return { username, password };
+}
+
+function kafkaSecurity(raw: RawConfig, protocol: SecurityProtocol): KafkaSecurityConfig {
+  const usesSasl = protocol.startsWith('SASL_');
+  const usesSsl = protocol === 'SSL' || protocol === 'SASL_SSL';
+  let sasl: KafkaSecurityConfig['sasl'];
+  if (usesSasl) {
+    const mechanism = oneOf(raw, 'client.sasl.mechanism', SASL_MECHANISMS);
+    const jaas = raw['client.sasl.jaas.config'];
+    if (!jaas) throw new ConfigError(`client.security.protocol=${protocol} needs client.sasl.jaas.config`);
+    sasl = { mechanism, ...parseJaasConfig(jaas, mechanism) };
+  }
+  if (!usesSsl) return { protocol, ...(sasl ? { sasl } : {}) };
+  const truststore = trustStore(raw, 'client.ssl.');
+  const keystore = keyStore(raw, 'client.ssl.');
+  const algorithm = (raw['client.ssl.endpoint.identification.algorithm'] ?? '').trim().toLowerCase();
+  if (algorithm !== '' && algorithm !== 'https') throw new ConfigError(`client.ssl.endpoint.identification.algorithm must be https or empty, got '${algorithm}'`);
+  const ssl = { verifyHostname: algorithm === 'https', ...(truststore ? { truststore } : {}), ...(keystore ? { keystore } : {}) };
+  return { protocol, ssl, ...(sasl ? { sasl } : {}) };
 }
 
 function list(value: string | undefined): string[] {
@@ -163,8 +300,10 @@ function advertised(value: string | undefined): string[] {
 export function toProxyConfig(raw: RawConfig): ProxyConfig {
   const listeners = list(raw['listeners']).map(parseListener);
   if (listeners.length === 0) throw new ConfigError('listeners must name at least one listener');
+  const bootstrap = bootstrapServers(raw);
+  const tls = listenerTls(raw, listeners);
   return {
-    bootstrapServers: list(raw['bootstrap.servers']).map(plaintextAddress),
+    bootstrapServers: bootstrap.addresses,
     listeners,
     advertisedListeners: advertised(raw['advertised.listeners']),
     id: raw['id'] ?? '',
@@ -184,6 +323,8 @@ export function toProxyConfig(raw: RawConfig): ProxyConfig {
     fetchMaxRecordsPerPartition: positiveInteger(raw, 'fetch.max.records.per.partition'),
     v3ProduceBatchMaxEntries: positiveInteger(raw, 'api.v3.produce.batch.maximum.entries'),
     authFile: raw['auth.file'] ?? '',
+    kafkaSecurity: kafkaSecurity(raw, bootstrap.protocol),
+    ...(tls ? { tls } : {}),
   };
 }
 

@@ -2,9 +2,13 @@
  * The process's one connection to Kafka: a kafkajs client with one shared idempotent producer (acks=all) and one
  * admin client, connected once at start and reused by every request.
  */
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
-import type { Admin, LogEntry, Producer } from 'kafkajs';
+import type { Admin, KafkaConfig, LogEntry, Producer, SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { KafkaSecurityConfig } from '../config/config.js';
+import { loadKeyStore, loadTrustStore } from '../config/key-stores.js';
+import { redactSecrets } from '../server/logger.js';
 import { pinningPartitioner } from './pinning-partitioner.js';
 import { PRODUCER_METADATA_MAX_AGE_MS } from './record-producer.js';
 
@@ -13,13 +17,37 @@ export interface KafkaClientOptions {
   readonly clientId: string;
   readonly requestTimeoutMs: number;
   readonly logger: Logger;
+  /** Default: PLAINTEXT. */
+  readonly security?: KafkaSecurityConfig;
+}
+
+function tlsOptions(ssl: NonNullable<KafkaSecurityConfig['ssl']>): ConnectionOptions {
+  return {
+    ...(ssl.truststore ? { ca: loadTrustStore(ssl.truststore, 'client.ssl.truststore') } : {}),
+    ...(ssl.keystore ? loadKeyStore(ssl.keystore, 'client.ssl.keystore') : {}),
+    ...(ssl.verifyHostname ? {} : { checkServerIdentity: () => undefined }),
+  };
+}
+
+function saslOptions(sasl: NonNullable<KafkaSecurityConfig['sasl']>): SASLOptions {
+  const mechanism = sasl.mechanism.toLowerCase() as 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  return { mechanism, username: sasl.username, password: sasl.password };
+}
+
+/** kafkajs's `ssl` and `sasl` for `client.security.protocol` and its settings. */
+export function securityOptions(security: KafkaSecurityConfig | undefined): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  return {
+    ...(security?.ssl ? { ssl: tlsOptions(security.ssl) } : {}),
+    ...(security?.sasl ? { sasl: saslOptions(security.sasl) } : {}),
+  };
 }
 
 function pinoLogCreator(logger: Logger): () => (entry: LogEntry) => void {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   return () =>
     ({ level, log }: LogEntry) => {
-      const { message, ...extra } = log;
+      const { message, ...rest } = log;
+      const extra = redactSecrets(rest);
       // kafkajs logs a failed request at ERROR even when it retries it and succeeds; whatever really fails
       // reaches the caller as an error response, so its own lines are warnings here.
       if (level <= KafkaLogLevel.WARN) kafkaLogger.warn(extra, message);
@@ -40,6 +68,7 @@ export class KafkaClient {
       requestTimeout: options.requestTimeoutMs,
       logLevel: KafkaLogLevel.INFO,
       logCreator: pinoLogCreator(options.logger),
+      ...securityOptions(options.security),
     });
     // Keyed records land where Java producers put them (murmur2); see pinning-partitioner.ts. Topic creation on
     // produce is left to the broker's auto.create.topics.enable, as with a Java producer.

@@ -35,6 +35,16 @@ export interface LocalBrokerOptions {
   readonly log?: (line: string) => void;
   /** How long the launched JVM may take to answer a metadata request; default 60 000 ms. */
   readonly startTimeoutMs?: number;
+  /**
+   * Listeners besides PLAINTEXT, each on a free port, e.g. `{name: 'SASL_PLAINTEXT', securityProtocol:
+   * 'SASL_PLAINTEXT'}`; their settings (`listener.name.<name>.…`, keystores, JAAS) go in extraServerProperties.
+   */
+  readonly extraListeners?: readonly ExtraListener[];
+}
+
+export interface ExtraListener {
+  readonly name: string;
+  readonly securityProtocol: 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
 }
 
 export type KafkaJarOptions = Pick<LocalBrokerOptions, 'version' | 'cacheDir' | 'log'>;
@@ -42,6 +52,8 @@ export type KafkaJarOptions = Pick<LocalBrokerOptions, 'version' | 'cacheDir' | 
 export interface LocalBroker {
   /** `127.0.0.1:<port>` of the PLAINTEXT listener. */
   readonly bootstrapServers: string;
+  /** `127.0.0.1:<port>` of each extra listener, by name. */
+  readonly listeners: Readonly<Record<string, string>>;
   /** As reported by the running broker (DescribeCluster). */
   readonly clusterId: string;
   /** The broker JVM's pid. */
@@ -269,6 +281,8 @@ interface BrokerFiles {
 interface Ports {
   readonly broker: number;
   readonly controller: number;
+  /** One per extra listener, in order. */
+  readonly extra: readonly number[];
 }
 
 function listen(server: Server): Promise<number> {
@@ -282,13 +296,13 @@ function listen(server: Server): Promise<number> {
   });
 }
 
-/** Two distinct ports the OS just considered free; the broker may still lose one to a race (see the retry). */
-async function pickFreePorts(): Promise<Ports> {
-  const servers = [createServer(), createServer()];
+/** Distinct ports the OS just considered free; the broker may still lose one to a race (see the retry). */
+async function pickFreePorts(extraCount: number): Promise<Ports> {
+  const servers = Array.from({ length: 2 + extraCount }, () => createServer());
   try {
-    const [broker, controller] = await Promise.all(servers.map(listen));
+    const [broker, controller, ...extra] = await Promise.all(servers.map(listen));
     if (broker === undefined || controller === undefined) throw new Error('no free ports');
-    return { broker, controller };
+    return { broker, controller, extra };
   } finally {
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   }
@@ -298,16 +312,17 @@ function escapePropertiesValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/^\s/, (space) => `\\${space}`);
 }
 
-function serverPropertiesText(files: BrokerFiles, ports: Ports, extra: Readonly<Record<string, string>>): string {
+function serverPropertiesText(files: BrokerFiles, ports: Ports, extra: Readonly<Record<string, string>>, extraListeners: readonly ExtraListener[]): string {
+  const more = extraListeners.map((listener, i) => ({ ...listener, address: `${listener.name}://127.0.0.1:${ports.extra[i]}` }));
   const properties: Record<string, string> = {
     'process.roles': 'broker,controller',
     'node.id': '1',
     'controller.quorum.voters': `1@127.0.0.1:${ports.controller}`,
-    listeners: `PLAINTEXT://127.0.0.1:${ports.broker},CONTROLLER://127.0.0.1:${ports.controller}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${ports.broker}`,
+    listeners: [`PLAINTEXT://127.0.0.1:${ports.broker}`, `CONTROLLER://127.0.0.1:${ports.controller}`, ...more.map((l) => l.address)].join(','),
+    'advertised.listeners': [`PLAINTEXT://127.0.0.1:${ports.broker}`, ...more.map((l) => l.address)].join(','),
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': ['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT', ...more.map((l) => `${l.name}:${l.securityProtocol}`)].join(','),
     'log.dirs': join(files.dir, 'data'),
     'num.partitions': '1',
     'auto.create.topics.enable': 'true',
@@ -339,7 +354,7 @@ function log4jPropertiesText(files: BrokerFiles): string {
   ].join('\n');
 }
 
-async function writeBrokerFiles(dir: string, ports: Ports, extra: Readonly<Record<string, string>>): Promise<BrokerFiles> {
+async function writeBrokerFiles(dir: string, ports: Ports, options: LocalBrokerOptions): Promise<BrokerFiles> {
   const files: BrokerFiles = {
     dir,
     serverProperties: join(dir, 'server.properties'),
@@ -347,7 +362,7 @@ async function writeBrokerFiles(dir: string, ports: Ports, extra: Readonly<Recor
     serverLog: join(dir, 'server.log'),
     consoleLog: join(dir, 'console.log'),
   };
-  await writeFile(files.serverProperties, serverPropertiesText(files, ports, extra));
+  await writeFile(files.serverProperties, serverPropertiesText(files, ports, options.extraServerProperties ?? {}, options.extraListeners ?? []));
   await writeFile(files.log4jProperties, log4jPropertiesText(files));
   return files;
 }
@@ -560,11 +575,12 @@ async function waitUntilReady(bootstrapServers: string, broker: BrokerProcess, t
 // ----------------------------------------------------------------------------------------------- starting a broker
 
 async function startOnce(libsDir: string, options: LocalBrokerOptions, log: Log): Promise<LocalBroker> {
-  const ports = await pickFreePorts();
+  const extraListeners = options.extraListeners ?? [];
+  const ports = await pickFreePorts(extraListeners.length);
   const dir = await mkdtemp(join(tmpdir(), 'local-kafka-'));
   let broker: BrokerProcess | undefined;
   try {
-    const files = await writeBrokerFiles(dir, ports, options.extraServerProperties ?? {});
+    const files = await writeBrokerFiles(dir, ports, options);
     const started = Date.now();
     await formatStorage(libsDir, files);
     broker = await BrokerProcess.launch(libsDir, files);
@@ -572,7 +588,8 @@ async function startOnce(libsDir: string, options: LocalBrokerOptions, log: Log)
     const clusterId = await waitUntilReady(bootstrapServers, broker, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
     log(`Kafka ready at ${bootstrapServers} (cluster ${clusterId}, pid ${broker.pid}, dir ${dir}) after ${Date.now() - started} ms`);
     const running = broker;
-    return { bootstrapServers, clusterId, pid: running.pid, stop: () => running.shutdown(log) };
+    const listeners = Object.fromEntries(extraListeners.map((listener, i) => [listener.name, `127.0.0.1:${ports.extra[i]}`]));
+    return { bootstrapServers, listeners, clusterId, pid: running.pid, stop: () => running.shutdown(log) };
   } catch (error) {
     if (broker) await broker.shutdown(log);
     else await rm(dir, { recursive: true, force: true });

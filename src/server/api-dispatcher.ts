@@ -190,7 +190,11 @@ export class ApiDispatcher {
       return principal !== undefined;
     };
     return {
-      basicAuth: (api, state) => found(state, this.authenticator.fromBasic(state.req.headers.authorization)),
+      // Without an Authorization header, a verified client certificate (HTTPS listener) names the user.
+      basicAuth: (api, state) => {
+        const header = state.req.headers.authorization;
+        return found(state, header === undefined ? this.authenticator.fromCertificate(state.req.socket) : this.authenticator.fromBasic(header));
+      },
       webhookQueryAuth: (api, state) => {
         const query = api.request.query as Record<string, unknown>;
         return found(state, this.authenticator.fromQuery(query['user'], query['pass']));

@@ -1,12 +1,16 @@
 /**
- * Binds the Koa app to the configured listeners and shuts them down gracefully: stop accepting, let in-flight
- * requests finish (up to a grace period), then close what is left.
+ * Binds the Koa app to the configured listeners (http:// and https://) and shuts them down gracefully: stop
+ * accepting, let in-flight requests finish (up to a grace period), then close what is left.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import type Koa from 'koa';
-import type { Listener } from '../config/config.js';
+import type { Listener, ListenerTlsConfig } from '../config/config.js';
+import { KeyStoreError, loadKeyStore, loadTrustStore } from '../config/key-stores.js';
 
 export interface BoundListener {
   readonly server: Server;
@@ -54,16 +58,40 @@ export class InFlightTracker {
   }
 }
 
-function urlOf(server: Server): string {
+function urlOf(server: Server, protocol: Listener['protocol']): string {
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${host}:${address.port}`;
+  return `${protocol}://${host}:${address.port}`;
 }
 
-export async function bindListeners(app: Koa, listeners: readonly Listener[]): Promise<BoundListener[]> {
+/**
+ * The HTTPS listeners' TLS settings, read and checked (keystore password included) before anything starts;
+ * undefined when no listener is https://. With client authentication, certificates are checked against the
+ * truststore: REQUIRED refuses the handshake without a valid one; REQUESTED lets it through, and only a verified
+ * certificate identifies a user (see `Authenticator.fromCertificate`).
+ */
+export function httpsOptions(listeners: readonly Listener[], tls: ListenerTlsConfig | undefined): HttpsServerOptions | undefined {
+  if (!listeners.some((l) => l.protocol === 'https')) return undefined;
+  if (!tls) throw new KeyStoreError('an https:// listener needs ssl.keystore.location');
+  const options: HttpsServerOptions = {
+    ...loadKeyStore(tls.keystore, 'ssl.keystore'),
+    ...(tls.truststore ? { ca: loadTrustStore(tls.truststore, 'ssl.truststore') } : {}),
+    requestCert: tls.clientAuthentication !== 'NONE',
+    rejectUnauthorized: tls.clientAuthentication === 'REQUIRED',
+  };
+  try {
+    createSecureContext(options);
+  } catch (error) {
+    throw new KeyStoreError(`cannot use ssl.keystore ${tls.keystore.location} (${tls.keystore.type}): ${(error as Error).message} (wrong password?)`);
+  }
+  return options;
+}
+
+export async function bindListeners(app: Koa, listeners: readonly Listener[], secure?: HttpsServerOptions): Promise<BoundListener[]> {
   const bound: BoundListener[] = [];
   for (const listener of listeners) {
-    const server = createServer(app.callback());
+    if (listener.protocol === 'https' && !secure) throw new KeyStoreError('an https:// listener needs its TLS settings (httpsOptions)');
+    const server = listener.protocol === 'https' ? createHttpsServer(secure!, app.callback()) : createServer(app.callback());
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -72,7 +100,7 @@ export async function bindListeners(app: Koa, listeners: readonly Listener[]): P
         resolve();
       });
     });
-    bound.push({ server, url: urlOf(server) });
+    bound.push({ server, url: urlOf(server, listener.protocol) });
   }
   return bound;
 }

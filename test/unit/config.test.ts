@@ -52,10 +52,58 @@ describe('configuration', () => {
     expect(() => loadConfig(['/no/such/file.properties'], {})).toThrow(/cannot read config file/);
   });
 
-  it("takes Confluent's PLAINTEXT://host:port in bootstrap.servers, and refuses TLS/SASL ones it cannot honour", () => {
+  it("takes Confluent's PROTOCOL://host:port in bootstrap.servers when it agrees with client.security.protocol", () => {
     expect(loadConfig([], { KAFKA_REST_BOOTSTRAP_SERVERS: 'PLAINTEXT://k1:9092, k2:9093' }).bootstrapServers).toEqual(['k1:9092', 'k2:9093']);
-    expect(() => loadConfig([], { KAFKA_REST_BOOTSTRAP_SERVERS: 'SASL_SSL://k1:9093' })).toThrow(/SASL_SSL connections to Kafka are not supported yet/);
+    expect(loadConfig([], { KAFKA_REST_BOOTSTRAP_SERVERS: 'k1:9092' }).kafkaSecurity).toEqual({ protocol: 'PLAINTEXT' });
+    // Without client.security.protocol the prefix names the protocol.
+    expect(loadConfig([], { KAFKA_REST_BOOTSTRAP_SERVERS: 'SSL://k1:9093' }).kafkaSecurity).toEqual({ protocol: 'SSL', ssl: { verifyHostname: true } });
+    expect(() => loadConfig([], { KAFKA_REST_BOOTSTRAP_SERVERS: 'SSL://k1:9093', KAFKA_REST_CLIENT_SECURITY_PROTOCOL: 'SASL_SSL' })).toThrow(
+      /names SSL:\/\/ but the connection to Kafka uses SASL_SSL/,
+    );
+    expect(() => loadConfig([], { KAFKA_REST_BOOTSTRAP_SERVERS: 'SASL_SSL://k1:9093' })).toThrow(/SASL_SSL needs client.sasl.jaas.config/);
+    expect(() => loadConfig([], { KAFKA_REST_BOOTSTRAP_SERVERS: 'GOPHER://k1:9093' })).toThrow(/unknown protocol GOPHER/);
     expect(loadConfig([], { KAFKA_REST_API_V3_PRODUCE_BATCH_MAXIMUM_ENTRIES: '25' }).v3ProduceBatchMaxEntries).toBe(25);
+  });
+
+  it('reads SASL and SSL settings for Kafka from KAFKA_REST_CLIENT_*, and never quotes the JAAS config in an error', () => {
+    const env = {
+      KAFKA_REST_BOOTSTRAP_SERVERS: 'k1:9093',
+      KAFKA_REST_CLIENT_SECURITY_PROTOCOL: 'sasl_ssl',
+      KAFKA_REST_CLIENT_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_REST_CLIENT_SASL_JAAS_CONFIG: 'org.apache.kafka.common.security.scram.ScramLoginModule required username="svc" password="p\\"w;d";',
+      KAFKA_REST_CLIENT_SSL_TRUSTSTORE_LOCATION: '/etc/ts.pem',
+      KAFKA_REST_CLIENT_SSL_TRUSTSTORE_TYPE: 'pem',
+      KAFKA_REST_CLIENT_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: '',
+    };
+    expect(loadConfig([], env).kafkaSecurity).toEqual({
+      protocol: 'SASL_SSL',
+      sasl: { mechanism: 'SCRAM-SHA-512', username: 'svc', password: 'p"w;d' },
+      ssl: { verifyHostname: false, truststore: { location: '/etc/ts.pem', password: '', type: 'PEM' } },
+    });
+    const plain = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="svc" password="hunter2";';
+    expect(() => loadConfig([], { ...env, KAFKA_REST_CLIENT_SASL_JAAS_CONFIG: plain })).toThrow(/SCRAM-SHA-512 needs .*ScramLoginModule/);
+    expect(() => loadConfig([], { ...env, KAFKA_REST_CLIENT_SASL_JAAS_CONFIG: 'password="hunter2"' })).toThrow(/must look like/);
+    try {
+      loadConfig([], { ...env, KAFKA_REST_CLIENT_SASL_JAAS_CONFIG: plain });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+    expect(() => loadConfig([], { ...env, KAFKA_REST_CLIENT_SASL_MECHANISM: 'GSSAPI' })).toThrow(/client.sasl.mechanism must be one of PLAIN/);
+  });
+
+  it('takes https:// listeners with ssl.keystore.*, refuses them without a keystore, and refuses JKS', () => {
+    const https = { KAFKA_REST_LISTENERS: 'https://0.0.0.0:8443', KAFKA_REST_SSL_KEYSTORE_LOCATION: '/etc/ks.p12', KAFKA_REST_SSL_KEYSTORE_PASSWORD: 'pw' };
+    const config = loadConfig([], https);
+    expect(config.listeners).toEqual([{ protocol: 'https', host: '0.0.0.0', port: 8443 }]);
+    expect(config.tls).toEqual({ keystore: { location: '/etc/ks.p12', password: 'pw', keyPassword: '', type: 'PKCS12' }, clientAuthentication: 'NONE' });
+    expect(() => loadConfig([], { KAFKA_REST_LISTENERS: 'https://0.0.0.0:8443' })).toThrow(/https:\/\/ listener needs ssl.keystore.location/);
+    expect(() => loadConfig([], { ...https, KAFKA_REST_SSL_KEYSTORE_TYPE: 'JKS' })).toThrow(/ssl.keystore.type=JKS is not supported/);
+    expect(() => loadConfig([], { ...https, KAFKA_REST_SSL_CLIENT_AUTHENTICATION: 'REQUIRED' })).toThrow(/needs ssl.truststore.location/);
+    expect(loadConfig([], { ...https, KAFKA_REST_SSL_CLIENT_AUTHENTICATION: 'requested', KAFKA_REST_SSL_TRUSTSTORE_LOCATION: '/ca.pem', KAFKA_REST_SSL_TRUSTSTORE_TYPE: 'PEM' }).tls).toMatchObject({
+      clientAuthentication: 'REQUESTED',
+      truststore: { location: '/ca.pem', type: 'PEM' },
+    });
+    expect(() => loadConfig([], { KAFKA_REST_LISTENERS: 'ftp://0.0.0.0:21' })).toThrow(/only http:\/\/ and https:\/\//);
   });
 
   it('parses IPv6 listeners and normalises advertised listeners', () => {

@@ -16,3 +16,16 @@ export async function describeClusterDefaults(bootstrapServers: string): Promise
   );
   return stdout;
 }
+
+/** `kafka-configs.sh --alter --add-config 'SCRAM-SHA-256=[password=…]' --entity-type users`: a SCRAM credential. */
+export async function addScramUser(bootstrapServers: string, mechanism: string, user: string, password: string): Promise<void> {
+  const libs = await ensureKafkaJars();
+  await run(
+    javaBinary(),
+    [
+      ...['-Xmx256m', '-cp', join(libs, '*'), 'kafka.admin.ConfigCommand', '--bootstrap-server', bootstrapServers],
+      ...['--alter', '--add-config', `${mechanism}=[password=${password}]`, '--entity-type', 'users', '--entity-name', user],
+    ],
+    { timeout: 60_000 },
+  );
+}
