@@ -3477,6 +3477,7 @@ export interface operations {
             };
             400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             413: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -3619,6 +3620,7 @@ export interface operations {
             };
             400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             413: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -3795,6 +3797,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -3912,6 +3915,7 @@ export interface operations {
             };
             400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4105,6 +4109,7 @@ export interface operations {
             };
             400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4162,6 +4167,7 @@ export interface operations {
             };
             400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4211,6 +4217,7 @@ export interface operations {
             };
             400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4260,6 +4267,7 @@ export interface operations {
             };
             400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4323,6 +4331,7 @@ export interface operations {
             };
             400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
@@ -4372,6 +4381,7 @@ export interface operations {
             };
             400: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4608,6 +4618,7 @@ export interface operations {
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -4725,6 +4736,7 @@ export interface operations {
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -4882,6 +4894,7 @@ export interface operations {
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -4961,6 +4974,7 @@ export interface operations {
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -5288,6 +5302,7 @@ export interface operations {
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -5367,6 +5382,7 @@ export interface operations {
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -5895,6 +5911,7 @@ export interface operations {
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             413: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -6007,6 +6024,7 @@ export interface operations {
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -6206,6 +6224,7 @@ export interface operations {
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -6295,6 +6314,7 @@ export interface operations {
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -6812,6 +6832,7 @@ export interface operations {
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             413: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -6898,6 +6919,7 @@ export interface operations {
             };
             400: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             413: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -7058,6 +7080,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7100,6 +7123,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7160,6 +7184,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7220,6 +7245,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7267,6 +7293,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7314,6 +7341,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7357,6 +7385,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };
@@ -7399,6 +7428,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };
@@ -7517,6 +7547,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             409: components["responses"]["UpstashError"];
             429: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
@@ -7569,6 +7600,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             409: components["responses"]["UpstashError"];
             429: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
@@ -7626,6 +7658,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             409: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7682,6 +7715,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             409: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7743,6 +7777,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };
@@ -7803,6 +7838,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };
@@ -8015,6 +8051,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };
@@ -8070,6 +8107,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };

@@ -3,7 +3,17 @@ import { DomainError } from '../errors/domain-error.js';
 import type { ProduceAck, ProduceRecord, RecordProducerPort } from './model.js';
 
 export class ProduceService {
-  constructor(private readonly producer: RecordProducerPort) {}
+  constructor(
+    private readonly producer: RecordProducerPort,
+    /** Most records one produce request (Upstash array, v2 `records`) may hold (produce.request.max.records). */
+    private readonly maxRecordsPerRequest = Number.POSITIVE_INFINITY,
+  ) {}
+
+  /** 413 when one request holds more records than allowed. */
+  requireRecordCount(count: number): void {
+    if (count <= this.maxRecordsPerRequest) return;
+    throw new DomainError('payload_too_large', `The request holds ${count} records; at most ${this.maxRecordsPerRequest} are allowed (produce.request.max.records).`);
+  }
 
   /** All or nothing: the acks, or the first record's error. */
   async produce(records: readonly ProduceRecord[]): Promise<ProduceAck[]> {
