@@ -3483,6 +3483,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             413: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -3631,6 +3632,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             413: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -3815,6 +3817,7 @@ export interface operations {
             400: components["responses"]["V2Error"];
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -3938,6 +3941,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4139,6 +4143,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4198,6 +4203,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4249,6 +4255,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4300,6 +4307,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4365,6 +4373,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
@@ -4416,6 +4425,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4660,6 +4670,7 @@ export interface operations {
             401: components["responses"]["V3Error"];
             403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -4781,6 +4792,7 @@ export interface operations {
             401: components["responses"]["V3Error"];
             403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -4944,6 +4956,7 @@ export interface operations {
             401: components["responses"]["V3Error"];
             403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -5027,6 +5040,7 @@ export interface operations {
             401: components["responses"]["V3Error"];
             403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -5368,6 +5382,7 @@ export interface operations {
             401: components["responses"]["V3Error"];
             403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -5451,6 +5466,7 @@ export interface operations {
             401: components["responses"]["V3Error"];
             403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -6001,6 +6017,7 @@ export interface operations {
             401: components["responses"]["V3Error"];
             403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             413: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -6119,6 +6136,7 @@ export interface operations {
             401: components["responses"]["V3Error"];
             403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -6326,6 +6344,7 @@ export interface operations {
             401: components["responses"]["V3Error"];
             403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -6419,6 +6438,7 @@ export interface operations {
             401: components["responses"]["V3Error"];
             403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
             503: components["responses"]["V3Error"];
@@ -6954,6 +6974,7 @@ export interface operations {
             401: components["responses"]["V3Error"];
             403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             413: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -7042,6 +7063,7 @@ export interface operations {
             401: components["responses"]["V3Error"];
             403: components["responses"]["V3Error"];
             404: components["responses"]["V3Error"];
+            408: components["responses"]["V3Error"];
             413: components["responses"]["V3Error"];
             415: components["responses"]["V3Error"];
             422: components["responses"]["V3Error"];
@@ -7204,6 +7226,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7246,6 +7269,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7306,6 +7330,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7366,6 +7391,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7413,6 +7439,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7460,6 +7487,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             413: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7503,6 +7531,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };
@@ -7545,6 +7574,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };
@@ -7663,6 +7693,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             409: components["responses"]["UpstashError"];
             429: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
@@ -7715,6 +7746,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             409: components["responses"]["UpstashError"];
             429: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
@@ -7772,6 +7804,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             409: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7828,6 +7861,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             409: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
@@ -7889,6 +7923,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };
@@ -7949,6 +7984,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };
@@ -8162,6 +8198,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };
@@ -8217,6 +8254,7 @@ export interface operations {
             401: components["responses"]["UpstashError"];
             403: components["responses"]["UpstashError"];
             404: components["responses"]["UpstashError"];
+            408: components["responses"]["UpstashError"];
             503: components["responses"]["UpstashError"];
         };
     };

@@ -131,13 +131,13 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
   const consumers = new ConsumerRegistry(
     groups,
     { reader: readerPort(reader), offsetsAt: (point, partitions) => offsets.at(point, partitions) },
-    { maxInstances: config.consumerInstancesMax, idleTimeoutMs: config.consumerInstanceTimeoutMs },
+    { maxInstances: config.consumerInstancesMax, maxInstancesPerUser: config.consumerInstancesMaxPerUser, idleTimeoutMs: config.consumerInstanceTimeoutMs },
     (error) => logger.warn({ err: error }, 'consumer instance background error'),
   );
   const services: Services = {
     cluster: new ClusterService(admin),
     topics: new TopicService(admin),
-    produce: new ProduceService(new KafkaRecordProducer(kafka.producer, new TopicMetadataCache(kafka.admin), config.produceAckTimeoutMs)),
+    produce: new ProduceService(new KafkaRecordProducer(kafka.producer, new TopicMetadataCache(kafka.admin), config.produceAckTimeoutMs), config.produceRequestMaxRecords),
     fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition, config.consumerRequestMaxWaitMs),
     consumers,
     offsets,
@@ -168,11 +168,13 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
     upstashPrefix: config.upstashPrefix,
     advertisedListeners: config.advertisedListeners,
     requestMaxBytes: config.requestMaxBytes,
+    requestBodyTimeoutMs: config.requestBodyTimeoutMs,
+    requestBodyIdleTimeoutMs: config.requestBodyIdleTimeoutMs,
     authenticator,
     middleware: [tracker.middleware(), ...(hooks.middleware ?? [])],
   });
   await connected;
-  const bound = await bindListeners(app, config.listeners, secure);
+  const bound = await bindListeners(app, config.listeners, { headersTimeoutMs: config.requestHeadersTimeoutMs }, secure);
   let stopping: Promise<void> | undefined;
   return {
     urls: bound.map((b) => b.url),

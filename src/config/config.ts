@@ -48,11 +48,20 @@ export interface ProxyConfig {
   readonly upstashPrefix: string;
   readonly logLevel: string;
   readonly requestMaxBytes: number;
+  /** The longest a client may take to send a request's headers (408, connection closed). */
+  readonly requestHeadersTimeoutMs: number;
+  /** The longest a client may take to send a whole (buffered, not streamed) request body. */
+  readonly requestBodyTimeoutMs: number;
+  /** The longest silence between two chunks of any request body, streamed v3 produce included. */
+  readonly requestBodyIdleTimeoutMs: number;
+  /** Records one Upstash or v2 produce request may hold. */
+  readonly produceRequestMaxRecords: number;
   readonly shutdownGracefulMs: number;
   readonly kafkaRequestTimeoutMs: number;
   readonly produceAckTimeoutMs: number;
   readonly consumerInstanceTimeoutMs: number;
   readonly consumerInstancesMax: number;
+  readonly consumerInstancesMaxPerUser: number;
   readonly consumerRequestTimeoutMs: number;
   /** The longest a consume or stateless read waits for records, whatever timeout the request asks for. */
   readonly consumerRequestMaxWaitMs: number;
@@ -79,11 +88,16 @@ export const DEFAULTS: Readonly<RawConfig> = {
   'upstash.prefix': '/upstash',
   'log.level': 'info',
   'request.max.bytes': String(64 * 1024 * 1024),
+  'request.headers.timeout.ms': '30000',
+  'request.body.timeout.ms': '60000',
+  'request.body.idle.timeout.ms': '30000',
+  'produce.request.max.records': '10000',
   'shutdown.graceful.ms': '10000',
   'kafka.request.timeout.ms': '30000',
   'produce.ack.timeout.ms': '30000',
   'consumer.instance.timeout.ms': '300000',
   'consumer.instances.max': '1000',
+  'consumer.instances.max.per.user': '1000',
   'consumer.request.timeout.ms': '1000',
   'consumer.request.max.wait.ms': '300000',
   'consumer.max.poll.records': '500',
@@ -311,11 +325,16 @@ export function toProxyConfig(raw: RawConfig): ProxyConfig {
     upstashPrefix: prefix(raw, 'upstash.prefix'),
     logLevel: raw['log.level'] || 'info',
     requestMaxBytes: positiveInteger(raw, 'request.max.bytes'),
+    requestHeadersTimeoutMs: positiveInteger(raw, 'request.headers.timeout.ms'),
+    requestBodyTimeoutMs: positiveInteger(raw, 'request.body.timeout.ms'),
+    requestBodyIdleTimeoutMs: positiveInteger(raw, 'request.body.idle.timeout.ms'),
+    produceRequestMaxRecords: positiveInteger(raw, 'produce.request.max.records'),
     shutdownGracefulMs: positiveInteger(raw, 'shutdown.graceful.ms'),
     kafkaRequestTimeoutMs: positiveInteger(raw, 'kafka.request.timeout.ms'),
     produceAckTimeoutMs: positiveInteger(raw, 'produce.ack.timeout.ms'),
     consumerInstanceTimeoutMs: positiveInteger(raw, 'consumer.instance.timeout.ms'),
     consumerInstancesMax: positiveInteger(raw, 'consumer.instances.max'),
+    consumerInstancesMaxPerUser: positiveInteger(raw, 'consumer.instances.max.per.user'),
     consumerRequestTimeoutMs: positiveInteger(raw, 'consumer.request.timeout.ms'),
     consumerRequestMaxWaitMs: positiveInteger(raw, 'consumer.request.max.wait.ms'),
     consumerMaxPollRecords: positiveInteger(raw, 'consumer.max.poll.records'),

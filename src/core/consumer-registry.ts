@@ -9,6 +9,8 @@ import type { GroupConsumerFactory, TopicPartitions } from './model.js';
 
 export interface RegistryLimits {
   readonly maxInstances: number;
+  /** Instances one user (the authenticated principal's username) may have at once. */
+  readonly maxInstancesPerUser: number;
   readonly idleTimeoutMs: number;
 }
 
@@ -23,6 +25,8 @@ const keyOf = (group: string, name: string): string => `${group}\u0000${name}`;
 
 export class ConsumerRegistry {
   private readonly instances = new Map<string, ConsumerInstance>();
+  /** Who created each instance (by key), for the per-user limit. */
+  private readonly owners = new Map<string, string>();
   /** Subscriptions being changed by `acquire`: later calls for the same instance wait for the same promise. */
   private readonly pending = new Map<string, Promise<ConsumerInstance>>();
   private readonly sweeper: NodeJS.Timeout;
@@ -41,8 +45,8 @@ export class ConsumerRegistry {
     return this.instances.size;
   }
 
-  /** A new, unsubscribed instance; 40902 when the group already has one by that name. */
-  create(group: string, name: string, config: ConsumerInstanceConfig): ConsumerInstance {
+  /** A new, unsubscribed instance owned by `owner`; 40902 when the group already has one by that name. */
+  create(group: string, name: string, config: ConsumerInstanceConfig, owner: string): ConsumerInstance {
     const key = keyOf(group, name);
     if (this.instances.has(key)) {
       throw new DomainError('consumer_already_exists', `Consumer with specified consumer ID '${name}' already exists in consumer group '${group}'.`);
@@ -50,19 +54,26 @@ export class ConsumerRegistry {
     if (this.instances.size >= this.limits.maxInstances) {
       throw new DomainError('limit_exceeded', `This server already hosts ${this.limits.maxInstances} consumer instances (consumer.instances.max).`);
     }
+    if (this.countOwnedBy(owner) >= this.limits.maxInstancesPerUser) {
+      throw new DomainError(
+        'limit_exceeded',
+        `User '${owner}' already has ${this.limits.maxInstancesPerUser} consumer instances (consumer.instances.max.per.user); delete one or let it expire.`,
+      );
+    }
     const instance = new ConsumerInstance(group, name, config, this.factory, this.support, this.onBackgroundError);
     this.instances.set(key, instance);
+    this.owners.set(key, owner);
     return instance;
   }
 
   /** The instance subscribed to `topics`: created if missing, re-subscribed if it followed other topics. */
-  async acquire(group: string, name: string, topics: readonly string[], config: ConsumerInstanceConfig): Promise<ConsumerInstance> {
+  async acquire(group: string, name: string, topics: readonly string[], config: ConsumerInstanceConfig, owner: string): Promise<ConsumerInstance> {
     const key = keyOf(group, name);
     const pending = this.pending.get(key);
     if (pending) return pending;
     const existing = this.instances.get(key);
     if (existing?.sameTopics(topics)) return existing;
-    const instance = existing ?? this.create(group, name, config);
+    const instance = existing ?? this.create(group, name, config, owner);
     const subscribing = instance
       .subscribe(topics)
       .then(() => instance)
@@ -91,6 +102,12 @@ export class ConsumerRegistry {
     return [...this.instances.values()].map((i) => ({ group: i.group, name: i.name, topics: i.topics, assignment: i.assignment() }));
   }
 
+  private countOwnedBy(owner: string): number {
+    let count = 0;
+    for (const o of this.owners.values()) if (o === owner) count++;
+    return count;
+  }
+
   async closeIdle(now = Date.now()): Promise<number> {
     const idle = [...this.instances.entries()].filter(([key, i]) => now - i.lastUsed > this.limits.idleTimeoutMs && !this.pending.has(key));
     await Promise.all(idle.map(([key]) => this.remove(key)));
@@ -106,6 +123,7 @@ export class ConsumerRegistry {
     const instance = this.instances.get(key);
     if (!instance) return;
     this.instances.delete(key);
+    this.owners.delete(key);
     await instance.close().catch(this.onBackgroundError);
   }
 }

@@ -21,6 +21,7 @@ const MAPPINGS: Readonly<Record<ErrorKind, KindMapping>> = {
   not_acceptable: { status: 406, confluentCode: 406 },
   not_acceptable_format: { status: 406, confluentCode: 40601 },
   payload_too_large: { status: 413, confluentCode: 413 },
+  request_timeout: { status: 408, confluentCode: 408 },
   unauthorized: { status: 401, confluentCode: 40101 },
   forbidden: { status: 403, confluentCode: 40301 },
   cluster_not_found: { status: 404, confluentCode: 404 },

@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'not_acceptable'
   | 'not_acceptable_format'
   | 'payload_too_large'
+  | 'request_timeout'
   | 'unauthorized'
   | 'forbidden'
   | 'cluster_not_found'

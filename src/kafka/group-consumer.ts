@@ -25,11 +25,17 @@ const NO_HEADERS: Headers = Object.freeze([]);
 function headersOf(headers: IHeaders | undefined): Headers {
   if (headers === undefined) return NO_HEADERS;
   let out: { key: string; value: Buffer | null }[] | undefined;
-  for (const key in headers) {
-    const raw = headers[key];
+  for (const key of Object.keys(headers)) {
     out ??= [];
-    const values = Array.isArray(raw) ? raw : [raw];
-    for (const v of values) out.push({ key, value: v === undefined ? null : Buffer.isBuffer(v) ? v : Buffer.from(v) });
+    // kafkajs folds headers into a plain object, so a name such as "constructor" or "__proto__" also carries what
+    // the prototype held (e.g. [Object, value]): keep only what a header value can be.
+    const raw = headers[key];
+    const values = (Array.isArray(raw) ? raw : [raw]) as unknown[];
+    for (const v of values) {
+      if (v === null || v === undefined) out.push({ key, value: null });
+      else if (Buffer.isBuffer(v)) out.push({ key, value: v });
+      else if (typeof v === 'string') out.push({ key, value: Buffer.from(v) });
+    }
   }
   return out ?? NO_HEADERS;
 }

@@ -6,7 +6,7 @@
  * (a v3 stream's records land in stream order; concurrent kafkajs sends may overtake each other) and turns many
  * small HTTP requests into few Kafka requests, as the Java producer's batching does.
  */
-import type { Message, Producer, RecordMetadata } from 'kafkajs';
+import type { IHeaders, Message, Producer, RecordMetadata } from 'kafkajs';
 import type { ProduceAck, ProduceRecord, RecordProducerPort } from '../core/model.js';
 import { DomainError } from '../errors/domain-error.js';
 import { toDomainError } from './kafka-errors.js';
@@ -17,17 +17,39 @@ const NOT_SENT = new DomainError('internal', 'The record was not sent.');
 
 type PinnedMessage = Message & { partition?: number; timestamp: string };
 
+/**
+ * Headers as kafkajs takes them: an object of name → values, which it writes in `Object.keys` order, one header
+ * per value. A plain object would put integer-like names ("1") first and break on names such as "constructor" or
+ * "__proto__"; this view keeps the names' first-appearance order and any name. Repeated names are written
+ * together at their first position (the object form cannot interleave them), and a null value as empty bytes
+ * (kafkajs cannot write a null header value).
+ */
+function kafkajsHeaders(headers: ProduceRecord['headers']): IHeaders {
+  const byName = new Map<string, (Buffer | string)[]>();
+  for (const h of headers) {
+    const values = byName.get(h.key) ?? [];
+    values.push(h.value ?? Buffer.alloc(0));
+    byName.set(h.key, values);
+  }
+  const own = (name: string | symbol): name is string => typeof name === 'string' && byName.has(name);
+  return new Proxy<IHeaders>(
+    {},
+    {
+      ownKeys: () => [...byName.keys()],
+      getOwnPropertyDescriptor: (_target, name) => (own(name) ? { value: byName.get(name), enumerable: true, configurable: true, writable: false } : undefined),
+      get: (_target, name) => (own(name) ? byName.get(name) : undefined),
+      has: (_target, name) => own(name),
+    },
+  );
+}
+
 function toMessage(record: ProduceRecord, timestampMs: number): PinnedMessage {
   return {
     key: record.key,
     value: record.value,
     timestamp: String(timestampMs),
     ...(record.partition === undefined ? {} : { partition: record.partition }),
-    headers: record.headers.reduce<Record<string, (Buffer | string)[]>>((all, h) => {
-      // kafkajs takes repeated keys as an array and writes one header per element, keeping their order.
-      (all[h.key] ??= []).push(h.value ?? Buffer.alloc(0));
-      return all;
-    }, {}),
+    headers: kafkajsHeaders(record.headers),
   };
 }
 

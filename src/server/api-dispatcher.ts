@@ -15,6 +15,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { addFormats, MediaTypeValidator } from './media-type-validator.js';
 import type { OperationWithBody } from './media-type-validator.js';
 import { mediaTypeOf, readRequestBody, requireDeclaredMediaType } from './request-body.js';
+import type { BodyTimeouts } from './request-body.js';
 import type { RequestContext } from './request-context.js';
 import { HTTP_METHODS_UPPER, validationKind, validationMessage } from './validation-messages.js';
 
@@ -25,6 +26,7 @@ export interface DispatchState {
   readonly apiRequest: ApiRequest & { body?: unknown };
   readonly context: RequestContext;
   readonly bodyLimit: number;
+  readonly bodyTimeouts: BodyTimeouts;
   meta?: OperationMeta;
   body?: unknown;
   principal?: Principal;
@@ -221,7 +223,7 @@ export class ApiDispatcher {
           api.request.requestBody = {};
           return;
         }
-        state.body = await readRequestBody(state.req, meta, state.context.dialect, state.bodyLimit);
+        state.body = await readRequestBody(state.req, meta, state.context.dialect, state.bodyLimit, state.bodyTimeouts);
         if (meta.rawBody) return;
         this.validateMediaType(api, state);
         state.apiRequest.body = state.body;

@@ -15,6 +15,7 @@ import { ApiDispatcher } from './api-dispatcher.js';
 import type { DispatchState } from './api-dispatcher.js';
 import { LinkBuilder } from './links.js';
 import { Mounts } from './mounts.js';
+import { timedChunks } from './request-body.js';
 import type { RequestContext } from './request-context.js';
 import { writeError, writeResult } from './response-writer.js';
 
@@ -25,6 +26,8 @@ export interface AppOptions {
   readonly upstashPrefix: string;
   readonly advertisedListeners: readonly string[];
   readonly requestMaxBytes: number;
+  readonly requestBodyTimeoutMs: number;
+  readonly requestBodyIdleTimeoutMs: number;
   readonly authenticator: Authenticator;
   /** Middleware that runs before dispatch (e.g. in-flight tracking). */
   readonly middleware?: readonly Koa.Middleware[];
@@ -35,6 +38,13 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 function requestIdOf(ctx: KoaContext): string {
   const given = ctx.get('x-request-id');
   return REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** After a body timeout the rest of the request is unknown: answer, then close the connection. */
+function closeAfterResponse(ctx: KoaContext): void {
+  const socket = ctx.req.socket;
+  if (!ctx.res.headersSent) ctx.res.shouldKeepAlive = false;
+  ctx.res.once('finish', () => socket.destroy());
 }
 
 function toDomain(error: unknown): DomainError {
@@ -61,6 +71,7 @@ export async function createApp(options: AppOptions): Promise<Koa> {
     // A child logger costs an allocation and a serialisation of its bindings: made only when a line is logged.
     let child: Logger | undefined;
     const log = (): Logger => (child ??= options.logger.child({ requestId }));
+    const onTimeout = (): void => closeAfterResponse(ctx);
     const context: RequestContext = {
       requestId,
       dialect: mounted.dialect,
@@ -70,7 +81,7 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       links: LinkBuilder.forRequest(options.advertisedListeners, ctx.protocol, ctx.get('host')),
       requestHeaders: ctx.headers,
       principal: ANONYMOUS,
-      bodyStream: ctx.req,
+      bodyStream: timedChunks(ctx.req, { idleMs: options.requestBodyIdleTimeoutMs, onTimeout }),
       validateDocument: () => undefined,
     };
     const state: DispatchState = {
@@ -83,6 +94,7 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       },
       context,
       bodyLimit: options.requestMaxBytes,
+      bodyTimeouts: { idleMs: options.requestBodyIdleTimeoutMs, totalMs: options.requestBodyTimeoutMs, onTimeout },
     };
     try {
       const { meta, result } = await dispatcher.dispatch(state);

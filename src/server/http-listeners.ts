@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type Koa from 'koa';
 import type { Listener, ListenerTlsConfig } from '../config/config.js';
@@ -58,6 +58,33 @@ export class InFlightTracker {
   }
 }
 
+export interface ListenerTimeouts {
+  /** The longest a client may take to send a request's headers. */
+  readonly headersTimeoutMs: number;
+}
+
+const CLIENT_ERRORS: Readonly<Record<string, { status: number; reason: string; message: string }>> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: 'Request Timeout', message: 'HTTP 408 Request Timeout: the request headers did not arrive in time.' },
+  HPE_HEADER_OVERFLOW: { status: 431, reason: 'Request Header Fields Too Large', message: 'HTTP 431 Request Header Fields Too Large.' },
+};
+
+/**
+ * Node's own answer to a request it cannot parse or whose headers come too slowly is a bare status line. Ours
+ * carries a JSON error; the dialect is not known before the request line is parsed (Node does not expose a
+ * partial one), so the body holds both envelopes: Confluent's `error_code`/`message` and Upstash's `error`/`status`.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) {
+    socket.destroy();
+    return;
+  }
+  const known = CLIENT_ERRORS[error.code ?? ''];
+  const { status, reason, message } = known ?? { status: 400, reason: 'Bad Request', message: 'HTTP 400 Bad Request: the request is not valid HTTP.' };
+  const body = JSON.stringify({ error_code: status, message, error: message, status });
+  const head = `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+  socket.end(head + body, () => socket.destroy());
+}
+
 function urlOf(server: Server, protocol: Listener['protocol']): string {
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -87,12 +114,20 @@ export function httpsOptions(listeners: readonly Listener[], tls: ListenerTlsCon
   return options;
 }
 
-export async function bindListeners(app: Koa, listeners: readonly Listener[], secure?: HttpsServerOptions): Promise<BoundListener[]> {
+export async function bindListeners(app: Koa, listeners: readonly Listener[], timeouts: ListenerTimeouts, secure?: HttpsServerOptions): Promise<BoundListener[]> {
   const bound: BoundListener[] = [];
   for (const listener of listeners) {
     if (listener.protocol === 'https' && !secure) throw new KeyStoreError('an https:// listener needs its TLS settings (httpsOptions)');
-    const server = listener.protocol === 'https' ? createHttpsServer(secure!, app.callback()) : createServer(app.callback());
+    const serverOptions = {
+      headersTimeout: timeouts.headersTimeoutMs,
+      // Bodies are timed by the app (request-body.ts), in the dialect's envelope; a total here would cut v3 streams.
+      requestTimeout: 0,
+      // How often Node looks for expired headers: the timeout's precision.
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersTimeoutMs),
+    };
+    const server = listener.protocol === 'https' ? createHttpsServer({ ...secure!, ...serverOptions }, app.callback()) : createServer(serverOptions, app.callback());
     server.keepAliveTimeout = 65_000;
+    server.on('clientError', answerClientError);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(listener.port, listener.host, () => {

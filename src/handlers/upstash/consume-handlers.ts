@@ -52,7 +52,7 @@ function topicsOf(body: { topic?: string; topics?: string[] }): string[] {
 export function createUpstashConsumeHandlers(services: Services, defaults: UpstashConsumeDefaults): ConsumeHandlers {
   const consume = async (ctx: RequestContext, group: string, instance: string, topics: string[], timeoutMs: number, headers: ConsumerHeaders) => {
     requireAccess(ctx.principal, 'consume', topics);
-    const consumer = await services.consumers.acquire(group, instance, topics, instanceConfig(headers, defaults.timeoutMs));
+    const consumer = await services.consumers.acquire(group, instance, topics, instanceConfig(headers, defaults.timeoutMs), ctx.principal.username);
     const records = await consumer.poll(Math.min(timeoutMs, defaults.maxWaitMs), defaults.maxRecordsPerPoll);
     return { status: 200 as const, body: records.map(toUpstashMessage) };
   };

@@ -41,12 +41,17 @@ export function createUpstashProduceHandlers(services: Services): ProduceHandler
     requireAccess(ctx.principal, 'produce', new Set(records.map((r) => r.topic)));
     return services.produce.produce(records);
   };
+  const messagesOf = <T>(body: T | T[] | undefined): T[] => {
+    const messages = asList(body);
+    services.produce.requireRecordCount(messages.length);
+    return messages;
+  };
   const toTopic = async ({ params, body }: InputOf<'upstashProduceToTopic' | 'upstashProduceToTopicWithGet'>, ctx: RequestContext) => {
-    const acks = await produce(ctx, asList(body).map((m) => toProduceRecord(m, params.topic)));
+    const acks = await produce(ctx, messagesOf(body).map((m) => toProduceRecord(m, params.topic)));
     return { status: 200 as const, body: acks.map(toProduceResult) };
   };
   const anyTopic = async ({ body }: InputOf<'upstashProduce' | 'upstashProduceWithGet'>, ctx: RequestContext) => {
-    const acks = await produce(ctx, asList(body).map((m, i) => toProduceRecord(m, topicOf(m, i))));
+    const acks = await produce(ctx, messagesOf(body).map((m, i) => toProduceRecord(m, topicOf(m, i))));
     return { status: 200 as const, body: acks.map(toProduceResult) };
   };
   const webhook = async ({ query, body }: InputOf<'upstashWebhook' | 'upstashWebhookWithGet'>, ctx: RequestContext) => {

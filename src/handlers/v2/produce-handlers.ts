@@ -18,6 +18,7 @@ export function createV2ProduceHandlers(services: Services): ProduceHandlers {
     if (!format) throw new DomainError('unsupported_media_type', 'HTTP 415 Unsupported Media Type');
     requireSchemaRegistryless(format);
     const records = ((body as { records?: unknown[] }).records ?? []) as Parameters<typeof toProduceRecord>[2][];
+    services.produce.requireRecordCount(records.length);
     // No existence check here: as with a Java producer, the broker's auto.create.topics.enable decides (the
     // quickstart produces to a topic nobody created); the producer answers 40401 when it will not be created.
     const domain = records.map((r, i) => toProduceRecord(format as 'binary' | 'json', params.topic_name, r, i, partition));

@@ -3,6 +3,7 @@ import type { components } from '../../../generated/openapi-types.js';
 import type { ProduceAck, ProduceRecord } from '../../core/model.js';
 import { errorResponse } from '../../errors/dialect-errors.js';
 import { DomainError } from '../../errors/domain-error.js';
+import { requireUnicodeText } from '../../core/produce-service.js';
 import { decodeBase64, parseIsoTimestamp } from '../wire-values.js';
 
 type Schemas = components['schemas'];
@@ -31,6 +32,7 @@ function bytesOf(data: Data | undefined, what: string): { bytes: Buffer | null; 
   }
   if (type === 'STRING') {
     if (typeof data.data !== 'string') throw new DomainError('bad_request', `${what}.data must be a string for type STRING.`);
+    requireUnicodeText(data.data, `${what}.data`);
     return { bytes: Buffer.from(data.data, 'utf8'), type };
   }
   return { bytes: Buffer.from(JSON.stringify(data.data), 'utf8'), type };
