@@ -23,7 +23,8 @@ async function call(url: string, init: { method?: string; body?: unknown; type?:
 }
 
 async function createTopic(t: ProxyUnderTest, name: string): Promise<void> {
-  const r = await call(`${t.baseUrl}/v3/clusters/${t.clusterId}/topics`, { body: { topic_name: name, partitions_count: 1 } });
+  // Creating a topic needs the admin permission where a users file is configured.
+  const r = await call(`${t.baseUrl}/v3/clusters/${t.clusterId}/topics`, { body: { topic_name: name, partitions_count: 1 }, auth: basic(USERS.admin) });
   expect(r.status).toBe(201);
 }
 
