@@ -115,7 +115,9 @@ class KafkaGroupConsumer implements GroupConsumerPort {
     await kafkaCall(`join group '${this.spec.groupId}'`, async () => {
       await this.consumer.connect();
       await this.consumer.subscribe({ topics: [...this.spec.topics], fromBeginning: this.spec.autoOffsetReset === 'earliest' });
-      await this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.take(payload) });
+      // Offsets are resolved by take() itself: kafkajs's auto-resolve after a batch throws a TypeError (and crashes
+      // the consumer) when a rebalance took the partition away while the batch was handled.
+      await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.take(payload) });
     });
   }
 
@@ -161,10 +163,18 @@ class KafkaGroupConsumer implements GroupConsumerPort {
     await this.consumer.disconnect().catch(() => undefined);
   }
 
-  private async take({ batch, isStale, isRunning, heartbeat }: EachBatchPayload): Promise<void> {
+  private async take({ batch, isStale, isRunning, heartbeat, resolveOffset }: EachBatchPayload): Promise<void> {
+    // A batch fetched before a rebalance that took its partition away: the new owner reads it.
+    if (!this.owns(batch.topic, batch.partition)) return;
     for (const message of batch.messages) {
       if (isStale()) return;
       this.buffer.push(toConsumedRecord(batch.topic, batch.partition, message));
+    }
+    try {
+      resolveOffset(batch.lastOffset());
+    } catch {
+      // The partition was revoked meanwhile (GROUP_JOIN has dropped what was buffered).
+      return;
     }
     this.wake();
     while (this.buffer.length >= this.limits.maxBufferedRecords && !this.closing && isRunning() && !isStale()) {
@@ -173,6 +183,11 @@ class KafkaGroupConsumer implements GroupConsumerPort {
       await heartbeat();
     }
   }
+
+  private owns(topic: string, partition: number): boolean {
+    return this.assigned.some((a) => a.topic === topic && a.partitions.includes(partition));
+  }
+
 
   private get heartbeatIntervalMs(): number {
     return Math.min(3000, Math.floor(this.spec.sessionTimeoutMs / 3));

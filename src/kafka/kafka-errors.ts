@@ -27,6 +27,9 @@ const REJECTIONS = new Set([
 const RECORD_TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 const RECORD_REJECTIONS = new Set(['INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_TIMESTAMP', 'INVALID_PRODUCE_ACKS']);
 
+/** The member's view of its group is out of date (a rebalance happened or is under way): e.g. a commit is refused. */
+const GROUP_CHANGED = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID']);
+
 const UNAVAILABLE_NAMES = new Set([
   'KafkaJSConnectionError',
   'KafkaJSConnectionClosedError',
@@ -65,6 +68,10 @@ export function toDomainError(error: unknown, context: string): DomainError {
   }
   if (broker.type === 'TOPIC_AUTHORIZATION_FAILED' || broker.type === 'CLUSTER_AUTHORIZATION_FAILED') {
     return new DomainError('forbidden', `${context}: ${message}`, { cause: error });
+  }
+  if (broker.type && GROUP_CHANGED.has(broker.type)) {
+    const hint = 'the consumer group is rebalancing, so nothing was committed: read again, then commit';
+    return new DomainError('illegal_state', `${context}: ${message} (${hint}).`, { cause: error });
   }
   // A broker error kafkajs may retry (leader moving, request timed out, ...) that outlasted its retries.
   if (broker.type && (COORDINATOR_NOT_READY.has(broker.type) || broker.retriable === true)) {
