@@ -49,6 +49,7 @@ class KafkaGroupConsumer implements GroupConsumerPort {
   private assigned: TopicPartitions[] = [];
   private paused = false;
   private failure: Error | undefined;
+  private closed = false;
 
   constructor(
     kafka: Kafka,
@@ -63,8 +64,13 @@ class KafkaGroupConsumer implements GroupConsumerPort {
       maxWaitTimeInMs: limits.fetchMaxWaitMs,
       minBytes: Math.max(1, spec.fetchMinBytes ?? 1),
       allowAutoTopicCreation: false,
+      // kafkajs restarts a crashed consumer (e.g. the group coordinator moved) on a timer; one closed meanwhile
+      // would reconnect and rejoin its group after our disconnect, leaking the member and its connections.
+      retry: { restartOnFailure: () => Promise.resolve(!this.closed) },
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      // A restart that was under way when close() ran has joined again: leave at once.
+      if (this.closed) return this.disconnectSoon();
       this.assigned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
       this.buffer = [];
       this.resumeIfPaused();
@@ -119,8 +125,14 @@ class KafkaGroupConsumer implements GroupConsumerPort {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.wake();
     await this.consumer.disconnect().catch(() => undefined);
+  }
+
+  /** Disconnects a restart that was already under way when close() ran, once it has joined. */
+  private disconnectSoon(): void {
+    setImmediate(() => void this.consumer.disconnect().catch(() => undefined));
   }
 
   private async take({ batch, isStale }: EachBatchPayload): Promise<void> {
