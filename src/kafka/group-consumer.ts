@@ -82,8 +82,8 @@ class KafkaGroupConsumer implements GroupConsumerPort {
   private readonly waiters = new Set<() => void>();
   private readonly roomWaiters = new Set<() => void>();
   private assigned: TopicPartitions[] = [];
-  private closing = false;
   private failure: Error | undefined;
+  private closed = false;
 
   constructor(
     kafka: Kafka,
@@ -98,8 +98,13 @@ class KafkaGroupConsumer implements GroupConsumerPort {
       maxWaitTimeInMs: limits.fetchMaxWaitMs,
       minBytes: Math.max(1, spec.fetchMinBytes ?? 1),
       allowAutoTopicCreation: false,
+      // kafkajs restarts a crashed consumer (e.g. the group coordinator moved) on a timer; one closed meanwhile
+      // would reconnect and rejoin its group after our disconnect, leaking the member and its connections.
+      retry: { restartOnFailure: () => Promise.resolve(!this.closed) },
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      // A restart that was under way when close() ran has joined again: leave at once.
+      if (this.closed) return this.disconnectSoon();
       this.assigned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
       this.buffer = [];
       this.makeRoom();
@@ -157,10 +162,15 @@ class KafkaGroupConsumer implements GroupConsumerPort {
   }
 
   async close(): Promise<void> {
-    this.closing = true;
+    this.closed = true;
     this.wake();
     this.makeRoom();
     await this.consumer.disconnect().catch(() => undefined);
+  }
+
+  /** Disconnects a restart that was already under way when close() ran, once it has joined. */
+  private disconnectSoon(): void {
+    setImmediate(() => void this.consumer.disconnect().catch(() => undefined));
   }
 
   private async take({ batch, isStale, isRunning, heartbeat, resolveOffset }: EachBatchPayload): Promise<void> {
@@ -177,7 +187,7 @@ class KafkaGroupConsumer implements GroupConsumerPort {
       return;
     }
     this.wake();
-    while (this.buffer.length >= this.limits.maxBufferedRecords && !this.closing && isRunning() && !isStale()) {
+    while (this.buffer.length >= this.limits.maxBufferedRecords && !this.closed && isRunning() && !isStale()) {
       await waitFor(this.roomWaiters, this.heartbeatIntervalMs);
       // Sends one only when the interval is due; throws when the group is rebalancing, which kafkajs handles.
       await heartbeat();

@@ -72,8 +72,11 @@ export class KafkaClient {
     });
     // Keyed records land where Java producers put them (murmur2); see pinning-partitioner.ts. Topic creation on
     // produce is left to the broker's auto.create.topics.enable, as with a Java producer.
+    // Idempotent (kafkajs sends acks=-1 and retries without limit): a batch retried after a lost ack is not
+    // appended twice. One request in flight per broker keeps its sequence numbers in order.
     this.producer = this.kafka.producer({
       idempotent: true,
+      maxInFlightRequests: 1,
       allowAutoTopicCreation: true,
       createPartitioner: pinningPartitioner,
       // kafkajs's default is 5 minutes, during which partitions added to a topic (v3 PATCH) are unknown to it.

@@ -56,10 +56,14 @@ export interface LocalBroker {
   readonly listeners: Readonly<Record<string, string>>;
   /** As reported by the running broker (DescribeCluster). */
   readonly clusterId: string;
-  /** The broker JVM's pid. */
+  /** The broker JVM's pid (a new one after restart()). */
   readonly pid: number;
   /** SIGTERM, then SIGKILL after 20 s; then deletes the broker's temporary directory. Idempotent. */
   stop(): Promise<void>;
+  /** SIGKILLs the JVM, as a crash would: no clean shutdown. Its ports and data directory are kept for restart(). */
+  kill(): Promise<void>;
+  /** Starts a killed broker again on the same ports and data directory; resolves once it answers requests. */
+  restart(): Promise<void>;
 }
 
 type Log = (line: string) => void;
@@ -528,6 +532,14 @@ class BrokerProcess {
     });
   }
 
+  /** SIGKILL, leaving the directory in place (see LocalBroker.kill). */
+  async kill(): Promise<void> {
+    signalQuietly(this.pid, 'SIGKILL');
+    await this.exited;
+    this.stopWatchdog();
+    process.off('exit', this.killOnNodeExit);
+  }
+
   private stopWatchdog(): void {
     // Its process group includes the `sleep` it may be waiting on.
     if (this.watchdog.pid !== undefined) signalQuietly(-this.watchdog.pid, 'SIGKILL');
@@ -574,6 +586,47 @@ async function waitUntilReady(bootstrapServers: string, broker: BrokerProcess, t
 
 // ----------------------------------------------------------------------------------------------- starting a broker
 
+/** A started broker; kill() and restart() replace its JVM, keeping its ports, directory and cluster. */
+class RestartableBroker implements LocalBroker {
+  private restarting: Promise<void> | undefined;
+
+  constructor(
+    readonly bootstrapServers: string,
+    readonly listeners: Readonly<Record<string, string>>,
+    readonly clusterId: string,
+    private current: BrokerProcess,
+    private readonly libsDir: string,
+    private readonly options: LocalBrokerOptions,
+    private readonly log: Log,
+  ) {}
+
+  get pid(): number {
+    return this.current.pid;
+  }
+
+  async stop(): Promise<void> {
+    await this.restarting?.catch(() => undefined);
+    await this.current.shutdown(this.log);
+  }
+
+  kill(): Promise<void> {
+    return this.current.kill();
+  }
+
+  restart(): Promise<void> {
+    if (this.current.isRunning) return Promise.reject(new Error(`Kafka (pid ${this.current.pid}) is still running: kill() it first`));
+    this.restarting = this.relaunch();
+    return this.restarting;
+  }
+
+  private async relaunch(): Promise<void> {
+    const started = Date.now();
+    this.current = await BrokerProcess.launch(this.libsDir, this.current.files);
+    await waitUntilReady(this.bootstrapServers, this.current, this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+    this.log(`Kafka restarted at ${this.bootstrapServers} (pid ${this.current.pid}) after ${Date.now() - started} ms`);
+  }
+}
+
 async function startOnce(libsDir: string, options: LocalBrokerOptions, log: Log): Promise<LocalBroker> {
   const extraListeners = options.extraListeners ?? [];
   const ports = await pickFreePorts(extraListeners.length);
@@ -587,9 +640,8 @@ async function startOnce(libsDir: string, options: LocalBrokerOptions, log: Log)
     const bootstrapServers = `127.0.0.1:${ports.broker}`;
     const clusterId = await waitUntilReady(bootstrapServers, broker, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
     log(`Kafka ready at ${bootstrapServers} (cluster ${clusterId}, pid ${broker.pid}, dir ${dir}) after ${Date.now() - started} ms`);
-    const running = broker;
     const listeners = Object.fromEntries(extraListeners.map((listener, i) => [listener.name, `127.0.0.1:${ports.extra[i]}`]));
-    return { bootstrapServers, listeners, clusterId, pid: running.pid, stop: () => running.shutdown(log) };
+    return new RestartableBroker(bootstrapServers, listeners, clusterId, broker, libsDir, options, log);
   } catch (error) {
     if (broker) await broker.shutdown(log);
     else await rm(dir, { recursive: true, force: true });

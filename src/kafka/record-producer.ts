@@ -114,8 +114,20 @@ export class KafkaRecordProducer implements RecordProducerPort {
     });
   }
 
+  /**
+   * Bounded by the ack timeout like a produce: while Kafka is unreachable the admin client retries for many
+   * seconds, and the caller (v3 produce) must get its 503 in time instead.
+   */
   async topicExists(topic: string): Promise<boolean> {
-    return (await this.topics.partitionCount(topic)) !== undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DomainError('kafka_unavailable', `Kafka did not describe topic '${topic}' within ${this.ackTimeoutMs} ms.`)), this.ackTimeoutMs);
+    });
+    try {
+      return (await Promise.race([this.topics.partitionCount(topic), expired])) !== undefined;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private expire(entry: Entry): void {
