@@ -69,11 +69,11 @@ function authenticatorFor(config: ProxyConfig, logger: Logger): Authenticator {
 }
 
 /** A failed first connection (unreachable, TLS or SASL refused) says where to and how it was tried. */
-async function connectToKafka(kafka: KafkaClient, config: ProxyConfig): Promise<void> {
+async function connectToKafka(kafka: KafkaClient, reader: PartitionReader, config: ProxyConfig): Promise<void> {
   try {
-    await kafka.connect();
+    await Promise.all([kafka.connect(), reader.connect()]);
   } catch (error) {
-    await kafka.disconnect();
+    await Promise.allSettled([reader.disconnect(), kafka.disconnect()]);
     const how = config.kafkaSecurity.protocol + (config.kafkaSecurity.sasl ? ` with SASL ${config.kafkaSecurity.sasl.mechanism}` : '');
     throw new Error(`cannot connect to Kafka at ${config.bootstrapServers.join(',')} over ${how}: ${(error as Error).message}`, { cause: error });
   }
@@ -98,7 +98,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger, hooks: Pro
   });
   const reader = new PartitionReader(kafka.kafka);
   // Connected while the app is built below (validators, spec): both take a few hundred ms at startup.
-  const connected = Promise.all([connectToKafka(kafka, config), reader.connect()]);
+  const connected = connectToKafka(kafka, reader, config);
   connected.catch(() => undefined); // handled: serve() awaits it after building the app
   try {
     return await serve({ config, logger, hooks, kafka, reader, authenticator, secure }, connected);
