@@ -7,7 +7,8 @@
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/project-paths.js';
-import { errorMessage, runCommand } from './processes.js';
+import { runChecked } from '../../src/process/run-command.js';
+import { errorMessage } from './processes.js';
 import type { Log } from './processes.js';
 
 export interface MavenArtifact {
@@ -74,7 +75,7 @@ export async function ensureClasspath(spec: ClasspathSpec, log: Log): Promise<st
     // -U: a missing artifact is looked up again rather than answered from Maven's cache of failures.
     const args = ['-B', '-q', '-U', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${downloaded}`];
     try {
-      await runCommand('mvn', args, { cwd: workDir });
+      await runChecked('mvn', args, { cwd: workDir });
     } catch (error) {
       // Maven's own error line is the useful part ("Could not find artifact ...").
       const message = errorMessage(error);

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/project-paths.js';
-import { ChildService, errorMessage, freePort, runCommand, waitUntil } from './processes.js';
+import { runChecked } from '../../src/process/run-command.js';
+import { ChildService, errorMessage, freePort, waitUntil } from './processes.js';
 import type { Log } from './processes.js';
 
 export interface RunningServer {
@@ -29,7 +30,7 @@ export async function buildOurs(outDir: string, log: Log): Promise<string> {
   const args = [tsc, '-p', join(PROJECT_ROOT, 'tsconfig.build.json'), '--outDir', outDir, '--tsBuildInfoFile', join(outDir, '.tsbuildinfo'), '--sourceMap', 'false'];
   const mainJs = join(outDir, 'src', 'main.js');
   try {
-    await runCommand(process.execPath, args, { cwd: PROJECT_ROOT });
+    await runChecked(process.execPath, args, { cwd: PROJECT_ROOT });
   } catch (error) {
     // tsc still emits on type errors; the working tree may be mid-edit by someone else.
     if (!existsSync(mainJs)) throw error;

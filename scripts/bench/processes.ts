@@ -95,34 +95,6 @@ export class ChildService {
   }
 }
 
-/** Runs a command to completion, each output line to `log`; resolves with its stdout, rejects with the last lines. */
-export async function runCommand(command: string, args: readonly string[], options: { cwd?: string; log?: Log } = {}): Promise<string> {
-  const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const recent: string[] = [];
-  let stdout = '';
-  const forward = (raw: string): void => {
-    // Maven's launcher emits colour resets even in batch mode.
-    const line = raw.replace(/\u001b\[[0-9;]*m/g, '').trimEnd();
-    if (line === '') return;
-    options.log?.(line);
-    recent.push(line);
-    if (recent.length > 30) recent.shift();
-  };
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  createInterface({ input: child.stdout }).on('line', forward);
-  createInterface({ input: child.stderr }).on('line', forward);
-  const killOnNodeExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.on('exit', killOnNodeExit);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
-    child.once('close', resolve);
-  }).finally(() => process.off('exit', killOnNodeExit));
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${recent.join('\n')}`);
-  return stdout;
-}
-
 export { freePort } from '../lib/free-port.js';
 
 /** Polls `check` until it returns true; fails after `timeoutMs`, or at once when `service` exits meanwhile. */

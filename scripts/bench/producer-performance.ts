@@ -1,7 +1,8 @@
 /** Kafka's own `org.apache.kafka.tools.ProducerPerformance` (kafka-tools jar): the JVM client's produce ceiling. */
 import { DEFAULT_KAFKA_VERSION, javaBinary } from '../../src/kafka/local-broker.js';
 import { ensureClasspath } from './maven.js';
-import { runCommand } from './processes.js';
+import { runChecked } from '../../src/process/run-command.js';
+import { PROJECT_ROOT } from '../../src/project-paths.js';
 import type { Log } from './processes.js';
 
 export function ensureKafkaToolsClasspath(log: Log): Promise<string> {
@@ -51,7 +52,7 @@ export async function runProducerPerformance(libsDir: string, options: { bootstr
     'enable.idempotence=true',
     'linger.ms=0',
   ];
-  const output = await runCommand(javaBinary(), args);
+  const { stdout: output } = await runChecked(javaBinary(), args, { cwd: PROJECT_ROOT });
   const summary = output
     .split('\n')
     .map((line) => SUMMARY.exec(line))

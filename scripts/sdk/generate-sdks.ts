@@ -11,7 +11,7 @@ import { javaBinary } from '../../src/kafka/local-broker.js';
 import { loadSdkConfig } from './config.js';
 import type { GeneratorOptions, SdkConfig, SdkTarget } from './config.js';
 import { ensureGeneratorJar } from './generator-jar.js';
-import { runChecked } from './run-command.js';
+import { runChecked } from '../../src/process/run-command.js';
 
 export const INPUTS_HASH_FILE = '.sdk-inputs.sha256';
 const GENERATE_TIMEOUT_MS = 5 * 60_000;

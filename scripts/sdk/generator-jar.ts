@@ -8,7 +8,7 @@ import { access, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/project-paths.js';
 import type { MavenArtifact } from './config.js';
-import { runChecked } from './run-command.js';
+import { runChecked } from '../../src/process/run-command.js';
 
 export const GENERATOR_CACHE_DIR = join(PROJECT_ROOT, '.cache', 'openapi-generator');
 

@@ -16,9 +16,9 @@ import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
+import { runChecked } from '../process/run-command.js';
 import { PROJECT_ROOT } from '../project-paths.js';
 
 export const DEFAULT_KAFKA_VERSION = '3.9.2';
@@ -151,30 +151,6 @@ async function isCompleteLibsDir(libsDir: string): Promise<boolean> {
 }
 
 /** Runs a command, forwarding each output line to `log`; rejects with the last lines when it fails. */
-async function runForwardingOutput(command: string, args: readonly string[], cwd: string, log: Log): Promise<void> {
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const recent: string[] = [];
-  const forward = (raw: string): void => {
-    // Maven's launcher emits colour resets even in batch mode with colours off.
-    const line = raw.replace(/\u001b\[[0-9;]*m/g, '');
-    if (line.trim() === '') return;
-    log(line.trimEnd());
-    recent.push(line);
-    if (recent.length > 30) recent.shift();
-  };
-  createInterface({ input: child.stdout }).on('line', forward);
-  createInterface({ input: child.stderr }).on('line', forward);
-  const killOnNodeExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.on('exit', killOnNodeExit);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
-    child.once('close', resolve);
-  }).finally(() => process.off('exit', killOnNodeExit));
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${recent.join('\n')}`);
-}
-
 interface LockFile {
   readonly path: string;
   release(): Promise<void>;
@@ -236,7 +212,8 @@ async function downloadJars(version: string, versionDir: string, libsDir: string
     await writeFile(pom, pomFor(version));
     log(`fetching Apache Kafka ${version} from Maven Central with mvn (first run only) into ${libsDir}`);
     const args = ['-B', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${downloadedLibs}`];
-    await runForwardingOutput('mvn', args, workDir, (line) => log(`mvn: ${line}`));
+    // The first download of Kafka's ~100 jars can take a while on a slow link.
+    await runChecked('mvn', args, { cwd: workDir, log: (line) => log(`mvn: ${line}`), timeoutMs: 30 * 60_000 });
     const jars = (await readdir(downloadedLibs)).filter((name) => name.endsWith('.jar'));
     if (!jars.includes(`kafka_2.13-${version}.jar`)) throw new Error(`mvn did not produce kafka_2.13-${version}.jar`);
     await writeFile(join(downloadedLibs, COMPLETE_MARKER), `${JSON.stringify({ version, jars: jars.length, at: new Date().toISOString() })}\n`);
@@ -388,20 +365,8 @@ function classpathArgs(libsDir: string, files: BrokerFiles): string[] {
 
 /** Runs kafka.tools.StorageTool to completion and returns its stdout. */
 async function runStorageTool(libsDir: string, files: BrokerFiles, args: readonly string[]): Promise<string> {
-  const child = spawn(javaBinary(), [...TOOL_JVM_OPTIONS, ...classpathArgs(libsDir, files), 'kafka.tools.StorageTool', ...args], {
-    cwd: files.dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', (error) => reject(new Error(`cannot run java: ${error.message}`)));
-    child.once('close', resolve);
-  });
-  if (code !== 0) throw new Error(`kafka.tools.StorageTool ${args.join(' ')} exited with ${code}:\n${stdout}${stderr}`);
-  return stdout;
+  const toolArgs = [...TOOL_JVM_OPTIONS, ...classpathArgs(libsDir, files), 'kafka.tools.StorageTool', ...args];
+  return (await runChecked(javaBinary(), toolArgs, { cwd: files.dir, timeoutMs: 120_000 })).stdout;
 }
 
 async function formatStorage(libsDir: string, files: BrokerFiles): Promise<void> {

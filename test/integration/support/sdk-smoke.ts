@@ -5,8 +5,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GeneratedSdk } from '../../../scripts/sdk/generate-sdks.js';
-import { runChecked, runCommand } from '../../../scripts/sdk/run-command.js';
-import type { CommandOptions, CommandResult } from '../../../scripts/sdk/run-command.js';
+import { runChecked, runCommand } from '../../../src/process/run-command.js';
+import type { CommandOptions, CommandResult } from '../../../src/process/run-command.js';
 import { PROJECT_ROOT } from '../../../src/project-paths.js';
 
 export interface SmokeTarget {

@@ -1,5 +1,9 @@
-/** Runs an external tool (mvn, java, go, python, tsc) to completion, capturing what it prints. */
+/**
+ * Runs an external tool (mvn, java, go, python, tsc) to completion, capturing what it prints — the one runner the
+ * local broker, the benchmarks and the SDK scripts share.
+ */
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 
 export interface CommandOptions {
   readonly cwd: string;
@@ -7,7 +11,12 @@ export interface CommandOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The whole process group is killed after this long; default 10 minutes. */
   readonly timeoutMs?: number;
+  /** Each line it prints (stdout and stderr, colour codes removed), as it prints it. */
+  readonly log?: (line: string) => void;
 }
+
+// Maven's launcher emits colour resets even in batch mode with colours off.
+const stripColours = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');
 
 export interface CommandResult {
   readonly command: string;
@@ -50,6 +59,15 @@ export async function runCommand(command: string, args: readonly string[], optio
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const log = options.log;
+  if (log) {
+    const forward = (raw: string): void => {
+      const line = stripColours(raw).trimEnd();
+      if (line.trim() !== '') log(line);
+    };
+    createInterface({ input: child.stdout }).on('line', forward);
+    createInterface({ input: child.stderr }).on('line', forward);
+  }
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once('error', (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
@@ -70,7 +88,7 @@ function tail(text: string, lines: number): string {
 export async function runChecked(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
   const result = await runCommand(command, args, options);
   if (result.code !== 0) {
-    const output = tail(`${result.stdout}\n${result.stderr}`, 60).replace(/\u001b\[[0-9;]*m/g, '');
+    const output = stripColours(tail(`${result.stdout}\n${result.stderr}`, 60));
     const outcome = result.timedOut ? `was killed after ${result.durationMs} ms` : `exited with ${result.code}`;
     throw new Error(`${result.command} (in ${options.cwd}) ${outcome}:\n${output}`);
   }
