@@ -792,7 +792,7 @@ export interface paths {
         put?: never;
         /**
          * Set and reset several cluster-wide broker configs at once
-         * @description Applies every SET and DELETE in one request; with `validate_only` the broker checks them and nothing changes.
+         * @description Applies every SET and DELETE in one request; with `validate_only` the broker checks them and nothing changes. A config name the resource does not have is bad input (400), and nothing changes.
          */
         post: operations["v3AlterClusterConfigs"];
         delete?: never;
@@ -997,7 +997,7 @@ export interface paths {
         put?: never;
         /**
          * Set and reset several broker configs at once
-         * @description Applies every SET and DELETE in one request; with `validate_only` the broker checks them and nothing changes.
+         * @description Applies every SET and DELETE in one request; with `validate_only` the broker checks them and nothing changes. A config name the resource does not have is bad input (400), and nothing changes.
          */
         post: operations["v3AlterBrokerConfigs"];
         delete?: never;
@@ -1471,7 +1471,7 @@ export interface paths {
         put?: never;
         /**
          * Set and reset several topic configs at once
-         * @description Applies every SET and DELETE in one request; with `validate_only` the broker checks them and nothing changes.
+         * @description Applies every SET and DELETE in one request; with `validate_only` the broker checks them and nothing changes. A config name the resource does not have is bad input (400), and nothing changes.
          */
         post: operations["v3AlterTopicConfigs"];
         delete?: never;

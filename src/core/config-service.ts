@@ -22,11 +22,20 @@ export class ConfigService {
     throw new DomainError('route_not_found', `Config '${name}' of ${label(resource)} cannot be found.`);
   }
 
-  /** Unknown config names are refused (404); the broker validates the values (400/40002). */
-  async alter(resource: ConfigResource, changes: readonly ConfigChange[], validateOnly = false): Promise<void> {
+  /** One config named in the URL: an unknown name is a resource that does not exist (404). */
+  alterOne(resource: ConfigResource, change: ConfigChange): Promise<void> {
+    return this.alterKnown(resource, [change], false, (name) => new DomainError('route_not_found', `Config '${name}' of ${label(resource)} cannot be found.`));
+  }
+
+  /** Configs named in a request body (`:alter`): an unknown name is bad input (400); the broker validates the values. */
+  alter(resource: ConfigResource, changes: readonly ConfigChange[], validateOnly = false): Promise<void> {
+    return this.alterKnown(resource, changes, validateOnly, (name) => new DomainError('bad_request', `Unknown config '${name}' for ${label(resource)}.`));
+  }
+
+  private async alterKnown(resource: ConfigResource, changes: readonly ConfigChange[], validateOnly: boolean, unknownError: (name: string) => DomainError): Promise<void> {
     const known = new Set((await this.list(await this.namesOf(resource))).map((c) => c.name));
     const unknown = changes.find((c) => !known.has(c.name));
-    if (unknown) throw new DomainError('route_not_found', `Config '${unknown.name}' of ${label(resource)} cannot be found.`);
+    if (unknown) throw unknownError(unknown.name);
     await this.admin.alterConfigs(resource, changes, validateOnly);
   }
 

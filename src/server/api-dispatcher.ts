@@ -84,6 +84,17 @@ export function precompiledMatcher(router: Router, operations: readonly RoutedOp
   };
 }
 
+/**
+ * `?=x` or `?a=1&=x`: a query parameter without a name. openapi-backend's query parser drops it silently, so the
+ * schema's "no undeclared parameters" rule never sees it; it is refused like any undeclared one.
+ */
+function requireNamedQueryParameters(query: ApiRequest['query']): void {
+  if (typeof query !== 'string' || query === '') return;
+  if (query.split('&').some((pair) => pair.startsWith('='))) {
+    throw new DomainError('bad_request', 'Invalid request: a query parameter has no name.');
+  }
+}
+
 /** A path template as a regex source: `{name}` matches one segment, everything else literally. */
 function path2regex(path: string): string {
   return path
@@ -163,6 +174,7 @@ export class ApiDispatcher {
     const raw: Record<string, RawHandler> = {};
     for (const [operationId, handler] of Object.entries(handlers) as [OperationId, (i: unknown, c: RequestContext) => Promise<AnyHandlerResult>][]) {
       raw[operationId] = async (api, state) => {
+        requireNamedQueryParameters(state.apiRequest.query);
         const meta = metaOf(operationId);
         // openapi-backend re-parses path parameters from the URL after coercing them: take the coerced ones.
         const coerced = (api.validation?.coerced as { params?: Record<string, unknown> } | undefined)?.params;

@@ -87,6 +87,14 @@ describe('protocol errors answer JSON in the dialect envelope', () => {
     expect(r.body).toEqual({ error_code: 400, message: expect.any(String) });
   });
 
+  it('a query parameter without a name is refused like an undeclared one: 400 in each dialect', async () => {
+    const message = 'Invalid request: a query parameter has no name.';
+    expect(await call(`${topicsUrl}?=x`)).toMatchObject({ status: 400, body: { error_code: 400, message } });
+    expect(await call(`${t.baseUrl}/v3/clusters/${t.clusterId}/acls?operation=READ&=null`)).toMatchObject({ status: 400, body: { error_code: 400, message } });
+    expect(await call(`${t.baseUrl}/upstash/topics?=1`)).toMatchObject({ status: 400, body: { error: message, status: 400 } });
+    expect((await call(`${topicsUrl}?`)).status).toBe(200);
+  });
+
   it('echoes a valid X-Request-Id and makes one up otherwise', async () => {
     const given = await fetch(`${t.baseUrl}/healthz`, { headers: { 'x-request-id': 'abc-123' } });
     expect(given.headers.get('x-request-id')).toBe('abc-123');

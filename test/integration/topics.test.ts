@@ -265,6 +265,20 @@ describe('v3 topic configs', () => {
     expect((await config('retention.ms'))?.is_default).toBe(true);
   });
 
+  it('an unknown config name: 404 when the URL names it, 400 when an :alter body does, and nothing changes', async () => {
+    const path = { cluster_id: t.clusterId, topic_name: topic };
+    const put = await t.client.PUT('/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}', { params: { path: { ...path, name: 'no.such.config' } }, body: { value: '1' } });
+    expect(put.response.status).toBe(404);
+    expect(put.error).toEqual({ error_code: 404, message: `Config 'no.such.config' of topic '${topic}' cannot be found.` });
+    const alter = await t.client.POST('/v3/clusters/{cluster_id}/topics/{topic_name}/configs:alter', {
+      params: { path },
+      body: { data: [{ name: 'retention.ms', value: '7200000' }, { name: 'no.such.config', value: '1' }] },
+    });
+    expect(alter.response.status).toBe(400);
+    expect(alter.error).toEqual({ error_code: 400, message: `Unknown config 'no.such.config' for topic '${topic}'.` });
+    expect((await config('retention.ms'))?.value).not.toBe('7200000');
+  });
+
   it('lists the configs of every topic at topics/-/configs', async () => {
     const all = await t.client.GET('/v3/clusters/{cluster_id}/topics/-/configs', { params: { path: { cluster_id: t.clusterId } } });
     const mine = all.data?.data.filter((c) => c.topic_name === topic) ?? [];

@@ -45,12 +45,12 @@ export function createV3BrokerConfigHandlers(services: Services): BrokerConfigHa
     },
     v3UpdateBrokerConfig: async ({ params, body }) => {
       const { resource } = await broker(params.cluster_id, params.broker_id);
-      await services.configs.alter(resource, [{ name: params.name, value: body.value }]);
+      await services.configs.alterOne(resource, { name: params.name, value: body.value });
       return noContent;
     },
     v3ResetBrokerConfig: async ({ params }) => {
       const { resource } = await broker(params.cluster_id, params.broker_id);
-      await services.configs.alter(resource, [{ name: params.name, value: null }]);
+      await services.configs.alterOne(resource, { name: params.name, value: null });
       return noContent;
     },
     v3AlterBrokerConfigs: async ({ params, body }) => {

@@ -29,12 +29,12 @@ export function createV3ClusterConfigHandlers(services: Services): ClusterConfig
     },
     v3UpdateClusterConfig: async ({ params, body }) => {
       await clusterIdOf(params.cluster_id);
-      await services.configs.alter(CLUSTER, [{ name: params.name, value: body.value }]);
+      await services.configs.alterOne(CLUSTER, { name: params.name, value: body.value });
       return noContent;
     },
     v3ResetClusterConfig: async ({ params }) => {
       await clusterIdOf(params.cluster_id);
-      await services.configs.alter(CLUSTER, [{ name: params.name, value: null }]);
+      await services.configs.alterOne(CLUSTER, { name: params.name, value: null });
       return noContent;
     },
     v3AlterClusterConfigs: async ({ params, body }) => {

@@ -43,13 +43,13 @@ export function createV3TopicConfigHandlers(services: Services): TopicConfigHand
     v3UpdateTopicConfig: async ({ params, body }) => {
       await services.cluster.get(params.cluster_id);
       await services.topics.get(params.topic_name);
-      await services.configs.alter({ kind: 'topic', name: params.topic_name }, [{ name: params.name, value: body.value }]);
+      await services.configs.alterOne({ kind: 'topic', name: params.topic_name }, { name: params.name, value: body.value });
       return { status: 204, body: undefined };
     },
     v3ResetTopicConfig: async ({ params }) => {
       await services.cluster.get(params.cluster_id);
       await services.topics.get(params.topic_name);
-      await services.configs.alter({ kind: 'topic', name: params.topic_name }, [{ name: params.name, value: null }]);
+      await services.configs.alterOne({ kind: 'topic', name: params.topic_name }, { name: params.name, value: null });
       return { status: 204, body: undefined };
     },
     v3AlterTopicConfigs: async ({ params, body }) => {
