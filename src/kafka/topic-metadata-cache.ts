@@ -6,6 +6,7 @@
 import type { Admin } from 'kafkajs';
 import kafkajs from 'kafkajs';
 import { kafkaCall } from './kafka-errors.js';
+import { topicPartitionsIfExists } from './topic-lookup.js';
 
 const { ConfigResourceTypes } = kafkajs;
 
@@ -16,6 +17,7 @@ interface Entry {
 
 export class TopicMetadataCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly reading = new Map<string, Promise<number | undefined>>();
   private autoCreate: Promise<number | undefined> | undefined;
 
   constructor(
@@ -26,19 +28,30 @@ export class TopicMetadataCache {
   /**
    * The topic's partition count, or undefined when it does not exist. `atLeast`: a partition the caller names —
    * a cached count that does not reach it is read again, since partitions may have been added meanwhile.
+   * An expired count is still answered while one read refreshes it in the background: under load, every request
+   * arriving while the entry was being re-read used to wait for (and send) a metadata request of its own.
    */
   async partitionCount(topic: string, atLeast = 0): Promise<number | undefined> {
     const cached = this.entries.get(topic);
-    if (cached && Date.now() - cached.at < this.ttlMs && cached.partitions >= atLeast) return cached.partitions;
-    const count = await kafkaCall(`describe topic '${topic}'`, async () => {
-      try {
-        const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
-        return topics[0]?.partitions.length;
-      } catch (error) {
-        if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return undefined;
-        throw error;
-      }
-    });
+    if (cached && cached.partitions >= atLeast) {
+      if (Date.now() - cached.at >= this.ttlMs) this.refresh(topic).catch(() => undefined);
+      return cached.partitions;
+    }
+    return this.refresh(topic);
+  }
+
+  /** One metadata read per topic at a time; callers arriving meanwhile share it. */
+  private refresh(topic: string): Promise<number | undefined> {
+    let pending = this.reading.get(topic);
+    if (!pending) {
+      pending = this.read(topic).finally(() => this.reading.delete(topic));
+      this.reading.set(topic, pending);
+    }
+    return pending;
+  }
+
+  private async read(topic: string): Promise<number | undefined> {
+    const count = await kafkaCall(`describe topic '${topic}'`, async () => (await topicPartitionsIfExists(this.admin, topic))?.length);
     if (count === undefined) this.entries.delete(topic);
     else this.entries.set(topic, { partitions: count, at: Date.now() });
     return count;
