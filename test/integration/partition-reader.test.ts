@@ -248,6 +248,11 @@ describe('PartitionReader (no consumer group)', () => {
     } finally {
       await transactional.disconnect();
     }
+    // The coordinator writes the commit marker after EndTxn has answered: a record sent at once could land before it.
+    for (let tries = 0; (await admin.fetchTopicOffsets(topic))[0]?.high !== '6'; tries++) {
+      if (tries > 100) throw new Error('the commit marker was not written within 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await send(topic, 0, [{ value: 'plain-6' }]);
 
     const started = performance.now();
