@@ -137,7 +137,7 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
   const services: Services = {
     cluster: new ClusterService(admin),
     topics: new TopicService(admin),
-    produce: new ProduceService(new KafkaRecordProducer(kafka.producer, new TopicMetadataCache(kafka.admin), config.produceAckTimeoutMs), config.produceRequestMaxRecords),
+    produce: new ProduceService(new KafkaRecordProducer(kafka, new TopicMetadataCache(kafka.admin), config.produceAckTimeoutMs), config.produceRequestMaxRecords),
     fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition, config.consumerRequestMaxWaitMs),
     consumers,
     offsets,

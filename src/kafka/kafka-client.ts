@@ -6,6 +6,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
 import type { Admin, KafkaConfig, LogEntry, Producer, SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
+import { DomainError } from '../errors/domain-error.js';
 import type { KafkaSecurityConfig } from '../config/config.js';
 import { loadKeyStore, loadTrustStore } from '../config/key-stores.js';
 import { redactSecrets } from '../server/logger.js';
@@ -56,9 +57,15 @@ function pinoLogCreator(logger: Logger): () => (entry: LogEntry) => void {
     };
 }
 
-export class KafkaClient {
-  readonly kafka: Kafka;
+/** The producer the produce path sends with, and a way to replace it (see KafkaClient.renewProducer). */
+export interface ProducerSource {
   readonly producer: Producer;
+  renewProducer(timeoutMs: number): Promise<void>;
+}
+
+export class KafkaClient implements ProducerSource {
+  readonly kafka: Kafka;
+  producer: Producer;
   readonly admin: Admin;
 
   constructor(options: KafkaClientOptions) {
@@ -74,7 +81,38 @@ export class KafkaClient {
     // produce is left to the broker's auto.create.topics.enable, as with a Java producer.
     // Idempotent (kafkajs sends acks=-1 and retries without limit): a batch retried after a lost ack is not
     // appended twice. One request in flight per broker keeps its sequence numbers in order.
-    this.producer = this.kafka.producer({
+    this.producer = this.newProducer();
+    this.admin = this.kafka.admin();
+  }
+
+  /**
+   * A producer with a new producer id. After a send whose outcome is unknown (the broker died with the request in
+   * flight), kafkajs's idempotent producer has not advanced its sequence number although the broker may have
+   * appended the batch; its next batch — other records, same sequence — would be taken by the broker as a duplicate
+   * and dropped while reported as written. Seen in the broker-kill fault test: acknowledged records missing.
+   */
+  async renewProducer(timeoutMs: number): Promise<void> {
+    const fresh = this.newProducer();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DomainError('kafka_unavailable', `Kafka did not accept a new producer within ${timeoutMs} ms.`)), timeoutMs);
+    });
+    try {
+      // kafkajs's own connection retries can outlast an outage by many seconds: the produce path must not wait on them.
+      await Promise.race([fresh.connect(), timedOut]);
+    } catch (error) {
+      fresh.disconnect().catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    const old = this.producer;
+    this.producer = fresh;
+    await old.disconnect().catch(() => undefined);
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: true,
@@ -82,7 +120,6 @@ export class KafkaClient {
       // kafkajs's default is 5 minutes, during which partitions added to a topic (v3 PATCH) are unknown to it.
       metadataMaxAge: PRODUCER_METADATA_MAX_AGE_MS,
     });
-    this.admin = this.kafka.admin();
   }
 
   async connect(): Promise<void> {

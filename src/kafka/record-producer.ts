@@ -10,6 +10,7 @@ import type { IHeaders, Message, Producer, RecordMetadata } from 'kafkajs';
 import type { ProduceAck, ProduceRecord, RecordProducerPort } from '../core/model.js';
 import { DomainError } from '../errors/domain-error.js';
 import { toDomainError } from './kafka-errors.js';
+import type { ProducerSource } from './kafka-client.js';
 import type { TopicMetadataCache } from './topic-metadata-cache.js';
 
 /** Stands for a record's result until Kafka answers; one shared instance (an Error per record cost ~10% CPU). */
@@ -97,9 +98,11 @@ function settle(entry: Entry, outcome: { results: Results } | { error: DomainErr
 export class KafkaRecordProducer implements RecordProducerPort {
   private readonly pending: Entry[] = [];
   private draining = false;
+  /** A send's outcome was unknown: the next one needs a producer with a new id (see KafkaClient.renewProducer). */
+  private producerSuspect = false;
 
   constructor(
-    private readonly producer: Producer,
+    private readonly source: ProducerSource,
     private readonly topics: TopicMetadataCache,
     private readonly ackTimeoutMs: number,
   ) {}
@@ -164,10 +167,16 @@ export class KafkaRecordProducer implements RecordProducerPort {
     if (live.length === 0) return;
     const sent: SentMessage[] = [];
     try {
+      if (this.producerSuspect) {
+        await this.source.renewProducer(this.ackTimeoutMs);
+        this.producerSuspect = false;
+      }
       const results = await this.sendTogether(live, sent);
       live.forEach((entry, i) => settle(entry, results[i]!));
     } catch (error) {
       const domain = toDomainError(error, 'produce');
+      // Kafka may have appended what kafkajs reports as failed (the broker died with the request in flight).
+      if (domain.kind === 'kafka_unavailable' || domain.kind === 'kafka_error') this.producerSuspect = true;
       // Kafka refused the request. When every record went to one partition, nothing of it was appended (a record
       // batch is atomic), so each call is retried on its own and the refusal reaches only the call that caused it.
       // Across partitions some may have been appended: all calls get the error rather than risk a duplicate.
@@ -238,7 +247,7 @@ export class KafkaRecordProducer implements RecordProducerPort {
       list.push(message);
       byTopic.set(topic, list);
     }
-    const metadata = await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    const metadata = await this.source.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     return this.acknowledgements(sent, metadata);
   }
 
