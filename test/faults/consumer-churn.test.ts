@@ -3,10 +3,9 @@
  * consumed from and deleted, and some abandoned to expire (consumer.instance.timeout.ms). Afterwards its RSS and
  * its TCP connections to the broker are back at their baseline and it hosts no instance.
  */
-import { Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { portOf, rssKib, sizedMs, sleep, startProxyProcess, tcpConnectionsTo } from './support/fault-kit.js';
+import { adminWithTopics, portOf, rssKib, sizedMs, sleep, startProxyProcess, tcpConnectionsTo } from './support/fault-kit.js';
 import type { ProxyProcess } from './support/fault-kit.js';
 
 const CHURN_MS = sizedMs(25_000, 180_000);
@@ -99,14 +98,7 @@ describe('consumer instance churn', { timeout: CHURN_MS + 180_000 }, () => {
   let proxy: ProxyProcess;
 
   beforeAll(async () => {
-    const kafka = new Kafka({ brokers: [bootstrapServers], logLevel: logLevel.NOTHING });
-    admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 1 }], waitForLeaders: true });
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic: TOPIC, messages: Array.from({ length: 10 }, (_, i) => ({ value: `r-${i}` })) });
-    await producer.disconnect();
+    admin = await adminWithTopics(bootstrapServers, [{ topic: TOPIC, numPartitions: 1 }], { topic: TOPIC, values: Array.from({ length: 10 }, (_, i) => `r-${i}`) });
     proxy = await startProxyProcess({
       KAFKA_REST_BOOTSTRAP_SERVERS: bootstrapServers,
       KAFKA_REST_CONSUMER_INSTANCE_TIMEOUT_MS: String(INSTANCE_TIMEOUT_MS),

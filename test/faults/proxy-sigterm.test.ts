@@ -5,10 +5,9 @@
  * what they handed out (auto-commit); the process exits 0.
  */
 import { request } from 'node:http';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { idsInTopic, ProduceLoad, sizedMs, sleep, startProxyProcess, tally } from './support/fault-kit.js';
+import { adminWithTopics, idsInTopic, ProduceLoad, sizedMs, sleep, startProxyProcess, tally } from './support/fault-kit.js';
 import type { ProxyProcess } from './support/fault-kit.js';
 
 const LOAD_MS = sizedMs(2_000, 10_000);
@@ -83,14 +82,10 @@ describe('SIGTERM to the proxy under load', { timeout: 180_000 }, () => {
   let proxy: ProxyProcess;
 
   beforeAll(async () => {
-    const kafka = new Kafka({ brokers: [bootstrapServers], logLevel: logLevel.NOTHING });
-    admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: PRODUCE_TOPIC, numPartitions: 3 }, { topic: CONSUME_TOPIC, numPartitions: 1 }], waitForLeaders: true });
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic: CONSUME_TOPIC, messages: Array.from({ length: CONSUMED_TOPIC_RECORDS }, (_, i) => ({ value: `c-${i}` })) });
-    await producer.disconnect();
+    admin = await adminWithTopics(bootstrapServers, [{ topic: PRODUCE_TOPIC, numPartitions: 3 }, { topic: CONSUME_TOPIC, numPartitions: 1 }], {
+      topic: CONSUME_TOPIC,
+      values: Array.from({ length: CONSUMED_TOPIC_RECORDS }, (_, i) => `c-${i}`),
+    });
     proxy = await startProxyProcess({
       KAFKA_REST_BOOTSTRAP_SERVERS: bootstrapServers,
       KAFKA_REST_SHUTDOWN_GRACEFUL_MS: '15000',

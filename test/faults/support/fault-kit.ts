@@ -7,6 +7,8 @@ import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Admin, ITopicConfig } from 'kafkajs';
 import { freePort } from '../../../scripts/lib/free-port.js';
 import { PROJECT_ROOT } from '../../../src/project-paths.js';
 
@@ -269,4 +271,17 @@ export function copiesBeyondFirst(inTopic: ReadonlyMap<string, number>): number 
   let extra = 0;
   for (const count of inTopic.values()) extra += count - 1;
   return extra;
+}
+
+/** An admin client on the broker, after creating `topics` and writing `values` to `fill` (the caller disconnects it). */
+export async function adminWithTopics(bootstrapServers: string, topics: ITopicConfig[], fill: { topic: string; values: string[] }): Promise<Admin> {
+  const kafka = new Kafka({ brokers: [bootstrapServers], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics, waitForLeaders: true });
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic: fill.topic, messages: fill.values.map((value) => ({ value })) });
+  await producer.disconnect();
+  return admin;
 }
