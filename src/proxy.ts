@@ -122,7 +122,11 @@ interface Clients {
 /** Builds the services and the app, then listens once Kafka is `connected`. */
 async function serve({ config, logger, hooks, kafka, reader, authenticator, secure }: Clients, connected: Promise<unknown>): Promise<RunningProxy> {
   const clusterConfigs = new ClusterConfigClient(kafka.kafka);
-  const admin = new KafkaClusterAdmin(kafka.admin, clusterConfigs);
+  const topicCache = new TopicMetadataCache(kafka.admin);
+  const admin = new KafkaClusterAdmin(kafka.admin, clusterConfigs, (topic) => {
+    kafka.forgetTopic(topic);
+    topicCache.forget(topic);
+  });
   const groups = new KafkaGroupConsumerFactory(kafka.kafka, kafka.admin, {
     maxBufferedRecords: config.consumerMaxBufferedRecords,
     fetchMaxWaitMs: 500,
@@ -137,7 +141,7 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
   const services: Services = {
     cluster: new ClusterService(admin),
     topics: new TopicService(admin),
-    produce: new ProduceService(new KafkaRecordProducer(kafka, new TopicMetadataCache(kafka.admin), config.produceAckTimeoutMs), config.produceRequestMaxRecords),
+    produce: new ProduceService(new KafkaRecordProducer(kafka, topicCache, config.produceAckTimeoutMs), config.produceRequestMaxRecords),
     fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition, config.consumerRequestMaxWaitMs),
     consumers,
     offsets,

@@ -70,6 +70,8 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
   constructor(
     private readonly admin: Admin,
     private readonly clusterConfigs: ClusterConfigClient,
+    /** Called before a topic is deleted, so that no client of ours names it in a metadata request again. */
+    private readonly forgetTopic: (topic: string) => void = () => undefined,
   ) {}
 
   describeCluster(): Promise<ClusterInfo> {
@@ -126,6 +128,7 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
   }
 
   deleteTopic(name: string): Promise<void> {
+    this.forgetTopic(name);
     return kafkaCall(`delete topic '${name}'`, () => this.admin.deleteTopics({ topics: [name] }));
   }
 

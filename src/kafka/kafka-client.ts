@@ -10,6 +10,8 @@ import { DomainError } from '../errors/domain-error.js';
 import type { KafkaSecurityConfig } from '../config/config.js';
 import { loadKeyStore, loadTrustStore } from '../config/key-stores.js';
 import { redactSecrets } from '../server/logger.js';
+import { withInternalCluster } from './kafkajs-internals.js';
+import type { InternalCluster } from './kafkajs-internals.js';
 import { pinningPartitioner } from './pinning-partitioner.js';
 import { PRODUCER_METADATA_MAX_AGE_MS } from './record-producer.js';
 
@@ -67,6 +69,8 @@ export class KafkaClient implements ProducerSource {
   readonly kafka: Kafka;
   producer: Producer;
   readonly admin: Admin;
+  /** The producer's kafkajs cluster: the topics its metadata requests name. */
+  private producerCluster: InternalCluster;
 
   constructor(options: KafkaClientOptions) {
     this.kafka = new Kafka({
@@ -81,8 +85,17 @@ export class KafkaClient implements ProducerSource {
     // produce is left to the broker's auto.create.topics.enable, as with a Java producer.
     // Idempotent (kafkajs sends acks=-1 and retries without limit): a batch retried after a lost ack is not
     // appended twice. One request in flight per broker keeps its sequence numbers in order.
-    this.producer = this.newProducer();
+    ({ client: this.producer, cluster: this.producerCluster } = this.newProducer());
     this.admin = this.kafka.admin();
+  }
+
+  /**
+   * Drops a topic from the producer's metadata requests. Call before deleting it: the producer allows topic
+   * creation (the broker's auto.create.topics.enable decides, as for a Java producer), and each metadata refresh
+   * naming a deleted topic would create it again.
+   */
+  forgetTopic(topic: string): void {
+    this.producerCluster.targetTopics.delete(topic);
   }
 
   /**
@@ -92,7 +105,7 @@ export class KafkaClient implements ProducerSource {
    * and dropped while reported as written. Seen in the broker-kill fault test: acknowledged records missing.
    */
   async renewProducer(timeoutMs: number): Promise<void> {
-    const fresh = this.newProducer();
+    const { client: fresh, cluster } = this.newProducer();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new DomainError('kafka_unavailable', `Kafka did not accept a new producer within ${timeoutMs} ms.`)), timeoutMs);
@@ -108,18 +121,19 @@ export class KafkaClient implements ProducerSource {
     }
     const old = this.producer;
     this.producer = fresh;
+    this.producerCluster = cluster;
     await old.disconnect().catch(() => undefined);
   }
 
-  private newProducer(): Producer {
-    return this.kafka.producer({
+  private newProducer(): { client: Producer; cluster: InternalCluster } {
+    return withInternalCluster(this.kafka, () => this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: true,
       createPartitioner: pinningPartitioner,
       // kafkajs's default is 5 minutes, during which partitions added to a topic (v3 PATCH) are unknown to it.
       metadataMaxAge: PRODUCER_METADATA_MAX_AGE_MS,
-    });
+    }));
   }
 
   async connect(): Promise<void> {

@@ -4,8 +4,8 @@
  * any other version fails loudly here instead of misbehaving later.
  *  - index.js: the client's private cluster factory (Symbol 'private:Kafka:createCluster'), so a Cluster gets the
  *    client's brokers, TLS, SASL, client id, timeouts, retry and logger;
- *  - cluster/index.js: connect, disconnect, refreshMetadata, findBroker, findControllerBroker; cluster/brokerPool.js:
- *    metadata;
+ *  - cluster/index.js: connect, disconnect, refreshMetadata, findBroker, findControllerBroker, targetTopics (the
+ *    topics a client's metadata requests name); cluster/brokerPool.js: metadata;
  *  - broker/index.js: the request methods named in `InternalBroker`.
  */
 import { createRequire } from 'node:module';
@@ -76,6 +76,7 @@ export interface InternalCluster {
   findBroker(query: { nodeId: string }): Promise<InternalBroker>;
   findControllerBroker(): Promise<InternalBroker>;
   refreshMetadata(): Promise<void>;
+  targetTopics: Set<string>;
   brokerPool: { refreshMetadata(topics: string[]): Promise<void>; metadata: { topicMetadata: TopicMetadata[] } | null };
 }
 
@@ -102,17 +103,38 @@ export function kafkajsInternal<T>(path: string): T {
   return requireKafkaJs(`kafkajs/${path}`) as T;
 }
 
-/** A new Cluster (its own connections) with the client's settings; never auto-creates topics. */
-export function createInternalCluster(kafka: Kafka, isolationLevel: number): InternalCluster {
+function privateClusterFactory(kafka: Kafka): { symbol: symbol; factory: CreateCluster } {
   assertPinnedVersion();
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER_SYMBOL);
   const factory: unknown = symbol === undefined ? undefined : Reflect.get(kafka, symbol);
-  if (typeof factory !== 'function') throw new Error('kafkajs internals changed: no private cluster factory');
-  return (factory as CreateCluster)({
+  if (symbol === undefined || typeof factory !== 'function') throw new Error('kafkajs internals changed: no private cluster factory');
+  return { symbol, factory: factory as CreateCluster };
+}
+
+/** A new Cluster (its own connections) with the client's settings; never auto-creates topics. */
+export function createInternalCluster(kafka: Kafka, isolationLevel: number): InternalCluster {
+  return privateClusterFactory(kafka).factory({
     allowAutoTopicCreation: false, // the local broker auto-creates topics a metadata request names
     isolationLevel,
     metadataMaxAge: 300_000,
     maxInFlightRequests: null,
     instrumentationEmitter: null,
   });
+}
+
+/**
+ * Runs `create` (which makes one kafkajs client, e.g. `kafka.producer()`, synchronously) and returns the client with
+ * the Cluster it was built on, so its metadata targets can be reached.
+ */
+export function withInternalCluster<T>(kafka: Kafka, create: () => T): { client: T; cluster: InternalCluster } {
+  const { symbol, factory } = privateClusterFactory(kafka);
+  let cluster: InternalCluster | undefined;
+  Reflect.set(kafka, symbol, (options: Parameters<CreateCluster>[0]) => (cluster = factory(options)));
+  try {
+    const client = create();
+    if (cluster === undefined) throw new Error('kafkajs internals changed: the client made no cluster');
+    return { client, cluster };
+  } finally {
+    Reflect.set(kafka, symbol, factory);
+  }
 }

@@ -40,6 +40,11 @@ export class TopicMetadataCache {
     return this.refresh(topic);
   }
 
+  /** Drops what is known of a topic (it is being deleted). */
+  forget(topic: string): void {
+    this.entries.delete(topic);
+  }
+
   /** One metadata read per topic at a time; callers arriving meanwhile share it. */
   private refresh(topic: string): Promise<number | undefined> {
     let pending = this.reading.get(topic);

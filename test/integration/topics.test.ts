@@ -1,5 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRODUCER_METADATA_MAX_AGE_MS } from '../../src/kafka/record-producer.js';
 import { describeClusterDefaults } from './support/kafka-tools.js';
 import { startProxyUnderTest, uniqueTopic } from './support/proxy-under-test.js';
 import type { ProxyUnderTest } from './support/proxy-under-test.js';
@@ -171,6 +173,37 @@ describe('v3 brokers, partitions, partition count and topic deletion', () => {
     expect(gone.error?.error_code).toBe(40401);
     const again = await t.client.DELETE('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path } });
     expect(again.error?.error_code).toBe(40401);
+  });
+
+  it('a deleted topic the proxy produced to stays deleted while the proxy keeps producing (the broker auto-creates topics)', async () => {
+    const topic = uniqueTopic('deleted');
+    const other = uniqueTopic('still-used');
+    const path = { cluster_id: t.clusterId, topic_name: topic };
+    const produce = (name: string) =>
+      t.client.POST('/v3/clusters/{cluster_id}/topics/{topic_name}/records', { params: { path: { cluster_id: t.clusterId, topic_name: name } }, body: { value: { type: 'STRING', data: 'x' } } });
+    for (const name of [topic, other]) {
+      await t.client.POST('/v3/clusters/{cluster_id}/topics', { params: { path: { cluster_id: t.clusterId } }, body: { topic_name: name, partitions_count: 1 } });
+      expect((await produce(name)).response.status).toBe(200);
+    }
+    expect((await t.client.DELETE('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path } })).response.status).toBe(204);
+    // Produces to another topic across several of the producer's metadata refreshes: none may name the deleted one
+    // (a metadata request naming it would make this broker, with auto.create.topics.enable, create it again).
+    const until = Date.now() + 3 * PRODUCER_METADATA_MAX_AGE_MS;
+    while (Date.now() < until) {
+      expect((await produce(other)).response.status).toBe(200);
+      await sleep(250);
+    }
+    expect((await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}', { params: { path } })).error?.error_code).toBe(40401);
+    expect((await t.client.GET('/v3/clusters/{cluster_id}/topics/{topic_name}/configs', { params: { path } })).error?.error_code).toBe(40401);
+    const admin = new Kafka({ brokers: [t.bootstrapServers], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const names = await admin.listTopics();
+      expect(names).toContain(other);
+      expect(names).not.toContain(topic);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
 
