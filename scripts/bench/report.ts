@@ -1,6 +1,6 @@
 /** The run's tables: plain text for stdout, Markdown for docs/benchmarks.md, and the rows of the ratio chart. */
 import type { ChartRow } from './chart.js';
-import type { LogSummary, ProfileEntry } from './diagnostics.js';
+import type { LogSummary, ProfileEntry, ScenarioProfile } from './diagnostics.js';
 import type { MachineInfo } from './machine.js';
 import { METRICS } from './results.js';
 import type { Figure, Ratio, TargetCheck } from './results.js';
@@ -19,7 +19,7 @@ export interface BenchReport {
   /** Peer unavailability, scenario failures and the like. */
   readonly notes: readonly string[];
   readonly proxyLog?: LogSummary;
-  readonly profile?: readonly ProfileEntry[];
+  readonly profiles?: readonly ScenarioProfile[];
 }
 
 type Table = { readonly headers: readonly string[]; readonly rows: readonly (readonly string[])[] };
@@ -111,7 +111,7 @@ export function renderText(report: BenchReport): string {
     textTable(targetsTable(report)),
     ...(report.notes.length > 0 ? [report.notes.map((n) => `note: ${n}`).join('\n')] : []),
     ...(report.proxyLog ? [proxyLogText(report.proxyLog)] : []),
-    ...(report.profile && report.profile.length > 0 ? [textTable(profileTable(report.profile))] : []),
+    ...(report.profiles ?? []).map((p) => `${profileHeading(p)}\n${textTable(profileTable(p.top))}`),
   ];
   return sections.join('\n\n') + '\n';
 }
@@ -123,6 +123,11 @@ function proxyLogText(summary: LogSummary): string {
   const top = summary.top.map((t) => `  ${t.count}× ${t.message}`).join('\n');
   const aborted = summary.top.some((t) => t.message.includes('aborted')) ? `\n  (${ABORTED_EXPLAINED})` : '';
   return `proxy log: ${summary.warnings} warnings, ${summary.errors} errors${top ? `\n${top}` : ''}${aborted}`;
+}
+
+function profileHeading(profile: ScenarioProfile): string {
+  const busy = `${(profile.busyMs / 1000).toFixed(1)} s busy of ${(profile.wallMs / 1000).toFixed(1)} s`;
+  return `CPU profile of the proxy during (${profile.scenario}): ${busy}; top self time:`;
 }
 
 function profileTable(profile: readonly ProfileEntry[]): Table {
@@ -192,15 +197,14 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     }
     lines.push('');
   }
-  if (report.profile && report.profile.length > 0) {
+  if (report.profiles && report.profiles.length > 0) {
     lines.push(
       '## Where the proxy spends its CPU (`--profile`)',
       '',
-      'Self time of the functions of the proxy process that served (a)–(d), over its whole life (startup included), idle time left out.',
-      '',
-      markdownTable(profileTable(report.profile)),
+      'Self time of the functions of the proxy process that served the scenarios, one profile per scenario (warm-up left out), idle time left out.',
       '',
     );
+    for (const profile of report.profiles) lines.push(profileHeading(profile), '', markdownTable(profileTable(profile.top)), '');
   }
   return lines.join('\n');
 }

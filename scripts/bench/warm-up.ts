@@ -1,0 +1,59 @@
+/**
+ * The JIT warm-up every HTTP server under test gets before the scenarios: the bridge is a JVM whose C2 compiler needs
+ * tens of seconds of load (single-record produce measured 316 req/s after 1 s and about 1,700 req/s warm), and the
+ * same treatment for ours keeps the comparison fair. Slices of one-record produce at full load run until two in a row
+ * agree within STABLE_WITHIN, then one slice of batch produce warms the multi-record path; consume paths are warmed
+ * by (d) itself.
+ */
+import { runLoad } from './http-load.js';
+import type { BenchContext } from './scenarios/context.js';
+import { slug } from './scenarios/context.js';
+import { produceRequest } from './subjects.js';
+import type { HttpSubject } from './subjects.js';
+
+const SLICE_SECONDS = 3;
+const STABLE_WITHIN = 0.05;
+const MIN_SLICES = 3;
+const MAX_SLICES = 12;
+
+export interface WarmUp {
+  readonly subject: string;
+  readonly seconds: number;
+  /** One-record produce rate of each slice, req/s. */
+  readonly slices: readonly number[];
+  readonly stable: boolean;
+}
+
+function settled(slices: readonly number[]): boolean {
+  if (slices.length < MIN_SLICES) return false;
+  const [previous, last] = slices.slice(-2) as [number, number];
+  return Math.abs(last - previous) <= STABLE_WITHIN * Math.max(last, previous);
+}
+
+/** Warms `subject` up; in --quick, one slice of each kind (its figures are then not comparable). */
+export async function warmUp(context: BenchContext, subject: HttpSubject): Promise<WarmUp> {
+  const started = performance.now();
+  const topic = await context.newTopic(`warmup-${slug(subject.label)}`);
+  const target = { topic, clusterId: context.clusterId };
+  const single = produceRequest(subject, target, context.value, 1);
+  const slices: number[] = [];
+  const maxSlices = context.settings.quick ? 1 : MAX_SLICES;
+  while (slices.length < maxSlices && !settled(slices)) {
+    const run = await runLoad(single, { connections: context.settings.connections, seconds: SLICE_SECONDS });
+    slices.push(run.requestsPerSecond);
+  }
+  if (subject.dialect !== 'v3') {
+    await runLoad(produceRequest(subject, target, context.value, context.settings.batchRecords), { connections: context.settings.connections, seconds: SLICE_SECONDS });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const shown = slices.map((r) => Math.round(r).toLocaleString('en-US')).join(' → ');
+  context.log(`warm-up of ${subject.label}: ${seconds.toFixed(0)} s, one-record produce ${shown} req/s`);
+  return { subject: subject.label, seconds, slices, stable: settled(slices) };
+}
+
+/** The report's line about a warm-up. */
+export function describeWarmUp(warm: WarmUp): string {
+  const shown = warm.slices.map((r) => Math.round(r).toLocaleString('en-US')).join(' → ');
+  const verdict = warm.stable ? `stable within ${STABLE_WITHIN * 100}%` : 'not yet stable';
+  return `JIT warm-up of ${warm.subject}: ${warm.seconds.toFixed(0)} s; one-record produce in ${SLICE_SECONDS} s slices: ${shown} req/s (${verdict}).`;
+}
