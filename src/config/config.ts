@@ -65,6 +65,7 @@ export interface ProxyConfig {
   readonly consumerRequestTimeoutMs: number;
   /** The longest a consume or stateless read waits for records, whatever timeout the request asks for. */
   readonly consumerRequestMaxWaitMs: number;
+  /** Infinity when not set: a poll answers what is buffered, up to its byte limit. */
   readonly consumerMaxPollRecords: number;
   readonly consumerMaxBufferedRecords: number;
   readonly fetchMaxRecordsPerPartition: number;
@@ -100,7 +101,7 @@ export const DEFAULTS: Readonly<RawConfig> = {
   'consumer.instances.max.per.user': '1000',
   'consumer.request.timeout.ms': '1000',
   'consumer.request.max.wait.ms': '300000',
-  'consumer.max.poll.records': '500',
+  'consumer.max.poll.records': '',
   'consumer.max.buffered.records': '2000',
   'fetch.max.records.per.partition': '500',
   'api.v3.produce.batch.maximum.entries': '10',
@@ -295,6 +296,11 @@ function positiveInteger(raw: RawConfig, key: string): number {
   return value;
 }
 
+/** A positive integer, or no cap at all (Infinity) when empty. */
+function optionalCap(raw: RawConfig, key: string): number {
+  return (raw[key] ?? '') === '' ? Number.POSITIVE_INFINITY : positiveInteger(raw, key);
+}
+
 function prefix(raw: RawConfig, key: string): string {
   const value = (raw[key] ?? '').replace(/\/+$/, '');
   if (!/^\/[A-Za-z0-9._~\-/]+$/.test(value)) throw new ConfigError(`${key} must be a path like /upstash, got '${raw[key]}'`);
@@ -337,7 +343,7 @@ export function toProxyConfig(raw: RawConfig): ProxyConfig {
     consumerInstancesMaxPerUser: positiveInteger(raw, 'consumer.instances.max.per.user'),
     consumerRequestTimeoutMs: positiveInteger(raw, 'consumer.request.timeout.ms'),
     consumerRequestMaxWaitMs: positiveInteger(raw, 'consumer.request.max.wait.ms'),
-    consumerMaxPollRecords: positiveInteger(raw, 'consumer.max.poll.records'),
+    consumerMaxPollRecords: optionalCap(raw, 'consumer.max.poll.records'),
     consumerMaxBufferedRecords: positiveInteger(raw, 'consumer.max.buffered.records'),
     fetchMaxRecordsPerPartition: positiveInteger(raw, 'fetch.max.records.per.partition'),
     v3ProduceBatchMaxEntries: positiveInteger(raw, 'api.v3.produce.batch.maximum.entries'),

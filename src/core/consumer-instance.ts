@@ -5,11 +5,11 @@
  */
 import { DomainError } from '../errors/domain-error.js';
 import type {
-  ConsumedRecord,
   GroupConsumerFactory,
   GroupConsumerPort,
   OffsetReset,
   PartitionReaderPort,
+  PolledRecords,
   TopicPartitionOffset,
   TopicPartitions,
 } from './model.js';
@@ -26,10 +26,6 @@ export interface AssignmentSupport {
 }
 
 const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
-
-function byteSize(r: ConsumedRecord): number {
-  return (r.key?.length ?? 0) + (r.value?.length ?? 0);
-}
 
 export type EmbeddedFormat = 'binary' | 'json' | 'avro' | 'jsonschema' | 'protobuf';
 
@@ -151,27 +147,23 @@ export class ConsumerInstance {
     this.member!.seek(position);
   }
 
-  async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<ConsumedRecord[]> {
+  async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<PolledRecords> {
     this.lastUsed = Date.now();
     const records = this.positions.size > 0 ? await this.readAssigned(timeoutMs, maxRecords, maxBytes) : await this.subscribedMember().poll(timeoutMs, maxRecords, maxBytes);
-    // Records come in offset order per partition: the last one of each partition says where the next read starts.
-    const last = new Map<string, ConsumedRecord>();
-    for (const r of records) last.set(tpKey(r.topic, r.partition), r);
-    for (const [key, r] of last) this.returned.set(key, { topic: r.topic, partition: r.partition, offset: (BigInt(r.offset) + 1n).toString() });
+    for (const next of records.nextOffsets()) this.returned.set(tpKey(next.topic, next.partition), next);
     this.lastUsed = Date.now();
     return records;
   }
 
   /**
-   * Puts records a poll returned back: each partition's next read starts again at its first record here, and
-   * commits of "what was handed out" stop before it. For records the caller could not pass on.
+   * Puts records a poll returned back: each partition's next read starts again at the given offset (its first
+   * record not passed on), and commits of "what was handed out" stop before it. For records the caller could not
+   * pass on (see PolledRecords.offsetsFrom).
    */
-  unread(records: readonly ConsumedRecord[]): void {
-    const first = new Map<string, ConsumedRecord>();
-    for (const r of records) if (!first.has(tpKey(r.topic, r.partition))) first.set(tpKey(r.topic, r.partition), r);
-    for (const r of first.values()) {
-      this.seek({ topic: r.topic, partition: r.partition, offset: r.offset });
-      this.returned.set(tpKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, offset: r.offset });
+  unread(positions: readonly TopicPartitionOffset[]): void {
+    for (const position of positions) {
+      this.seek(position);
+      this.returned.set(tpKey(position.topic, position.partition), { ...position });
     }
   }
 
@@ -185,18 +177,10 @@ export class ConsumerInstance {
   }
 
   /** Reads every assigned partition from its position; positions move past what is handed out. */
-  private async readAssigned(timeoutMs: number, maxRecords: number, maxBytes: number): Promise<ConsumedRecord[]> {
-    const requests = [...this.positions.values()];
-    const perPartition = await this.support.reader.read(requests, { timeoutMs, maxRecordsPerPartition: maxRecords });
-    const taken: ConsumedRecord[] = [];
-    let bytes = 0;
-    for (const record of perPartition.flat()) {
-      bytes += byteSize(record);
-      if (taken.length >= maxRecords || (bytes > maxBytes && taken.length > 0)) break;
-      taken.push(record);
-      this.positions.set(tpKey(record.topic, record.partition), { topic: record.topic, partition: record.partition, offset: (BigInt(record.offset) + 1n).toString() });
-    }
-    return taken;
+  private async readAssigned(timeoutMs: number, maxRecords: number, maxBytes: number): Promise<PolledRecords> {
+    const records = await this.support.reader.readRecords([...this.positions.values()], { timeoutMs, maxRecords, maxBytes });
+    for (const next of records.nextOffsets()) this.positions.set(tpKey(next.topic, next.partition), next);
+    return records;
   }
 
   assignment(): TopicPartitions[] {

@@ -109,6 +109,39 @@ export interface ConsumedRecord {
   readonly headers: readonly { key: string; value: Buffer | null }[];
 }
 
+/**
+ * A record read from Kafka, seen through a cursor that moves from record to record of a fetched batch: no object
+ * per record. Key and value are ranges of a buffer (`keyBuffer` null: no key). Valid until the cursor moves on.
+ */
+export interface RecordView {
+  readonly topic: string;
+  readonly partition: number;
+  /** Exact below 2^53, as every JSON answer writes offsets as numbers. */
+  readonly offset: number;
+  readonly timestampMs: number;
+  readonly keyBuffer: Buffer | null;
+  readonly keyStart: number;
+  readonly keyEnd: number;
+  readonly valueBuffer: Buffer | null;
+  readonly valueStart: number;
+  readonly valueEnd: number;
+  /** Decoded on demand: in record order, repeated keys kept. */
+  headers(): readonly { key: string; value: Buffer | null }[];
+}
+
+/** The records one poll hands out, in order (per partition, by offset), read through a RecordView. */
+export interface PolledRecords {
+  readonly count: number;
+  /** Visits the records in order; stops early when `visit` returns false. */
+  forEach(visit: (record: RecordView) => boolean | void): void;
+  /** Per partition, the offset after its last record here: what "commit what was handed out" commits. */
+  nextOffsets(): TopicPartitionOffset[];
+  /** Per partition, the offset of its first record at or after position `index`: where reading resumes when they are put back. */
+  offsetsFrom(index: number): TopicPartitionOffset[];
+  /** The records as objects, for the paths that keep them. */
+  toArray(): ConsumedRecord[];
+}
+
 /** What the core needs to write records; implemented by src/kafka. */
 export interface RecordProducerPort {
   /**
@@ -143,7 +176,7 @@ export interface GroupConsumerPort {
    * Records buffered now, or the first that arrive within `timeoutMs`; at most `maxRecords`, and no more than
    * `maxBytes` of keys and values (but always at least one record when there is one).
    */
-  poll(timeoutMs: number, maxRecords: number, maxBytes?: number): Promise<ConsumedRecord[]>;
+  poll(timeoutMs: number, maxRecords: number, maxBytes?: number): Promise<PolledRecords>;
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /** The next poll of that partition starts at `offset` (buffered records of it are dropped). */
   seek(offset: TopicPartitionOffset): void;
@@ -181,6 +214,8 @@ export interface PartitionReadRequest {
 export interface PartitionReaderPort {
   /** One list per request, in request order, each starting at (or after) its offset. */
   read(requests: readonly PartitionReadRequest[], options: { timeoutMs: number; maxRecordsPerPartition: number }): Promise<ConsumedRecord[][]>;
+  /** The requests' records in request order, at most `maxRecords` and `maxBytes` of keys and values (at least one record when there is one). */
+  readRecords(requests: readonly PartitionReadRequest[], options: { timeoutMs: number; maxRecords: number; maxBytes: number }): Promise<PolledRecords>;
 }
 
 export interface GroupMember {

@@ -3,36 +3,19 @@ import { randomUUID } from 'node:crypto';
 import type { components } from '../../../generated/openapi-types.js';
 import type { OperationHandlers } from '../../../generated/operations.js';
 import { requireAccess, requirePatternSubscription } from '../../auth/principal.js';
-import type { ConsumerInstance, ConsumerInstanceConfig, EmbeddedFormat } from '../../core/consumer-instance.js';
-import type { ConsumedRecord, OffsetReset } from '../../core/model.js';
+import type { ConsumerInstanceConfig, EmbeddedFormat } from '../../core/consumer-instance.js';
+import type { OffsetReset } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RequestContext } from '../../server/request-context.js';
-import { formatOf, toBinaryRecord, toJsonRecord } from './records.js';
+import { recordsJson } from '../records-json.js';
+import { fieldJsonOf, formatOf, v2RecordJson } from './records.js';
 
 type Schemas = components['schemas'];
 type ConsumerHandlers = Pick<
   OperationHandlers<RequestContext>,
   'v2CreateConsumer' | 'v2DeleteConsumer' | 'v2Subscribe' | 'v2GetSubscription' | 'v2Unsubscribe' | 'v2ConsumeRecords'
 >;
-
-/**
- * The records a json-format consumer can return: those before the first one that is not JSON. That one and the
- * rest go back to the instance (nothing is skipped); when it comes first the poll fails with 406/40601.
- */
-function jsonRecordsOrUnread(instance: ConsumerInstance, records: readonly ConsumedRecord[]): Schemas['JsonConsumerRecord'][] {
-  const converted: Schemas['JsonConsumerRecord'][] = [];
-  for (const [index, record] of records.entries()) {
-    try {
-      converted.push(toJsonRecord(record));
-    } catch (error) {
-      instance.unread(records.slice(index));
-      if (index === 0) throw error;
-      break;
-    }
-  }
-  return converted;
-}
 
 export interface V2ConsumerDefaults {
   readonly requestTimeoutMs: number;
@@ -128,10 +111,14 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
       const timeout = Math.min(query.timeout ?? instance.config.requestTimeoutMs, instance.config.requestTimeoutMs, defaults.maxWaitMs);
       const maxBytes = Math.min(query.max_bytes ?? defaults.maxResponseBytes, defaults.maxResponseBytes);
       const records = await instance.poll(timeout, defaults.maxPollRecords, maxBytes);
-      const contentType = `application/vnd.kafka.${format}.v2+json`;
-      return format === 'binary'
-        ? { status: 200, body: records.map(toBinaryRecord), headers: { 'Content-Type': contentType } }
-        : { status: 200, body: jsonRecordsOrUnread(instance, records), headers: { 'Content-Type': contentType } };
+      // A json-format consumer answers the records before the first that is not JSON; that one and the rest go back
+      // to the instance (nothing is skipped). When it comes first the poll fails with 406/40601.
+      const written = recordsJson<Schemas['BinaryConsumerRecord'][]>(records, v2RecordJson(fieldJsonOf(format)));
+      if (written.failure !== undefined) {
+        instance.unread(records.offsetsFrom(written.written));
+        if (written.written === 0) throw written.failure;
+      }
+      return { status: 200, body: written.body, headers: { 'Content-Type': `application/vnd.kafka.${format}.v2+json` } };
     },
   };
 }
