@@ -1,9 +1,9 @@
 /**
  * The JIT warm-up every HTTP server under test gets before the scenarios: the bridge is a JVM whose C2 compiler needs
  * tens of seconds of load (single-record produce measured 316 req/s after 1 s and about 1,700 req/s warm), and the
- * same treatment for ours keeps the comparison fair. Slices of one-record produce at full load run until two in a row
- * agree within STABLE_WITHIN, then one slice of batch produce warms the multi-record path; consume paths are warmed
- * by (d) itself.
+ * same treatment for ours keeps the comparison fair. Slices of one-record produce at full load run for at least
+ * MIN_SLICES and until two in a row agree within STABLE_WITHIN; then one slice of batch produce warms the
+ * multi-record path. Consume paths are warmed by (d) itself.
  */
 import { runLoad } from './http-load.js';
 import type { BenchContext } from './scenarios/context.js';
@@ -13,8 +13,9 @@ import type { HttpSubject } from './subjects.js';
 
 const SLICE_SECONDS = 3;
 const STABLE_WITHIN = 0.05;
-const MIN_SLICES = 3;
-const MAX_SLICES = 12;
+/** 24 s at least: a JVM under light load plateaus for a while before C2 has compiled the hot paths. */
+const MIN_SLICES = 8;
+const MAX_SLICES = 20;
 
 export interface WarmUp {
   readonly subject: string;

@@ -10,6 +10,7 @@ import type {
   OffsetReset,
   PartitionReaderPort,
   PolledRecords,
+  RecordText,
   TopicPartitionOffset,
   TopicPartitions,
 } from './model.js';
@@ -147,9 +148,11 @@ export class ConsumerInstance {
     this.member!.seek(position);
   }
 
-  async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<PolledRecords> {
+  /** `writeAhead`: how the caller writes each record, so that a group member can write the next ones ahead. */
+  async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY, writeAhead?: RecordText): Promise<PolledRecords> {
     this.lastUsed = Date.now();
-    const records = this.positions.size > 0 ? await this.readAssigned(timeoutMs, maxRecords, maxBytes) : await this.subscribedMember().poll(timeoutMs, maxRecords, maxBytes);
+    const records =
+      this.positions.size > 0 ? await this.readAssigned(timeoutMs, maxRecords, maxBytes) : await this.subscribedMember().poll(timeoutMs, maxRecords, maxBytes, writeAhead);
     for (const next of records.nextOffsets()) this.returned.set(tpKey(next.topic, next.partition), next);
     this.lastUsed = Date.now();
     return records;

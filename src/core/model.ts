@@ -129,9 +129,22 @@ export interface RecordView {
   headers(): readonly { key: string; value: Buffer | null }[];
 }
 
+/** One record's text in an answer (e.g. a dialect's JSON object); throws when the record cannot be shown in it. */
+export type RecordText = (record: RecordView) => string;
+
+/** Records' texts joined by commas, up to the first one that could not be written. */
+export interface JoinedRecords {
+  readonly text: string;
+  readonly written: number;
+  /** Why the record after the written ones could not be (the rest were not tried). */
+  readonly failure?: unknown;
+}
+
 /** The records one poll hands out, in order (per partition, by offset), read through a RecordView. */
 export interface PolledRecords {
   readonly count: number;
+  /** Their texts joined by commas; texts a source wrote ahead with the same `text` function are reused. */
+  join(text: RecordText): JoinedRecords;
   /** Visits the records in order; stops early when `visit` returns false. */
   forEach(visit: (record: RecordView) => boolean | void): void;
   /** Per partition, the offset after its last record here: what "commit what was handed out" commits. */
@@ -174,9 +187,11 @@ export interface GroupConsumerPort {
   start(): Promise<void>;
   /**
    * Records buffered now, or the first that arrive within `timeoutMs`; at most `maxRecords`, and no more than
-   * `maxBytes` of keys and values (but always at least one record when there is one).
+   * `maxBytes` of keys and values (but always at least one record when there is one). With `writeAhead`, the
+   * member writes the texts of records it fetches before they are asked for (while the caller reads this answer),
+   * and the next poll joined with the same function reuses them.
    */
-  poll(timeoutMs: number, maxRecords: number, maxBytes?: number): Promise<PolledRecords>;
+  poll(timeoutMs: number, maxRecords: number, maxBytes?: number, writeAhead?: RecordText): Promise<PolledRecords>;
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /** The next poll of that partition starts at `offset` (buffered records of it are dropped). */
   seek(offset: TopicPartitionOffset): void;

@@ -1,5 +1,6 @@
 /** Records already held as objects, as PolledRecords: for record sources that are not fetched batches. */
-import type { ConsumedRecord, PolledRecords, RecordView, TopicPartitionOffset } from './model.js';
+import type { ConsumedRecord, JoinedRecords, PolledRecords, RecordText, RecordView, TopicPartitionOffset } from './model.js';
+import { TextJoiner } from './record-text.js';
 
 /** A view of one ConsumedRecord at a time (one object reused for the whole list). */
 class ObjectView implements RecordView {
@@ -51,6 +52,12 @@ export class RecordList implements PolledRecords {
 
   get count(): number {
     return this.records.length;
+  }
+
+  join(text: RecordText): JoinedRecords {
+    const joiner = new TextJoiner(text);
+    this.forEach((record) => joiner.add(record));
+    return joiner.result();
   }
 
   forEach(visit: (record: RecordView) => boolean | void): void {

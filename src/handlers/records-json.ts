@@ -4,13 +4,13 @@
  * Upstash; schema formats plug in the same way) — no object per record and no JSON.stringify of a big array.
  */
 import type { SerializedJson } from '../../generated/operations.js';
-import type { PolledRecords, RecordView } from '../core/model.js';
+import type { PolledRecords, RecordText } from '../core/model.js';
 
 /** The JSON text of a record's key or value, from its bytes; throws (a DomainError) when it cannot be shown. */
 export type FieldJson = (bytes: Buffer, start: number, end: number, what: 'key' | 'value') => string;
 
 /** One record's JSON text. */
-export type RecordJson = (record: RecordView) => string;
+export type RecordJson = RecordText;
 
 export interface WrittenRecords<T> {
   readonly body: SerializedJson<T>;
@@ -20,24 +20,13 @@ export interface WrittenRecords<T> {
   readonly failure?: unknown;
 }
 
-/** The records as a JSON array, in order, up to the first one `recordJson` refuses. */
+/**
+ * The records as a JSON array, in order, up to the first one `recordJson` refuses. `recordJson` should be one
+ * long-lived function per layout (a module constant): what a consumer wrote ahead with it is reused.
+ */
 export function recordsJson<T>(records: PolledRecords, recordJson: RecordJson): WrittenRecords<T> {
-  let text = '[';
-  let written = 0;
-  let failure: unknown;
-  records.forEach((record) => {
-    let json: string;
-    try {
-      json = recordJson(record);
-    } catch (error) {
-      failure = error;
-      return false;
-    }
-    text += written === 0 ? json : `,${json}`;
-    written++;
-    return true;
-  });
-  return { body: { serializedJson: `${text}]` }, written, ...(failure === undefined ? {} : { failure }) };
+  const { text, written, failure } = records.join(recordJson);
+  return { body: { serializedJson: `[${text}]` }, written, ...(failure === undefined ? {} : { failure }) };
 }
 
 /** Base64 text of the bytes, as a JSON string (base64 needs no escaping). */

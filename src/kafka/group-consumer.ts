@@ -13,6 +13,7 @@ import type {
   GroupConsumerPort,
   GroupConsumerSpec,
   PolledRecords,
+  RecordText,
   TopicPartitionOffset,
   TopicPartitions,
 } from '../core/model.js';
@@ -67,6 +68,9 @@ class KafkaGroupConsumer implements GroupConsumerPort {
   private fetching: Promise<void> | undefined;
   private failure: Error | undefined;
   private closed = false;
+  /** The last poll's RecordText: records fetched meanwhile are written ahead with it. */
+  private writeAheadWith: RecordText | undefined;
+  private writeAheadSoon: NodeJS.Immediate | undefined;
 
   constructor(
     kafka: Kafka,
@@ -118,11 +122,13 @@ class KafkaGroupConsumer implements GroupConsumerPort {
     this.fetching = this.fetchLoop();
   }
 
-  async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<PolledRecords> {
+  async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY, writeAhead?: RecordText): Promise<PolledRecords> {
     if (this.failure) throw new DomainError('kafka_error', `The consumer stopped: ${this.failure.message}`);
+    this.writeAheadWith = writeAhead;
     if (this.queue.records === 0 && timeoutMs > 0) await waitFor(this.waiters, timeoutMs);
     const records = this.queue.take(maxRecords, maxBytes);
     if (records.count > 0) this.makeRoom();
+    this.scheduleWriteAhead();
     return records;
   }
 
@@ -144,6 +150,7 @@ class KafkaGroupConsumer implements GroupConsumerPort {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearImmediate(this.writeAheadSoon);
     this.wake();
     this.makeRoom();
     // The fetch in flight ends first (within its max wait): it must not reconnect the cluster after the disconnect.
@@ -172,11 +179,21 @@ class KafkaGroupConsumer implements GroupConsumerPort {
           this.positions.set(tpKey(topic, partition), { topic, partition, offset: next.toString() });
         }
         if (this.queue.records > 0) this.wake();
+        this.scheduleWriteAhead();
       } catch {
         // Leaders moving, a broker away, the consumer closing: kafkajs rejoins or crashes as it needs to.
         if (!this.closed) await waitFor(this.roomWaiters, FETCH_RETRY_MS);
       }
     }
+  }
+
+  /** Writes the texts of queued records once the current answer is out (the caller reads it meanwhile). */
+  private scheduleWriteAhead(): void {
+    if (this.writeAheadSoon !== undefined || this.writeAheadWith === undefined || this.queue.records === 0) return;
+    this.writeAheadSoon = setImmediate(() => {
+      this.writeAheadSoon = undefined;
+      if (this.writeAheadWith !== undefined && !this.closed) this.queue.writeAhead(this.writeAheadWith);
+    });
   }
 
   private get beyondEnd(): BeyondEnd {

@@ -4,9 +4,18 @@
  * little more than writing its answer. What a poll takes is a list of runs (batch, start, count), read later
  * through one BatchCursor per run.
  */
-import type { ConsumedRecord, PolledRecords, RecordView, TopicPartitionOffset } from '../core/model.js';
+import type { ConsumedRecord, JoinedRecords, PolledRecords, RecordText, RecordView, TopicPartitionOffset } from '../core/model.js';
+import { TextJoiner } from '../core/record-text.js';
 import { BatchCursor } from './record-batch.js';
 import type { BatchPosition, DecodedBatch } from './record-batch.js';
+
+/** The texts of a slice's records from `position` on, written ahead of the poll that takes them. */
+interface WrittenAhead {
+  readonly render: RecordText;
+  readonly position: number;
+  /** Undefined when a record could not be written (the poll then meets it itself). */
+  readonly text: string | undefined;
+}
 
 /** Consecutive records of one batch. */
 interface Run {
@@ -16,6 +25,7 @@ interface Run {
   readonly count: number;
   /** The offset after the run's last record. */
   readonly next: bigint;
+  readonly ahead?: WrittenAhead;
 }
 
 /** A queued batch and how far it has been handed out. */
@@ -23,6 +33,7 @@ interface Slice {
   readonly batch: DecodedBatch;
   position: number;
   index: number;
+  ahead?: WrittenAhead;
 }
 
 const left = (slice: Slice): number => slice.batch.count - slice.index;
@@ -48,6 +59,20 @@ export class RecordRuns implements PolledRecords {
 
   constructor(private readonly runs: readonly Run[]) {
     this.count = runs.reduce((sum, run) => sum + run.count, 0);
+  }
+
+  join(text: RecordText): JoinedRecords {
+    const joiner = new TextJoiner(text);
+    for (const run of this.runs) {
+      const ahead = run.ahead;
+      if (ahead?.render === text && ahead.position === run.position && ahead.text !== undefined) {
+        joiner.addText(ahead.text, run.count);
+        continue;
+      }
+      const cursor = new BatchCursor(run.batch, run);
+      for (let i = 0; i < run.count && cursor.next(); i++) if (!joiner.add(cursor)) return joiner.result();
+    }
+    return joiner.result();
   }
 
   forEach(visit: (record: RecordView) => boolean | void): void {
@@ -114,6 +139,17 @@ export class RecordQueue {
     this.queuedBytes += bytesLeft(slice);
   }
 
+  /** Writes the texts of the queued records that have none through `render` yet, for the polls to come. */
+  writeAhead(render: RecordText): void {
+    for (const slice of this.slices) {
+      if (slice.ahead?.render === render && slice.ahead.position === slice.position) continue;
+      const joiner = new TextJoiner(render);
+      const cursor = new BatchCursor(slice.batch, slice);
+      for (let i = left(slice); i > 0 && cursor.next(); i--) if (!joiner.add(cursor)) break;
+      slice.ahead = { render, position: slice.position, text: joiner.stopped ? undefined : joiner.result().text };
+    }
+  }
+
   /** Drops what is queued of one partition (after a seek or a lost assignment). */
   drop(topic: string, partition: number): void {
     this.slices = this.slices.filter((s) => s.batch.topic !== topic || s.batch.partition !== partition);
@@ -133,7 +169,14 @@ export class RecordQueue {
     while (this.slices.length > 0 && records < maxRecords) {
       const slice = this.slices[0]!;
       if (records + left(slice) <= maxRecords && bytes + bytesLeft(slice) <= maxBytes) {
-        runs.push({ batch: slice.batch, position: slice.position, index: slice.index, count: left(slice), next: slice.batch.lastOffset + 1n });
+        runs.push({
+          batch: slice.batch,
+          position: slice.position,
+          index: slice.index,
+          count: left(slice),
+          next: slice.batch.lastOffset + 1n,
+          ...(slice.ahead ? { ahead: slice.ahead } : {}),
+        });
         records += left(slice);
         bytes += bytesLeft(slice);
         this.slices.shift();

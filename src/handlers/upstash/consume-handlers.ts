@@ -57,8 +57,8 @@ export function createUpstashConsumeHandlers(services: Services, defaults: Upsta
   const consume = async (ctx: RequestContext, group: string, instance: string, topics: string[], timeoutMs: number, headers: ConsumerHeaders) => {
     requireAccess(ctx.principal, 'consume', topics);
     const consumer = await services.consumers.acquire(group, instance, topics, instanceConfig(headers, defaults.timeoutMs), ctx.principal.username);
-    const records = await consumer.poll(Math.min(timeoutMs, defaults.maxWaitMs), defaults.maxRecordsPerPoll, defaults.maxResponseBytes);
-    return { status: 200 as const, body: recordsJson<UpstashMessage[]>(records, upstashMessageJson()).body };
+    const records = await consumer.poll(Math.min(timeoutMs, defaults.maxWaitMs), defaults.maxRecordsPerPoll, defaults.maxResponseBytes, upstashMessageJson);
+    return { status: 200 as const, body: recordsJson<UpstashMessage[]>(records, upstashMessageJson).body };
   };
   const consumeWithBody = ({ params, headers, body }: InputOf<'upstashConsume' | 'upstashConsumeWithGet'>, ctx: RequestContext) =>
     consume(ctx, params.group, params.instance, topicsOf(body), body.timeout ?? defaults.timeoutMs, headers);

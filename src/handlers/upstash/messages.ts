@@ -60,14 +60,14 @@ function headersJson(record: RecordView): string {
 }
 
 /** toUpstashMessage's shape, written straight from the fetched bytes (key and value '' when absent). */
-export function upstashMessageJson(): RecordJson {
+export const upstashMessageJson: RecordJson = (() => {
   const topic = topicJson();
-  return (r) => {
+  return (r: RecordView): string => {
     const key = r.keyBuffer === null ? '""' : utf8Field(r.keyBuffer, r.keyStart, r.keyEnd, 'key');
     const value = r.valueBuffer === null ? '""' : utf8Field(r.valueBuffer, r.valueStart, r.valueEnd, 'value');
     return `{"topic":${topic(r.topic)},"partition":${r.partition},"offset":${r.offset},"timestamp":${r.timestampMs},"key":${key},"value":${value},"headers":${headersJson(r)}}`;
   };
-}
+})();
 
 export function toOffsetResult(o: TopicPartitionOffset): Schemas['TopicPartitionOffsetResult'] {
   return { topic: o.topic, partition: o.partition, offset: Number(o.offset) };

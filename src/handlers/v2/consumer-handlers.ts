@@ -9,7 +9,7 @@ import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RequestContext } from '../../server/request-context.js';
 import { recordsJson } from '../records-json.js';
-import { fieldJsonOf, formatOf, v2RecordJson } from './records.js';
+import { formatOf, v2RecordJsonOf } from './records.js';
 
 type Schemas = components['schemas'];
 type ConsumerHandlers = Pick<
@@ -110,10 +110,11 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
       }
       const timeout = Math.min(query.timeout ?? instance.config.requestTimeoutMs, instance.config.requestTimeoutMs, defaults.maxWaitMs);
       const maxBytes = Math.min(query.max_bytes ?? defaults.maxResponseBytes, defaults.maxResponseBytes);
-      const records = await instance.poll(timeout, defaults.maxPollRecords, maxBytes);
+      const recordJson = v2RecordJsonOf(format);
+      const records = await instance.poll(timeout, defaults.maxPollRecords, maxBytes, recordJson);
       // A json-format consumer answers the records before the first that is not JSON; that one and the rest go back
       // to the instance (nothing is skipped). When it comes first the poll fails with 406/40601.
-      const written = recordsJson<Schemas['BinaryConsumerRecord'][]>(records, v2RecordJson(fieldJsonOf(format)));
+      const written = recordsJson<Schemas['BinaryConsumerRecord'][]>(records, recordJson);
       if (written.failure !== undefined) {
         instance.unread(records.offsetsFrom(written.written));
         if (written.written === 0) throw written.failure;

@@ -82,10 +82,6 @@ export const jsonField: FieldJson = (bytes, start, end, what) => {
   return JSON.stringify(value);
 };
 
-/** The field formatter of an embedded format that needs no Schema Registry. */
-export function fieldJsonOf(format: 'binary' | 'json'): FieldJson {
-  return format === 'binary' ? base64Field : jsonField;
-}
 
 /**
  * A v2 consumer record (BinaryConsumerRecord / JsonConsumerRecord): topic, key, value, partition, offset,
@@ -98,4 +94,11 @@ export function v2RecordJson(field: FieldJson): RecordJson {
     const value = r.valueBuffer === null ? 'null' : field(r.valueBuffer, r.valueStart, r.valueEnd, 'value');
     return `{"topic":${topic(r.topic)},"key":${key},"value":${value},"partition":${r.partition},"offset":${r.offset},"timestamp":${r.timestampMs},"headers":${headersJson(r)}}`;
   };
+}
+
+const V2_RECORDS: Readonly<Record<'binary' | 'json', RecordJson>> = { binary: v2RecordJson(base64Field), json: v2RecordJson(jsonField) };
+
+/** How a v2 consumer of an embedded format that needs no Schema Registry writes each record (one function per format). */
+export function v2RecordJsonOf(format: 'binary' | 'json'): RecordJson {
+  return V2_RECORDS[format];
 }
