@@ -1770,6 +1770,8 @@ export interface paths {
          *     404/40402 for an unknown partition, 503/50302 when Kafka does not acknowledge in time. Unknown cluster or topic,
          *     an empty body, or a first record that is not valid JSON (400) or not a valid record (422/42206) fail the whole
          *     request before anything is produced; later bad records get an error report and the stream goes on.
+         *     A body sent with a Content-Length that holds a single record is answered with its one report as a plain
+         *     (not chunked) 200, once Kafka acknowledged it; to get each report while still sending, send the body chunked.
          */
         post: operations["v3ProduceRecords"];
         delete?: never;

@@ -104,6 +104,14 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
       const first = await documents.next();
       if (first.done) throw new DomainError('invalid_payload', 'The request body holds no record.');
       parse(first.value);
+      // A body of declared length (not chunked) is sent whole, not record by record as the client learns of its
+      // reports: reading on to its end waits for nothing the client holds back, so a request holding one record
+      // (the common single produce) gets its report as a plain answer, without the machinery of a stream.
+      if (ctx.requestHeaders['content-length'] !== undefined && ctx.requestHeaders['transfer-encoding'] === undefined) {
+        const second = await documents.next();
+        if (second.done) return { status: 200, body: { serializedJson: await handle(first.value) } };
+        return { status: 200, stream: inOrder(startingWith(first.value, startingWith(second.value, documents)), handle, settings.maxInFlight) };
+      }
       return { status: 200, stream: inOrder(startingWith(first.value, documents), handle, settings.maxInFlight) };
     },
     v3ProduceRecordsBatch: async ({ params, body }) => {
