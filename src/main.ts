@@ -3,6 +3,8 @@
  * SIGTERM/SIGINT, then shut down in order: stop accepting, finish in-flight requests, disconnect from Kafka,
  * stop the broker we started.
  */
+// First: it must be in place before kafkajs loads.
+import './kafka/kafkajs-linear-grouping.js';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig } from './config/config.js';
 import type { ProxyConfig } from './config/config.js';

@@ -2,6 +2,8 @@
  * The composition root: Kafka client → adapters → core services → handlers → Koa app → listeners.
  * `startProxy` is what `npm start` and the integration tests both run.
  */
+// First: it must be in place before kafkajs loads.
+import './kafka/kafkajs-linear-grouping.js';
 import { readFileSync } from 'node:fs';
 import type Koa from 'koa';
 import type { Logger } from 'pino';

@@ -44,14 +44,12 @@ function kafkajsHeaders(headers: ProduceRecord['headers']): IHeaders {
   );
 }
 
-function toMessage(record: ProduceRecord, timestampMs: number): PinnedMessage {
-  return {
-    key: record.key,
-    value: record.value,
-    timestamp: String(timestampMs),
-    ...(record.partition === undefined ? {} : { partition: record.partition }),
-    headers: kafkajsHeaders(record.headers),
-  };
+function toMessage(record: ProduceRecord, timestamp: string): PinnedMessage {
+  const message: PinnedMessage = { key: record.key, value: record.value, timestamp };
+  if (record.partition !== undefined) message.partition = record.partition;
+  // Most records have none: no header view to build, and kafkajs's encoder has nothing to walk.
+  if (record.headers.length > 0) message.headers = kafkajsHeaders(record.headers);
+  return message;
 }
 
 /** kafkajs's producer metadata age (set in kafka-client.ts), and how often records for a partition it does not know yet are sent. */
@@ -191,7 +189,7 @@ export class KafkaRecordProducer implements RecordProducerPort {
   /** One Kafka request for all entries (more only for partitions kafkajs does not know yet); per entry its results, or the error that stops it. */
   private async sendTogether(entries: readonly Entry[], sent: SentMessage[]): Promise<({ results: Results } | { error: DomainError })[]> {
     const checks = await this.checkDestinations(entries.flatMap((e) => e.records));
-    const now = Date.now();
+    const nowText = String(Date.now());
     const outcomes: ({ results: Results } | { error: DomainError })[] = [];
     const toAck: { entry: number; index: number; record: ProduceRecord; message: PinnedMessage }[] = [];
     let at = 0;
@@ -207,7 +205,7 @@ export class KafkaRecordProducer implements RecordProducerPort {
       outcomes.push({ results });
       entry.records.forEach((record, index) => {
         if (own[index]) return;
-        const message = toMessage(record, record.timestampMs ?? now);
+        const message = toMessage(record, record.timestampMs === undefined ? nowText : String(record.timestampMs));
         sent.push({ topic: record.topic, message });
         toAck.push({ entry: e, index, record, message });
       });
