@@ -160,9 +160,9 @@ export class ApiDispatcher {
   }
 
   private documentValidator(api: ApiContext, state: DispatchState): (document: unknown) => string | undefined {
-    const mediaType = mediaTypeOf(state.req.headers['content-type']);
+    const validate = this.mediaTypes.validatorOf(api.operation as OperationWithBody, mediaTypeOf(state.req.headers['content-type']), { includeJson: true });
     return (document) => {
-      const errors = this.mediaTypes.validate(api.operation as OperationWithBody, mediaType, document, { includeJson: true });
+      const errors = validate(document);
       return errors.length > 0 ? validationMessage(errors) : undefined;
     };
   }

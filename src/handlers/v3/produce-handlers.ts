@@ -1,12 +1,14 @@
 /** Confluent v3 produce: one record or a stream of them (reports streamed back in order), and batches. */
 import type { components } from '../../../generated/openapi-types.js';
 import type { OperationHandlers } from '../../../generated/operations.js';
+import type { ProduceAck } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
-import { jsonDocuments } from '../../server/json-documents.js';
+import { jsonDocumentBatches } from '../../server/json-documents.js';
 import type { RequestContext } from '../../server/request-context.js';
 import { delivery, errorReport, prepareRecord, successReport } from './produce-records.js';
-import type { PreparedRecord, V3Record, V3Report } from './produce-records.js';
+import type { PreparedRecord, V3Record } from './produce-records.js';
+import { reportsInOrder, startingWith } from './report-stream.js';
 
 type BatchSuccess = components['schemas']['BatchSuccess'];
 
@@ -19,63 +21,32 @@ export interface V3ProduceSettings {
   readonly maxInFlight: number;
 }
 
-/**
- * Runs `handle` on each document as it arrives and yields the results in input order, each as soon as it and
- * all before it are done — so a client streaming records over one connection sees each report promptly.
- */
-async function* inOrder(documents: AsyncIterable<string>, handle: (document: string) => Promise<string>, maxInFlight: number): AsyncGenerator<string> {
-  const queue: Promise<string>[] = [];
-  let finished = false;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    wake?.();
-    wake = undefined;
-  };
-  const reader = (async () => {
+type Prepared = { ok: true; record: PreparedRecord } | { ok: false; error: unknown };
+
+function prepareEach<T>(topic: string, bodies: readonly T[], toRecord: (body: T) => V3Record): Prepared[] {
+  return bodies.map((body) => {
     try {
-      for await (const document of documents) {
-        queue.push(handle(document));
-        notify();
-        while (queue.length >= maxInFlight) await queue[0]!.then(() => undefined, () => undefined).then(() => new Promise((r) => setImmediate(r)));
-      }
+      return { ok: true, record: prepareRecord(topic, toRecord(body)) };
     } catch (error) {
-      failure = error;
-    } finally {
-      finished = true;
-      notify();
+      return { ok: false, error };
     }
-  })();
-  for (;;) {
-    if (queue.length > 0) {
-      const next = await queue[0]!;
-      queue.shift();
-      yield next;
-      continue;
-    }
-    if (finished) break;
-    await new Promise<void>((resolve) => (wake = resolve));
-  }
-  await reader;
-  if (failure !== undefined) yield JSON.stringify(errorReport(failure)) + '\n';
+  });
 }
 
-async function* startingWith(first: string, rest: AsyncIterable<string>): AsyncGenerator<string> {
-  yield first;
-  yield* rest;
+/**
+ * Produces the prepared records together (in order) and gives each its ack, or why it was not produced; throws
+ * when the request as a whole fails (Kafka unreachable).
+ */
+async function produceEach(services: Services, prepared: readonly Prepared[]): Promise<(ProduceAck | unknown)[]> {
+  const sendable = prepared.flatMap((p) => (p.ok ? [p.record.record] : []));
+  const results = sendable.length > 0 ? await services.produce.produceEach(sendable) : [];
+  let next = 0;
+  return prepared.map((p) => (p.ok ? results[next++] : p.error));
 }
+
+const isAck = (result: unknown): result is ProduceAck => typeof result === 'object' && result !== null && !(result instanceof Error);
 
 export function createV3ProduceHandlers(services: Services, settings: V3ProduceSettings): ProduceHandlers {
-  const produceOne = async (clusterId: string, topic: string, body: V3Record): Promise<string> => {
-    try {
-      const prepared = prepareRecord(topic, body);
-      const [result] = await services.produce.produceEach([prepared.record]);
-      if (result instanceof DomainError) throw result;
-      return JSON.stringify(successReport(clusterId, prepared, result!)) + '\n';
-    } catch (error) {
-      return JSON.stringify(errorReport(error)) + '\n';
-    }
-  };
   return {
     v3ProduceRecords: async ({ params }, ctx) => {
       const clusterId = await services.cluster.requireId(params.cluster_id);
@@ -92,27 +63,32 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
         if (invalid) throw new DomainError('invalid_payload', invalid);
         return body as V3Record;
       };
-      const handle = async (text: string): Promise<string> => {
-        try {
-          return await produceOne(clusterId, topic, parse(text));
-        } catch (error) {
-          return JSON.stringify(errorReport(error)) + '\n';
-        }
+      /** One report line per document, in order; never throws. */
+      const handle = async (texts: readonly string[]): Promise<string> => {
+        const prepared = prepareEach(topic, texts, parse);
+        // A failure of the whole request (Kafka unreachable) is every record's report; the stream goes on.
+        const results = await produceEach(services, prepared).catch((error: unknown) => prepared.map(() => error));
+        let reports = '';
+        results.forEach((result, i) => {
+          const p = prepared[i]!;
+          reports += `${JSON.stringify(p.ok && isAck(result) ? successReport(clusterId, p.record, result) : errorReport(result))}\n`;
+        });
+        return reports;
       };
       // The first record decides the request: unreadable, it is refused as a whole (400/422) before the 200.
-      const documents = jsonDocuments(ctx.bodyStream, settings.maxRecordBytes);
-      const first = await documents.next();
+      const groups = jsonDocumentBatches(ctx.bodyStream, settings.maxRecordBytes);
+      const first = await groups.next();
       if (first.done) throw new DomainError('invalid_payload', 'The request body holds no record.');
-      parse(first.value);
+      parse(first.value[0]!);
       // A body of declared length (not chunked) is sent whole, not record by record as the client learns of its
       // reports: reading on to its end waits for nothing the client holds back, so a request holding one record
       // (the common single produce) gets its report as a plain answer, without the machinery of a stream.
-      if (ctx.requestHeaders['content-length'] !== undefined && ctx.requestHeaders['transfer-encoding'] === undefined) {
-        const second = await documents.next();
+      if (first.value.length === 1 && ctx.requestHeaders['content-length'] !== undefined && ctx.requestHeaders['transfer-encoding'] === undefined) {
+        const second = await groups.next();
         if (second.done) return { status: 200, body: { serializedJson: await handle(first.value) } };
-        return { status: 200, stream: inOrder(startingWith(first.value, startingWith(second.value, documents)), handle, settings.maxInFlight) };
+        return { status: 200, stream: reportsInOrder(startingWith(first.value, startingWith(second.value, groups)), handle, settings.maxInFlight) };
       }
-      return { status: 200, stream: inOrder(startingWith(first.value, documents), handle, settings.maxInFlight) };
+      return { status: 200, stream: reportsInOrder(startingWith(first.value, groups), handle, settings.maxInFlight) };
     },
     v3ProduceRecordsBatch: async ({ params, body }) => {
       const clusterId = await services.cluster.requireId(params.cluster_id);
@@ -125,27 +101,15 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
       }
       const ids = new Set(entries.map((e) => e.id));
       if (ids.size !== entries.length) throw new DomainError('invalid_batch', 'The ids of the batch entries are not unique.');
-      const prepared = entries.map((entry): { ok: true; record: PreparedRecord } | { ok: false; error: unknown } => {
-        try {
-          return { ok: true, record: prepareRecord(topic, entry) };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      });
-      const sendable = prepared.flatMap((p) => (p.ok ? [p.record] : []));
-      const results = await services.produce.produceEach(sendable.map((p) => p.record));
+      const prepared = prepareEach(topic, entries, (entry) => entry);
+      const results = await produceEach(services, prepared);
       const successes: BatchSuccess[] = [];
       const failures: { id: string; error_code: number; message: string }[] = [];
-      let next = 0;
       entries.forEach((entry, i) => {
         const p = prepared[i]!;
-        if (!p.ok) {
-          failures.push({ id: entry.id, ...errorReport(p.error) });
-          return;
-        }
-        const result = results[next++]!;
-        if (result instanceof DomainError) failures.push({ id: entry.id, ...errorReport(result) });
-        else successes.push({ id: entry.id, ...delivery(clusterId, p.record, result) });
+        const result = results[i];
+        if (p.ok && isAck(result)) successes.push({ id: entry.id, ...delivery(clusterId, p.record, result) });
+        else failures.push({ id: entry.id, ...errorReport(result) });
       });
       return { status: 207, body: { successes, failures } };
     },
