@@ -31,6 +31,8 @@ import { produceBatch } from './scenarios/produce-batch.js';
 import { produceSingle } from './scenarios/produce-single.js';
 import { produceStream } from './scenarios/produce-stream.js';
 import { startup } from './scenarios/startup.js';
+import { fixedRate } from './scenarios/fixed-rate.js';
+import { twoNodes } from './scenarios/two-nodes.js';
 import { parseSettings, SCENARIO_IDS, UsageError } from './settings.js';
 import type { BenchSettings, ScenarioId } from './settings.js';
 import { settle, startServers, warmUpServers } from './servers.js';
@@ -43,6 +45,8 @@ const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   d: consume,
   e: idleConsumers,
   f: startup,
+  g: fixedRate,
+  h: twoNodes,
 };
 
 const DOCS_MARKDOWN = join(PROJECT_ROOT, 'docs', 'benchmarks.md');
