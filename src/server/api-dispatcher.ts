@@ -4,6 +4,7 @@
  * types decide 415) and turn every failure into a DomainError for the dialect's error envelope.
  */
 import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { Context as ApiContext, Document, Request as ApiRequest } from 'openapi-backend';
 import { operationMeta } from '../../generated/operations.js';
@@ -113,6 +114,33 @@ function path2regex(path: string): string {
     .join('[^/]+');
 }
 
+/** A copy of `context` with `changes`; its getters (the logger, made on first use) are copied, not called. */
+function contextWith(context: RequestContext, changes: Partial<RequestContext>): RequestContext {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(context)) as RequestContext;
+  return Object.assign(copy, changes);
+}
+
+type Bath = (template: string, patterns?: unknown) => unknown;
+
+/**
+ * openapi-backend parses each request's path parameters with `bath(operation.path)`, which compiles the path
+ * template every time; the templates are the spec's, so each compiled one is kept (it is a pure function of it).
+ */
+function memoizePathTemplates(): void {
+  const bath = createRequire(import.meta.url)('bath-es5') as { default: Bath & { memoized?: true } };
+  if (bath.default.memoized) return;
+  const compile = bath.default;
+  const compiled = new Map<string, unknown>();
+  const memoized: Bath & { memoized?: true } = (template, patterns) => {
+    if (patterns !== undefined) return compile(template, patterns);
+    let found = compiled.get(template);
+    if (found === undefined) compiled.set(template, (found = compile(template)));
+    return found;
+  };
+  memoized.memoized = true;
+  bath.default = memoized;
+}
+
 /** Parameters that name a topic: v2/v3 `topic_name` and Upstash `topic` (in the path, or the webhook's query). */
 const TOPIC_PARAMETERS = ['topic_name', 'topic'] as const;
 
@@ -153,6 +181,7 @@ export class ApiDispatcher {
     const operations = router.getOperations();
     router.getOperations = () => operations;
     router.matchOperation = precompiledMatcher(router, operations) as typeof router.matchOperation;
+    memoizePathTemplates();
   }
 
   dispatch(state: DispatchState): Promise<DispatchResult> {
@@ -197,11 +226,10 @@ export class ApiDispatcher {
         const principal = state.principal ?? state.context.principal;
         // Before the handler runs, so that nothing reaches Kafka for a caller who may not call the operation.
         requireOperationAccess(principal, meta.permission, topicsNamedIn(input.params, input.query as Record<string, unknown>));
-        const context: RequestContext = {
-          ...state.context,
+        const context = contextWith(state.context, {
           principal,
           ...(meta.streamingBody ? { validateDocument: this.documentValidator(api, state) } : {}),
-        };
+        });
         return { meta, result: await handler(input, context) } satisfies DispatchResult;
       };
     }
