@@ -97,9 +97,8 @@ const CONTROL_TYPE_ABORT = 0;
 async function isAbortMarker(batch: RecordBatch, codecFor: CodecLookup): Promise<boolean> {
   if (!isControl(batch)) return false;
   const cursor = new BatchCursor(await decodeRecords('', 0, batch, codecFor));
-  if (!cursor.next() || cursor.keyBuffer === null) return false;
-  const key = cursor.keyBuffer.subarray(cursor.keyStart, cursor.keyEnd);
-  return key.length >= 4 && key.readInt16BE(2) === CONTROL_TYPE_ABORT;
+  const key = cursor.next() ? cursor.key() : null;
+  return key !== null && key.length >= 4 && key.readInt16BE(2) === CONTROL_TYPE_ABORT;
 }
 
 /** The Java consumer's algorithm: a transactional batch is aborted if its producer has an open aborted transaction. */

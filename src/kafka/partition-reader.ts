@@ -123,16 +123,8 @@ function recordsOf(slot: Slot, max: number): FetchedRecord[] {
   for (const start of slot.batches) {
     const cursor = new BatchCursor(start.batch, start);
     while (records.length < max && cursor.next()) {
-      const { keyBuffer, valueBuffer } = cursor;
-      records.push({
-        topic: slot.topic,
-        partition: slot.partition,
-        offset: cursor.exactOffset.toString(),
-        timestamp: cursor.timestampMs,
-        key: keyBuffer === null ? null : keyBuffer.subarray(cursor.keyStart, cursor.keyEnd),
-        value: valueBuffer === null ? null : valueBuffer.subarray(cursor.valueStart, cursor.valueEnd),
-        headers: [...cursor.headers()],
-      });
+      const { topic, partition } = slot;
+      records.push({ topic, partition, offset: cursor.exactOffset.toString(), timestamp: cursor.timestampMs, key: cursor.key(), value: cursor.value(), headers: [...cursor.headers()] });
     }
   }
   return records;

@@ -179,6 +179,16 @@ export class BatchCursor implements RecordView {
     return true;
   }
 
+  /** The current record's key as its own Buffer (a view of the batch's bytes), or null. */
+  key(): Buffer | null {
+    return this.keyBuffer === null ? null : this.keyBuffer.subarray(this.keyStart, this.keyEnd);
+  }
+
+  /** The current record's value as its own Buffer (a view of the batch's bytes), or null. */
+  value(): Buffer | null {
+    return this.valueBuffer === null ? null : this.valueBuffer.subarray(this.valueStart, this.valueEnd);
+  }
+
   /** Key and value bytes of the current record (what max_bytes limits count). */
   get size(): number {
     return this.keyEnd - this.keyStart + (this.valueEnd - this.valueStart);

@@ -41,16 +41,8 @@ const left = (slice: Slice): number => slice.batch.count - slice.index;
 const bytesLeft = (slice: Slice): number => slice.batch.records.length - slice.position;
 
 function toConsumedRecord(cursor: BatchCursor): ConsumedRecord {
-  const { keyBuffer, valueBuffer } = cursor;
-  return {
-    topic: cursor.topic,
-    partition: cursor.partition,
-    offset: cursor.exactOffset.toString(),
-    timestampMs: cursor.timestampMs,
-    key: keyBuffer === null ? null : keyBuffer.subarray(cursor.keyStart, cursor.keyEnd),
-    value: valueBuffer === null ? null : valueBuffer.subarray(cursor.valueStart, cursor.valueEnd),
-    headers: cursor.headers(),
-  };
+  const { topic, partition, timestampMs } = cursor;
+  return { topic, partition, offset: cursor.exactOffset.toString(), timestampMs, key: cursor.key(), value: cursor.value(), headers: cursor.headers() };
 }
 
 /** The records of a poll: runs of batches, read through a cursor. */

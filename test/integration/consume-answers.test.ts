@@ -7,6 +7,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { components } from '../../generated/openapi-types.js';
 import { startProxyUnderTest, uniqueTopic } from './support/proxy-under-test.js';
 import type { ProxyUnderTest } from './support/proxy-under-test.js';
 
@@ -14,15 +15,7 @@ const V2 = 'application/vnd.kafka.v2+json';
 const JSON_V2 = 'application/vnd.kafka.json.v2+json';
 const BINARY_V2 = 'application/vnd.kafka.binary.v2+json';
 
-interface BinaryRecord {
-  topic: string;
-  key: string | null;
-  value: string | null;
-  partition: number;
-  offset: number;
-  timestamp: number;
-  headers: { name: string; value: string | null }[];
-}
+type BinaryRecord = components['schemas']['BinaryConsumerRecord'];
 
 describe('consume answers', () => {
   let t: ProxyUnderTest;
