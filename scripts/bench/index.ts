@@ -4,7 +4,7 @@
  * tables and writes docs/benchmarks.md with docs/benchmarks.svg. `--quick` is the short version; see settings.ts.
  * Everything it starts it stops, also on Ctrl-C and on failure.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startLocalBroker } from '../../src/kafka/local-broker.js';
@@ -51,6 +51,8 @@ const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
 
 const DOCS_MARKDOWN = join(PROJECT_ROOT, 'docs', 'benchmarks.md');
 const DOCS_CHART = join(PROJECT_ROOT, 'docs', 'benchmarks.svg');
+/** Hand-written: where the time goes and what was tried; every run copies it into docs/benchmarks.md. */
+const FINDINGS = join(PROJECT_ROOT, 'scripts', 'bench', 'findings.md');
 
 const log: Log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -186,6 +188,7 @@ async function main(argv: readonly string[]): Promise<number> {
     notes: measured.notes,
     ...(measured.proxyLog ? { proxyLog: measured.proxyLog } : {}),
     ...(measured.profiles ? { profiles: measured.profiles } : {}),
+    findings: await readFile(FINDINGS, 'utf8').catch(() => ''),
   };
   process.stdout.write(`\n${renderText(report)}`);
   if (settings.writeDocs) {

@@ -20,6 +20,8 @@ export interface BenchReport {
   readonly notes: readonly string[];
   readonly proxyLog?: LogSummary;
   readonly profiles?: readonly ScenarioProfile[];
+  /** Hand-written analysis (scripts/bench/findings.md), kept in every run's docs/benchmarks.md. */
+  readonly findings?: string;
 }
 
 type Table = { readonly headers: readonly string[]; readonly rows: readonly (readonly string[])[] };
@@ -198,6 +200,7 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     }
     lines.push('');
   }
+  if (report.findings) lines.push(report.findings.trim(), '');
   if (report.profiles && report.profiles.length > 0) {
     lines.push(
       '## Where the proxy spends its CPU (`--profile`)',
