@@ -135,6 +135,7 @@ export async function ensureBridgeRuntime(log: Log): Promise<BridgeRuntime> {
   if (provided) return { libsDir: provided, java, description: `jars from ${provided}` };
   const source = findBridgeSource();
   if (source === undefined) throw new Error(`no peer folder ${PEER_FOLDER} beside the project or above it (set BENCH_BRIDGE_SOURCE or BENCH_BRIDGE_LIBS)`);
+  if (!isDirectory(source)) throw new Error(`BENCH_BRIDGE_SOURCE ${source} is not a folder`);
   const { libsDir, version } = await ensureBuilt(source, java, log);
   return { libsDir, java, description: `${version} (built from ${source})` };
 }
