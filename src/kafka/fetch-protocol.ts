@@ -42,7 +42,15 @@ export interface FetchInternals {
   readonly protocolError: (code: number) => Error;
 }
 
+let loaded: FetchInternals | undefined;
+
+/** The internals, loaded once for every reader and member. */
 export function loadFetchInternals(): FetchInternals {
+  loaded ??= load();
+  return loaded;
+}
+
+function load(): FetchInternals {
   const fetch = kafkajsInternal<{ protocol(q: { version: number }): FetchProtocol }>('src/protocol/requests/fetch/index.js');
   const compression = kafkajsInternal<{ lookupCodecByAttributes(a: number): CompressionCodec | null }>(
     'src/protocol/message/compression/index.js',
