@@ -425,8 +425,10 @@ export interface paths {
          * @description The next records for the instance, in its embedded format (the Accept header must name that format:
          *     406/40601 otherwise). Returns as soon as records are there, or after `timeout` ms (default and cap:
          *     `consumer.request.timeout.ms`) with none. The first call on a new subscription waits within that time for
-         *     the group assignment, so records that exist come back on the first call. Records carry `timestamp` and
-         *     `headers` too (extensions old clients ignore).
+         *     the group assignment, so records that exist come back on the first call. One call answers every record the
+         *     instance has fetched ahead (it fetches the next batch while the previous answer is read), up to `max_bytes`
+         *     (default and cap 64 MiB, Confluent's `consumer.request.max.bytes`) and `consumer.max.poll.records` when that is
+         *     set (no count cap by default). Records carry `timestamp` and `headers` too (extensions old clients ignore).
          */
         get: operations["v2ConsumeRecords"];
         put?: never;
@@ -1996,7 +1998,9 @@ export interface paths {
          * Consume a topic with a consumer group
          * @description Returns the next messages for this consumer instance of the group. The first call creates the instance (from
          *     the `Kafka-*` headers), joins the group and waits within `timeout` for its assignment, so messages that are
-         *     there come back on the first call. Idle instances are closed after `consumer.instance.timeout.ms`.
+         *     there come back on the first call. One call answers every message the instance has fetched ahead, up to 64 MiB
+         *     of keys and values (and `consumer.max.poll.records` when that is set). Idle instances are closed after
+         *     `consumer.instance.timeout.ms`.
          */
         get: operations["upstashConsumeTopic"];
         put?: never;
@@ -3988,7 +3992,7 @@ export interface operations {
             query?: {
                 /** @description Longest wait in milliseconds. */
                 timeout?: number;
-                /** @description Stop adding records once their keys and values reach this many bytes. */
+                /** @description Stop adding records once their keys and values reach this many bytes (the first record is always answered). */
                 max_bytes?: number;
             };
             header?: never;
