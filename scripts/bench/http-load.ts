@@ -76,6 +76,53 @@ export async function measureLoad(request: HttpRequestSpec, settings: BenchSetti
   return { median, runs };
 }
 
+/**
+ * One continuous load (connections kept open throughout: a server that sets up per connection, like the bridge's
+ * producer per connection, pays that once) sampled in slices: 2xx answers per second of each slice, until
+ * `enough(slices)` or `maxSlices`.
+ */
+export async function runSlicedLoad(
+  request: HttpRequestSpec,
+  options: { connections: number; sliceSeconds: number; maxSlices: number },
+  enough: (slices: readonly number[]) => boolean,
+): Promise<number[]> {
+  const slices: number[] = [];
+  let answered = 0;
+  let finished: (error: Error | null) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => (finished = (error) => (error ? reject(error) : resolve())));
+  const instance = autocannon(
+    {
+      url: request.url,
+      method: request.method,
+      headers: { ...request.headers },
+      ...(request.body === undefined ? {} : { body: request.body }),
+      connections: options.connections,
+      duration: options.sliceSeconds * options.maxSlices + 1,
+      timeout: 30,
+    },
+    (error) => finished(error ?? null),
+  );
+  instance.on('response', (_client: unknown, statusCode: number) => {
+    if (statusCode >= 200 && statusCode < 300) answered++;
+  });
+  let stopped = false;
+  const sampler = setInterval(() => {
+    if (stopped) return;
+    slices.push(answered / options.sliceSeconds);
+    answered = 0;
+    if (slices.length >= options.maxSlices || enough(slices)) {
+      stopped = true;
+      instance.stop();
+    }
+  }, options.sliceSeconds * 1000);
+  try {
+    await done;
+  } finally {
+    clearInterval(sampler);
+  }
+  return slices;
+}
+
 /** ` · server CPU 123 µs/request` (median over the runs), or '' when it was not measured. */
 export function serverCpuDetail(runs: readonly LoadRun[], perRequest = 1, unit = 'request'): string {
   const known = runs.map((r) => r.serverCpuMicrosPerRequest).filter((v): v is number => v !== undefined);

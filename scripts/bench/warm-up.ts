@@ -1,11 +1,12 @@
 /**
  * The JIT warm-up every HTTP server under test gets before the scenarios: the bridge is a JVM whose C2 compiler needs
  * tens of seconds of load (single-record produce measured 316 req/s after 1 s and about 1,700 req/s warm), and the
- * same treatment for ours keeps the comparison fair. Slices of one-record produce at full load run for at least
- * MIN_SLICES and until two in a row agree within STABLE_WITHIN; then one slice of batch produce warms the
- * multi-record path. Consume paths are warmed by (d) itself.
+ * same treatment for ours keeps the comparison fair. One-record produce at full load over the same connections
+ * (the bridge makes a Kafka producer per connection), sampled in slices, runs for at least MIN_SLICES and until two
+ * slices in a row agree within STABLE_WITHIN; then one slice of batch produce warms the multi-record path.
+ * Consume paths are warmed by (d) itself.
  */
-import { runLoad } from './http-load.js';
+import { runLoad, runSlicedLoad } from './http-load.js';
 import type { BenchContext } from './scenarios/context.js';
 import { slug } from './scenarios/context.js';
 import { produceRequest } from './subjects.js';
@@ -28,7 +29,7 @@ export interface WarmUp {
 function settled(slices: readonly number[]): boolean {
   if (slices.length < MIN_SLICES) return false;
   const [previous, last] = slices.slice(-2) as [number, number];
-  return Math.abs(last - previous) <= STABLE_WITHIN * Math.max(last, previous);
+  return last > 0 && Math.abs(last - previous) <= STABLE_WITHIN * Math.max(last, previous);
 }
 
 /** Warms `subject` up; in --quick, one slice of each kind (its figures are then not comparable). */
@@ -36,15 +37,11 @@ export async function warmUp(context: BenchContext, subject: HttpSubject): Promi
   const started = performance.now();
   const topic = await context.newTopic(`warmup-${slug(subject.label)}`);
   const target = { topic, clusterId: context.clusterId };
-  const single = produceRequest(subject, target, context.value, 1);
-  const slices: number[] = [];
+  const { connections } = context.settings;
   const maxSlices = context.settings.quick ? 1 : MAX_SLICES;
-  while (slices.length < maxSlices && !settled(slices)) {
-    const run = await runLoad(single, { connections: context.settings.connections, seconds: SLICE_SECONDS });
-    slices.push(run.requestsPerSecond);
-  }
+  const slices = await runSlicedLoad(produceRequest(subject, target, context.value, 1), { connections, sliceSeconds: SLICE_SECONDS, maxSlices }, settled);
   if (subject.dialect !== 'v3') {
-    await runLoad(produceRequest(subject, target, context.value, context.settings.batchRecords), { connections: context.settings.connections, seconds: SLICE_SECONDS });
+    await runLoad(produceRequest(subject, target, context.value, context.settings.batchRecords), { connections, seconds: SLICE_SECONDS });
   }
   const seconds = (performance.now() - started) / 1000;
   const shown = slices.map((r) => Math.round(r).toLocaleString('en-US')).join(' → ');
