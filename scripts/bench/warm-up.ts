@@ -2,8 +2,8 @@
  * The JIT warm-up every HTTP server under test gets before the scenarios: the bridge is a JVM whose C2 compiler needs
  * tens of seconds of load (single-record produce measured 316 req/s after 1 s and about 1,700 req/s warm), and the
  * same treatment for ours keeps the comparison fair. One-record produce at full load over the same connections
- * (the bridge makes a Kafka producer per connection), sampled in slices, runs for at least MIN_SLICES and until two
- * slices in a row agree within STABLE_WITHIN; then one slice of batch produce warms the multi-record path.
+ * (the bridge makes a Kafka producer per connection), sampled in slices, runs for at least MIN_SLICES and until
+ * three slices in a row agree within STABLE_WITHIN; then one slice of batch produce warms the multi-record path.
  * Consume paths are warmed by (d) itself.
  */
 import { runLoad, runSlicedLoad } from './http-load.js';
@@ -16,7 +16,8 @@ const SLICE_SECONDS = 3;
 const STABLE_WITHIN = 0.05;
 /** 24 s at least: a JVM under light load plateaus for a while before C2 has compiled the hot paths. */
 const MIN_SLICES = 8;
-const MAX_SLICES = 20;
+const STABLE_SLICES = 3;
+const MAX_SLICES = 30;
 
 export interface WarmUp {
   readonly subject: string;
@@ -26,10 +27,12 @@ export interface WarmUp {
   readonly stable: boolean;
 }
 
+/** The last STABLE_SLICES slices agree within STABLE_WITHIN (a slow climb is not stable), after MIN_SLICES. */
 function settled(slices: readonly number[]): boolean {
-  if (slices.length < MIN_SLICES) return false;
-  const [previous, last] = slices.slice(-2) as [number, number];
-  return last > 0 && Math.abs(last - previous) <= STABLE_WITHIN * Math.max(last, previous);
+  if (slices.length < Math.max(MIN_SLICES, STABLE_SLICES)) return false;
+  const last = slices.slice(-STABLE_SLICES);
+  const [low, high] = [Math.min(...last), Math.max(...last)];
+  return low > 0 && high - low <= STABLE_WITHIN * high;
 }
 
 /** Warms `subject` up; in --quick, one slice of each kind (its figures are then not comparable). */
