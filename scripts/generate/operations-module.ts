@@ -129,7 +129,8 @@ export type HandlerResult<Id extends OperationId> = {
  * text matching it.
  */
 export interface SerializedJson<T> {
-  readonly serializedJson: string;
+  /** The text, or its UTF-8 bytes. */
+  readonly serializedJson: string | Buffer;
   /** Never set: ties the text to the body type it was written for. */
   readonly shape?: T;
 }

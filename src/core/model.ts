@@ -132,9 +132,9 @@ export interface RecordView {
 /** One record's text in an answer (e.g. a dialect's JSON object); throws when the record cannot be shown in it. */
 export type RecordText = (record: RecordView) => string;
 
-/** Records' texts joined by commas, up to the first one that could not be written. */
+/** Records' texts joined by commas (as UTF-8), up to the first one that could not be written. */
 export interface JoinedRecords {
-  readonly text: string;
+  readonly bytes: Buffer;
   readonly written: number;
   /** Why the record after the written ones could not be (the rest were not tried). */
   readonly failure?: unknown;

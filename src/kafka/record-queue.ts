@@ -14,7 +14,7 @@ interface WrittenAhead {
   readonly render: RecordText;
   readonly position: number;
   /** Undefined when a record could not be written (the poll then meets it itself). */
-  readonly text: string | undefined;
+  readonly joined: Buffer | undefined;
 }
 
 /** Consecutive records of one batch. */
@@ -57,8 +57,8 @@ export class RecordRuns implements PolledRecords {
     const joiner = new TextJoiner(text);
     for (const run of this.runs) {
       const ahead = run.ahead;
-      if (ahead?.render === text && ahead.position === run.position && ahead.text !== undefined) {
-        joiner.addText(ahead.text, run.count);
+      if (ahead?.render === text && ahead.position === run.position && ahead.joined !== undefined) {
+        joiner.addJoined(ahead.joined, run.count);
         continue;
       }
       const cursor = new BatchCursor(run.batch, run);
@@ -138,7 +138,7 @@ export class RecordQueue {
       const joiner = new TextJoiner(render);
       const cursor = new BatchCursor(slice.batch, slice);
       for (let i = left(slice); i > 0 && cursor.next(); i--) if (!joiner.add(cursor)) break;
-      slice.ahead = { render, position: slice.position, text: joiner.stopped ? undefined : joiner.result().text };
+      slice.ahead = { render, position: slice.position, joined: joiner.stopped ? undefined : joiner.result().bytes };
     }
   }
 

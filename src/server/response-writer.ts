@@ -39,7 +39,9 @@ export function writeResult(ctx: KoaContext, meta: OperationMeta, result: AnyHan
 }
 
 function isSerializedJson(body: unknown): body is SerializedJson<unknown> {
-  return typeof body === 'object' && body !== null && typeof (body as { serializedJson?: unknown }).serializedJson === 'string';
+  if (typeof body !== 'object' || body === null) return false;
+  const text = (body as { serializedJson?: unknown }).serializedJson;
+  return typeof text === 'string' || Buffer.isBuffer(text);
 }
 
 export function writeError(
