@@ -16,7 +16,7 @@ export interface ProtoLayout {
 }
 
 const COMMENTS_AND_STRINGS = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
-const TOKENS = /\.?[A-Za-z_][\w.]*|[{}<>;=,()[\]]/g;
+const TOKENS = /\.?[A-Za-z_][\w.]*|\d[\w.]*|[{}<>;=,()[\]]/g;
 const IDENTIFIER = /^[A-Za-z_]\w*$/;
 
 function tokensOf(source: string): string[] {
