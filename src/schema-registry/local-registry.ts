@@ -30,6 +30,8 @@ const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmx256m', 
 const LISTENING = /Listening on: (https?:\/\/[^\s,]+?)\.?(?:\s|$)/;
 
 export interface LocalRegistryOptions {
+  /** One of the known versions (3.3.3, 3.0.9); default the newest the installed Java runs. */
+  readonly version?: string;
   /** Where versions are cached; default `<project>/.cache/schema-registry`. */
   readonly cacheDir?: string;
   readonly log?: (line: string) => void;
@@ -111,7 +113,12 @@ function launch(java: string, jar: string, dir: string, version: string): Regist
   const log = openSync(join(dir, 'registry.log'), 'a');
   let child: ChildProcess;
   try {
-    const properties = ['quarkus.http.host=127.0.0.1', 'quarkus.http.port=0', 'quarkus.management.host=127.0.0.1', 'quarkus.management.port=0', 'quarkus.banner.enabled=false'];
+    const properties = [
+      ...['quarkus.http.host=127.0.0.1', 'quarkus.http.port=0', 'quarkus.management.host=127.0.0.1', 'quarkus.management.port=0'],
+      // The "Listening on: <url>" line (3.0 logs only warnings of io.quarkus by default).
+      'quarkus.log.category."io.quarkus".level=INFO',
+      'quarkus.banner.enabled=false',
+    ];
     const args = [...JVM_OPTIONS, ...properties.map((p) => `-D${p}`), `-Djava.io.tmpdir=${dir}`, '-jar', jar];
     // Its own process group: a Ctrl-C reaches Node, which decides when to stop it.
     child = spawn(java, args, { cwd: dir, detached: true, stdio: ['ignore', log, log] });
@@ -127,14 +134,17 @@ function launch(java: string, jar: string, dir: string, version: string): Regist
 export async function startLocalRegistry(options: LocalRegistryOptions = {}): Promise<LocalRegistry> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let chosen: { version: string; java: string } | undefined;
-  for (const candidate of VERSIONS) {
+  for (const candidate of VERSIONS.filter((v) => options.version === undefined || v.version === options.version)) {
     const java = await findJava(candidate.java);
     if (java) {
       chosen = { version: candidate.version, java: java.binary };
       break;
     }
   }
-  if (!chosen) throw new Error('the local Schema Registry (Apicurio Registry) needs Java 17 or newer: install one, or set JAVA_HOME');
+  if (!chosen) {
+    const wanted = options.version ? `Apicurio Registry ${options.version} (one of ${VERSIONS.map((v) => `${v.version} on Java ${v.java}+`).join(', ')})` : 'Java 17 or newer';
+    throw new Error(`the local Schema Registry needs ${wanted}: install a JDK, or set JAVA_HOME`);
+  }
   const appDir = await ensureRegistryApp(chosen.version, options.cacheDir ?? DEFAULT_REGISTRY_CACHE_DIR, log);
   const dir = await mkdtemp(join(tmpdir(), 'local-schema-registry-'));
   const started = Date.now();
