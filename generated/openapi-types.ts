@@ -146,10 +146,12 @@ export interface paths {
         /**
          * Produce records to a topic
          * @description Produces the records with the embedded format named by the Content-Type: `binary` (base64 keys and values)
-         *     or `json` (any JSON). A record's `partition` picks its partition; otherwise the key does (murmur2, as Java
-         *     clients), or the partitioner spreads keyless records. Records may carry `headers` (an extension). The answer
-         *     comes after Kafka acknowledged every record (acks=all). The schema formats (`avro`, `jsonschema`,
-         *     `protobuf`) answer 422/42206 until a Schema Registry can be configured.
+         *     or `json` (any JSON), or a schema format (`avro`, `jsonschema`, `protobuf`) with the Schema Registry set by
+         *     `schema.registry.url`: keys and values as JSON, written in the registry's wire format with the schemas the
+         *     request names (`key_schema`/`value_schema` text or `key_schema_id`/`value_schema_id`; see
+         *     SchemaProduceRequest for its error codes); the answer carries the schema ids. A record's `partition` picks its
+         *     partition; otherwise the key does (murmur2, as Java clients), or the partitioner spreads keyless records.
+         *     Records may carry `headers` (an extension). The answer comes after Kafka acknowledged every record (acks=all).
          */
         post: operations["v2ProduceToTopic"];
         delete?: never;
@@ -322,7 +324,9 @@ export interface paths {
          * Create a consumer instance
          * @description Creates a consumer instance in the group, named `name` (or `id`, or a generated name), reading the embedded
          *     `format` it is created with. It joins the group when it subscribes. `base_uri` is built from the advertised
-         *     listener (or the request's host). Idle instances are closed after `consumer.instance.timeout.ms`.
+         *     listener (or the request's host). Idle instances are closed after `consumer.instance.timeout.ms`. The schema
+         *     formats (`avro`, `jsonschema`, `protobuf`) need a Schema Registry (`schema.registry.url`): without one the
+         *     instance is refused with 422/42206.
          */
         post: operations["v2CreateConsumer"];
         delete?: never;
@@ -426,7 +430,12 @@ export interface paths {
          *     406/40601 otherwise). Returns as soon as records are there, or after `timeout` ms (default and cap:
          *     `consumer.request.timeout.ms`) with none. The first call on a new subscription waits within that time for
          *     the group assignment, so records that exist come back on the first call. Records carry `timestamp` and
-         *     `headers` too (extensions old clients ignore).
+         *     `headers` too (extensions old clients ignore). Instances of a schema format (`avro`, `jsonschema`,
+         *     `protobuf`) decode keys and values with the schemas their wire-format headers name (fetched from the Schema
+         *     Registry by id, and cached). A record they cannot decode (not in the wire format, an unknown schema id, another
+         *     format's schema, bytes the schema does not read) answers 406/40601 naming it when it comes first; otherwise the
+         *     records before it are returned and it stays next. No Schema Registry configured: 422/42206; the registry
+         *     unreachable: 503/50303 (the records stay next).
          */
         get: operations["v2ConsumeRecords"];
         put?: never;
@@ -1765,7 +1774,8 @@ export interface paths {
          *     acknowledged that record (acks=all); a record that cannot be produced gets an error report and the stream goes
          *     on. Records land in the order they are sent (within a stream, and across requests in arrival order). Per-record
          *     error codes: 400 for malformed JSON, data that is not base64 or a STRING that is not a string, 422/42206 for a
-         *     document that is not a record or uses a schema type (no Schema Registry yet), 400/40002 for data Kafka refuses
+         *     document that is not a record, the schema types' codes (see ProduceData: 400, 42205, 42206, 42207, 503/50303;
+         *     such a record is not written), 400/40002 for data Kafka refuses
          *     (e.g. a keyless record on a compacted topic), 413 for a record larger than the topic's `max.message.bytes`,
          *     404/40402 for an unknown partition, 503/50302 when Kafka does not acknowledge in time. Unknown cluster or topic,
          *     an empty body, or a first record that is not valid JSON (400) or not a valid record (422/42206) fail the whole
@@ -1802,7 +1812,8 @@ export interface paths {
          * Produce a batch of records
          * @description Entries with unique ids (1–80 characters), at most `api.v3.produce.batch.maximum.entries` (default 10); the
          *     answer, 207, lists each entry under `successes` (where it was stored) or `failures`. An empty batch, duplicate
-         *     ids or too many entries answer 422/42208.
+         *     ids or too many entries answer 422/42208. Entries may use the schema types (see ProduceData); an entry whose
+         *     schema cannot be resolved or whose data does not fit it is a failure with that code, and is not written.
          */
         post: operations["v3ProduceRecordsBatch"];
         delete?: never;
@@ -2235,10 +2246,20 @@ export interface components {
             };
             partitions: components["schemas"]["Partition"][];
         };
+        /**
+         * @description The schemas of the keys and values, for the schema formats (avro, jsonschema, protobuf); the binary and json
+         *     formats ignore them. Give a schema as text (registered under the subject `<topic>-key` or `<topic>-value`,
+         *     Confluent's TopicNameStrategy, or found there when registered already) or the id of a registered schema (the
+         *     subject must hold it). Both for the same key or value: 400.
+         */
         SchemaFields: {
+            /** @description The key schema as text (Avro JSON, JSON Schema, or `.proto` source). */
             key_schema?: string;
+            /** @description The id of a registered key schema. */
             key_schema_id?: number;
+            /** @description The value schema as text (Avro JSON, JSON Schema, or `.proto` source). */
             value_schema?: string;
+            /** @description The id of a registered value schema. */
             value_schema_id?: number;
         };
         Header: {
@@ -2277,8 +2298,32 @@ export interface components {
         JsonProduceRequest: components["schemas"]["SchemaFields"] & {
             records: components["schemas"]["JsonRecord"][];
         };
-        /** @description Accepted as a media type, answered 422/42206 until a Schema Registry can be configured. */
-        SchemaProduceRequest: Record<string, never>;
+        SchemaRecord: {
+            /**
+             * @description The key as JSON, in the format's JSON mapping: for avro Avro's JSON encoding (a union value other than null
+             *     is wrapped as `{"<branch type>": value}`, bytes and fixed are strings whose code points are the bytes,
+             *     logical types travel as their underlying type), for protobuf the proto3 JSON mapping (JSON or declared
+             *     field names, 64-bit integers as numbers or strings, enums by name, bytes as base64), for jsonschema any JSON
+             *     the schema admits. Absent or null: no key.
+             */
+            key?: unknown;
+            /** @description The value as JSON, in the format's JSON mapping (see `key`). Absent or null is a tombstone. */
+            value?: unknown;
+            partition?: number;
+            headers?: components["schemas"]["Header"][];
+        };
+        /**
+         * @description Records in a schema format. Every key and value is checked against its schema before anything is written: one
+         *     that does not fit fails the whole request (422/42207) and nothing is produced. Error codes, in the order they
+         *     are checked: 42201/42202 a record has a key/value but the request no key/value schema; 42206 no Schema
+         *     Registry is configured (`schema.registry.url`); 400 both a schema and a schema id; 42205 the schema does not
+         *     parse, or the registry refuses it as invalid; 42207 the schema id is unknown or not held by the subject, the
+         *     registry refuses the schema (e.g. incompatible), or a key or value does not fit its schema; 503/50303 the
+         *     registry cannot be reached or fails (Confluent answers 42207 here; a 503 says that retrying may help).
+         */
+        SchemaProduceRequest: components["schemas"]["SchemaFields"] & {
+            records: components["schemas"]["SchemaRecord"][];
+        };
         ProduceOffset: {
             partition: number | null;
             /** Format: int64 */
@@ -2288,7 +2333,9 @@ export interface components {
         };
         ProduceResponse: {
             offsets: components["schemas"]["ProduceOffset"][];
+            /** @description The id of the key schema the keys were written with (schema formats); null otherwise. */
             key_schema_id: number | null;
+            /** @description The id of the value schema the values were written with (schema formats); null otherwise. */
             value_schema_id: number | null;
         };
         Partitions: components["schemas"]["Partition"][];
@@ -2355,6 +2402,24 @@ export interface components {
             /** @description The key parsed as JSON (null when absent). */
             key: unknown;
             /** @description The value parsed as JSON (null for a tombstone). */
+            value: unknown;
+            partition: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: int64 */
+            timestamp: number;
+            headers: components["schemas"]["Header"][];
+        };
+        /** @description A record read by an avro, jsonschema or protobuf instance, its key and value decoded to JSON. */
+        SchemaConsumerRecord: {
+            topic: string;
+            /**
+             * @description The key decoded with the schema its Schema Registry wire-format header names (magic byte 0, 4-byte schema
+             *     id, Protobuf message indexes), in the format's JSON mapping: Avro's JSON encoding, Protobuf's proto3 JSON
+             *     mapping (JSON field names, default values included), or the JSON text itself. Null when absent.
+             */
+            key: unknown;
+            /** @description The value decoded like the key; null for a tombstone. */
             value: unknown;
             partition: number;
             /** Format: int64 */
@@ -2818,18 +2883,41 @@ export interface components {
         };
         /**
          * @description A key or value. `type` BINARY takes base64 `data`, STRING a JSON string (stored as UTF-8), JSON any JSON value
-         *     (stored as its JSON text); without `type`, JSON. The schema types (AVRO, JSONSCHEMA, PROTOBUF) and schema fields
-         *     answer 400/40002-style errors until a Schema Registry can be configured.
+         *     (stored as its JSON text); without `type` and schema fields, JSON.
+         *
+         *     The schema types (AVRO, JSONSCHEMA, PROTOBUF) write `data` (JSON, in the format's JSON mapping — see the v2
+         *     SchemaRecord) in the Schema Registry wire format, with the schema that the fields name, by Confluent's rules:
+         *     `schema_id` (its subject must hold it), `schema_version` of the subject, or `schema` as text (with its
+         *     `type`; registered under the subject, or found there), or — with none of these — the subject's latest version
+         *     (looked up at most once a second). The subject is `subject`, or the one `subject_name_strategy` names
+         *     (TOPIC_NAME `<topic>-key|value` by default, RECORD_NAME the schema's record name, TOPIC_RECORD_NAME
+         *     `<topic>-<record name>`; the last two need `schema_id` or `schema`). Any schema field implies a schema type;
+         *     `type` may then be left out (it is the registered schema's) or must match it.
+         *
+         *     Error codes: 400 more than one of `schema_id`, `schema_version` and `schema`, `schema` without a schema
+         *     `type`, a `type` that differs from the registered schema's, a version the subject does not have, or a
+         *     strategy that needs a schema; 422/42205 a schema that does not parse (or the registry refuses as invalid);
+         *     422/42206 no Schema Registry configured (`schema.registry.url`); 422/42207 an unknown schema id, a subject
+         *     without that schema or without any, a schema the registry refuses (e.g. incompatible), or `data` that does
+         *     not fit the schema — then nothing of the record is written; 503/50303 the registry cannot be reached.
          */
         ProduceData: {
             /** @enum {string} */
             type?: "BINARY" | "JSON" | "STRING" | "AVRO" | "JSONSCHEMA" | "PROTOBUF";
             /** @description The payload, as `type` says; `null` for no key / a tombstone. */
             data?: unknown;
+            /** @description The subject the schema is looked up (or registered) under. */
             subject?: string;
-            subject_name_strategy?: string;
+            /**
+             * @description How the subject is named when `subject` is not given; default TOPIC_NAME.
+             * @enum {string}
+             */
+            subject_name_strategy?: "TOPIC_NAME" | "RECORD_NAME" | "TOPIC_RECORD_NAME";
+            /** @description The id of a registered schema. */
             schema_id?: number;
+            /** @description A version of the subject. */
             schema_version?: number;
+            /** @description The schema as text (Avro JSON, JSON Schema, or `.proto` source); needs `type`. */
             schema?: string;
         };
         ProduceRecord: {
@@ -2842,8 +2930,14 @@ export interface components {
         };
         DataSize: {
             type: string;
-            /** @description Bytes stored. */
+            /** @description Bytes stored (with a schema type, the 5-byte wire-format header and message indexes included). */
             size: number;
+            /** @description Schema types only, the subject of the schema used. */
+            subject?: string;
+            /** @description Schema types only, the id of the schema used. */
+            schema_id?: number;
+            /** @description Schema types only, the schema's version under `subject`. */
+            schema_version?: number;
         };
         /** @description One record's outcome; `error_code` 200 with where it was stored, or an error code and message. */
         ProduceReport: {
@@ -3190,8 +3284,48 @@ export interface components {
                  *     }
                  */
                 "application/vnd.kafka.json.v2+json": components["schemas"]["JsonProduceRequest"];
+                /**
+                 * @example {
+                 *       "value_schema": "{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"email\",\"type\":[\"null\",\"string\"],\"default\":null}]}",
+                 *       "records": [
+                 *         {
+                 *           "value": {
+                 *             "name": "testUser",
+                 *             "email": {
+                 *               "string": "test@example.com"
+                 *             }
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/vnd.kafka.avro.v2+json": components["schemas"]["SchemaProduceRequest"];
+                /**
+                 * @example {
+                 *       "value_schema": "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}",
+                 *       "records": [
+                 *         {
+                 *           "value": {
+                 *             "name": "testUser"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["SchemaProduceRequest"];
+                /**
+                 * @example {
+                 *       "value_schema": "syntax = \"proto3\"; message User { string name = 1; int64 visits = 2; }",
+                 *       "records": [
+                 *         {
+                 *           "value": {
+                 *             "name": "testUser",
+                 *             "visits": "3"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/vnd.kafka.protobuf.v2+json": components["schemas"]["SchemaProduceRequest"];
             };
         };
@@ -4042,6 +4176,27 @@ export interface operations {
                      *     ]
                      */
                     "application/vnd.kafka.json.v2+json": components["schemas"]["JsonConsumerRecord"][];
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "avrotest",
+                     *         "key": null,
+                     *         "value": {
+                     *           "name": "testUser",
+                     *           "email": {
+                     *             "string": "test@example.com"
+                     *           }
+                     *         },
+                     *         "partition": 0,
+                     *         "offset": 0,
+                     *         "timestamp": 1637745824883,
+                     *         "headers": []
+                     *       }
+                     *     ]
+                     */
+                    "application/vnd.kafka.avro.v2+json": components["schemas"]["SchemaConsumerRecord"][];
+                    "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["SchemaConsumerRecord"][];
+                    "application/vnd.kafka.protobuf.v2+json": components["schemas"]["SchemaConsumerRecord"][];
                 };
             };
             400: components["responses"]["V2Error"];
@@ -4050,6 +4205,7 @@ export interface operations {
             404: components["responses"]["V2Error"];
             406: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
+            422: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };

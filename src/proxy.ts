@@ -20,6 +20,7 @@ import { FetchService } from './core/fetch-service.js';
 import type { PartitionReaderPort } from './core/model.js';
 import { OffsetService } from './core/offset-service.js';
 import { ProduceService } from './core/produce-service.js';
+import { SchemaService } from './core/schemas/schema-service.js';
 import { TopicService } from './core/topic-service.js';
 import { readRedocBundle, renderReferencePage } from './docs/reference-page.js';
 import { createHandlers } from './handlers/index.js';
@@ -32,6 +33,7 @@ import { KafkaClient } from './kafka/kafka-client.js';
 import { PartitionReader } from './kafka/partition-reader.js';
 import { KafkaRecordProducer } from './kafka/record-producer.js';
 import { TopicMetadataCache } from './kafka/topic-metadata-cache.js';
+import { HttpSchemaRegistry } from './schema-registry/http-schema-registry.js';
 import { BUNDLED_SPEC_PATH } from './project-paths.js';
 import { createApp } from './server/app.js';
 import { redactSecrets } from './server/logger.js';
@@ -138,10 +140,12 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
     { maxInstances: config.consumerInstancesMax, maxInstancesPerUser: config.consumerInstancesMaxPerUser, idleTimeoutMs: config.consumerInstanceTimeoutMs },
     (error) => logger.warn({ err: error }, 'consumer instance background error'),
   );
+  const registry = config.schemaRegistry ? new HttpSchemaRegistry(config.schemaRegistry) : undefined;
   const services: Services = {
     cluster: new ClusterService(admin),
     topics: new TopicService(admin),
     produce: new ProduceService(new KafkaRecordProducer(kafka, topicCache, config.produceAckTimeoutMs), config.produceRequestMaxRecords),
+    schemas: new SchemaService(registry),
     fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition, config.consumerRequestMaxWaitMs),
     consumers,
     offsets,
@@ -190,6 +194,7 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
         await reader.disconnect();
         await clusterConfigs.disconnect();
         await kafka.disconnect();
+        registry?.close();
       })()),
   };
 }

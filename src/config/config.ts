@@ -37,6 +37,19 @@ export interface KafkaSecurityConfig {
   };
 }
 
+/** The Schema Registry of the avro, jsonschema and protobuf formats (`schema.registry.*`, Confluent's names). */
+export interface SchemaRegistrySettings {
+  /** Base URLs (Apicurio: `http://host:8080/apis/ccompat/v7`), tried in turn; no credentials in them. */
+  readonly urls: readonly string[];
+  readonly basicAuth?: { readonly username: string; readonly password: string };
+  readonly ssl: {
+    readonly truststore?: TrustStoreConfig;
+    readonly keystore?: KeyStoreConfig;
+    /** `schema.registry.ssl.endpoint.identification.algorithm`: `https` (default) checks the host name. */
+    readonly verifyHostname: boolean;
+  };
+}
+
 export interface ProxyConfig {
   /** Empty: no cluster configured, so `npm start` runs a local broker. */
   readonly bootstrapServers: readonly string[];
@@ -75,6 +88,8 @@ export interface ProxyConfig {
   /** Set when `ssl.keystore.location` is: needed by https:// listeners. */
   readonly tls?: ListenerTlsConfig;
   readonly kafkaSecurity: KafkaSecurityConfig;
+  /** Unset: the schema formats answer 422/42206 naming `schema.registry.url`. */
+  readonly schemaRegistry?: SchemaRegistrySettings;
 }
 
 type RawConfig = Record<string, string>;
@@ -108,6 +123,9 @@ export const DEFAULTS: Readonly<RawConfig> = {
   'ssl.client.authentication': 'NONE',
   'client.sasl.mechanism': 'PLAIN',
   'client.ssl.endpoint.identification.algorithm': 'https',
+  'schema.registry.url': '',
+  'schema.registry.basic.auth.credentials.source': 'URL',
+  'schema.registry.ssl.endpoint.identification.algorithm': 'https',
 };
 
 export class ConfigError extends Error {}
@@ -282,6 +300,47 @@ function kafkaSecurity(raw: RawConfig, protocol: SecurityProtocol): KafkaSecurit
   return { protocol, ssl, ...(sasl ? { sasl } : {}) };
 }
 
+/** `user:password` of `schema.registry.basic.auth.user.info`, or of a URL's user-info. */
+function userInfo(text: string, key: string): { username: string; password: string } {
+  const colon = text.indexOf(':');
+  if (colon <= 0) throw new ConfigError(`${key} must be <user>:<password>`);
+  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+function registryUrl(text: string): { url: string; credentials?: string } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`schema.registry.url: '${text}' is not a URL like http://localhost:8081`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`schema.registry.url: '${text}' is neither http:// nor https://`);
+  const credentials = url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined;
+  url.username = '';
+  url.password = '';
+  const plain = url.toString().replace(/\/+$/, '');
+  return credentials === undefined ? { url: plain } : { url: plain, credentials };
+}
+
+/** Basic auth as Confluent reads it: from the URL's user-info (source URL, the default) or from user.info. */
+function schemaRegistry(raw: RawConfig): SchemaRegistrySettings | undefined {
+  const urls = list(raw['schema.registry.url']).map(registryUrl);
+  if (urls.length === 0) return undefined;
+  const source = oneOf(raw, 'schema.registry.basic.auth.credentials.source', ['URL', 'USER_INFO'] as const);
+  const info = source === 'USER_INFO' ? raw['schema.registry.basic.auth.user.info'] : urls.find((u) => u.credentials)?.credentials;
+  if (source === 'USER_INFO' && !info) throw new ConfigError('schema.registry.basic.auth.credentials.source=USER_INFO needs schema.registry.basic.auth.user.info=<user>:<password>');
+  const key = source === 'USER_INFO' ? 'schema.registry.basic.auth.user.info' : 'schema.registry.url';
+  const algorithm = (raw['schema.registry.ssl.endpoint.identification.algorithm'] ?? '').trim().toLowerCase();
+  if (algorithm !== '' && algorithm !== 'https') throw new ConfigError(`schema.registry.ssl.endpoint.identification.algorithm must be https or empty, got '${algorithm}'`);
+  const truststore = trustStore(raw, 'schema.registry.ssl.');
+  const keystore = keyStore(raw, 'schema.registry.ssl.');
+  return {
+    urls: urls.map((u) => u.url),
+    ...(info ? { basicAuth: userInfo(info, key) } : {}),
+    ssl: { verifyHostname: algorithm === 'https', ...(truststore ? { truststore } : {}), ...(keystore ? { keystore } : {}) },
+  };
+}
+
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
@@ -316,6 +375,7 @@ export function toProxyConfig(raw: RawConfig): ProxyConfig {
   if (listeners.length === 0) throw new ConfigError('listeners must name at least one listener');
   const bootstrap = bootstrapServers(raw);
   const tls = listenerTls(raw, listeners);
+  const registry = schemaRegistry(raw);
   return {
     bootstrapServers: bootstrap.addresses,
     listeners,
@@ -344,6 +404,7 @@ export function toProxyConfig(raw: RawConfig): ProxyConfig {
     authFile: raw['auth.file'] ?? '',
     kafkaSecurity: kafkaSecurity(raw, bootstrap.protocol),
     ...(tls ? { tls } : {}),
+    ...(registry ? { schemaRegistry: registry } : {}),
   };
 }
 

@@ -35,6 +35,12 @@ const MAPPINGS: Readonly<Record<ErrorKind, KindMapping>> = {
   kafka_rejected: { status: 400, confluentCode: 40002 },
   kafka_unavailable: { status: 503, confluentCode: 50302 },
   kafka_error: { status: 500, confluentCode: 50002 },
+  key_schema_missing: { status: 422, confluentCode: 42201 },
+  value_schema_missing: { status: 422, confluentCode: 42202 },
+  invalid_schema: { status: 422, confluentCode: 42205 },
+  serialization_failed: { status: 422, confluentCode: 42207 },
+  // Confluent answers 42207 here too; the request is sound and worth retrying, so it is a 503 (a code of our own).
+  schema_registry_unavailable: { status: 503, confluentCode: 50303 },
   internal: { status: 500, confluentCode: 500 },
 };
 

@@ -26,6 +26,11 @@ export type ErrorKind =
   | 'kafka_rejected'
   | 'kafka_unavailable'
   | 'kafka_error'
+  | 'key_schema_missing'
+  | 'value_schema_missing'
+  | 'invalid_schema'
+  | 'serialization_failed'
+  | 'schema_registry_unavailable'
   | 'internal';
 
 export class DomainError extends Error {

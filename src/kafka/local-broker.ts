@@ -98,7 +98,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+export function signalQuietly(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
   } catch {
@@ -151,7 +151,7 @@ async function isCompleteLibsDir(libsDir: string): Promise<boolean> {
 }
 
 /** Runs a command, forwarding each output line to `log`; rejects with the last lines when it fails. */
-interface LockFile {
+export interface LockFile {
   readonly path: string;
   release(): Promise<void>;
 }
@@ -170,7 +170,7 @@ async function isStaleLock(path: string): Promise<boolean> {
  * An exclusive lock file holding our pid, taken over when its owner died. Taking over a stale lock can race with
  * another waiter; that only costs a duplicate download, because the jars are published by an atomic rename.
  */
-async function acquireLock(path: string, log: Log): Promise<LockFile> {
+export async function acquireLock(path: string, log: Log): Promise<LockFile> {
   let announced = false;
   for (;;) {
     try {
@@ -391,8 +391,9 @@ kill -KILL "$broker" 2>/dev/null
 rm -rf "$dir"
 `;
 
-function spawnWatchdog(brokerPid: number, dir: string): ChildProcess {
-  const watchdog = spawn('sh', ['-c', WATCHDOG_SCRIPT, 'local-kafka-watchdog', String(process.pid), String(brokerPid), dir], {
+/** Also used for the local Schema Registry (with its own `label`). */
+export function spawnWatchdog(brokerPid: number, dir: string, label = 'local-kafka-watchdog'): ChildProcess {
+  const watchdog = spawn('sh', ['-c', WATCHDOG_SCRIPT, label, String(process.pid), String(brokerPid), dir], {
     detached: true,
     stdio: 'ignore',
   });

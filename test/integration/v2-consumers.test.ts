@@ -258,7 +258,7 @@ describe('Confluent v2', () => {
       await call(`/consumers/${group}/instances/dup`, { method: 'DELETE' });
     });
 
-    it('415 wrong Content-Type, 400 malformed JSON and bad base64, 422/42206 empty or invalid payload and schema formats', async () => {
+    it('415 wrong Content-Type, 400 malformed JSON and bad base64, 422/42206 empty or invalid payload and schema formats without a registry, 42202 a value without value schema', async () => {
       const topic = uniqueTopic('payload');
       expectError(await call(`/topics/${topic}`, { type: 'application/json', body: { records: [{ value: 'x' }] } }), 415, 415);
       expectError(await call(`/topics/${topic}`, { type: JSON_V2, body: '{"records": [' }), 400, 400);
@@ -266,7 +266,9 @@ describe('Confluent v2', () => {
       expectError(await call(`/topics/${topic}`, { type: BINARY_V2, body: { records: [] } }), 422, 42206);
       expectError(await call(`/topics/${topic}`, { method: 'POST', type: BINARY_V2 }), 422, 42206);
       expectError(await call(`/topics/${topic}`, { type: JSON_V2, body: { records: [{ value: 1, partition: -1 }] } }), 422, 42206);
-      expectError(await call(`/topics/${topic}`, { type: 'application/vnd.kafka.avro.v2+json', body: { records: [{ value: 1 }] } }), 422, 42206);
+      // As Confluent, a value without a value schema is refused first (42202), then a missing registry (42206).
+      expectError(await call(`/topics/${topic}`, { type: 'application/vnd.kafka.avro.v2+json', body: { records: [{ value: 1 }] } }), 422, 42202);
+      expectError(await call(`/topics/${topic}`, { type: 'application/vnd.kafka.avro.v2+json', body: { value_schema: '"int"', records: [{ value: 1 }] } }), 422, 42206);
       expectError(await call(`/consumers/${uniqueTopic('g')}`, { type: V2, body: { format: 'xml' } }), 422, 42206);
     });
   });

@@ -112,4 +112,30 @@ describe('configuration', () => {
       'http://proxy.example.com',
     ]);
   });
+
+  it("reads the Schema Registry settings by Confluent's names, with Basic auth from the URL or from user.info", () => {
+    expect(loadConfig([], {}).schemaRegistry).toBeUndefined();
+    const fromUrl = loadConfig([], { KAFKA_REST_SCHEMA_REGISTRY_URL: 'http://svc:s%40cret@sr1:8081/, http://sr2:8081' }).schemaRegistry;
+    expect(fromUrl).toEqual({ urls: ['http://sr1:8081', 'http://sr2:8081'], basicAuth: { username: 'svc', password: 's@cret' }, ssl: { verifyHostname: true } });
+    const userInfo = loadConfig([], {
+      KAFKA_REST_SCHEMA_REGISTRY_URL: 'https://sr:8081/apis/ccompat/v7',
+      KAFKA_REST_SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE: 'USER_INFO',
+      KAFKA_REST_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO: 'u:p:w',
+      KAFKA_REST_SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION: '/ca.pem',
+      KAFKA_REST_SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE: 'PEM',
+      KAFKA_REST_SCHEMA_REGISTRY_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: '',
+    }).schemaRegistry;
+    expect(userInfo).toEqual({
+      urls: ['https://sr:8081/apis/ccompat/v7'],
+      basicAuth: { username: 'u', password: 'p:w' },
+      ssl: { verifyHostname: false, truststore: { location: '/ca.pem', password: '', type: 'PEM' } },
+    });
+    expect(() => loadConfig([], { KAFKA_REST_SCHEMA_REGISTRY_URL: 'sr:8081' })).toThrow(/schema.registry.url: 'sr:8081' is neither http/);
+    expect(() => loadConfig([], { KAFKA_REST_SCHEMA_REGISTRY_URL: 'http://sr:8081', KAFKA_REST_SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE: 'USER_INFO' })).toThrow(
+      /USER_INFO needs schema.registry.basic.auth.user.info/,
+    );
+    expect(() => loadConfig([], { KAFKA_REST_SCHEMA_REGISTRY_URL: 'http://sr:8081', KAFKA_REST_SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE: 'SASL_INHERIT' })).toThrow(
+      /credentials.source must be one of URL, USER_INFO/,
+    );
+  });
 });
