@@ -14,6 +14,8 @@ interface KindMapping {
 const MAPPINGS: Readonly<Record<ErrorKind, KindMapping>> = {
   bad_request: { status: 400, confluentCode: 400 },
   invalid_payload: { status: 422, confluentCode: 42206 },
+  key_schema_missing: { status: 422, confluentCode: 42201 },
+  value_schema_missing: { status: 422, confluentCode: 42202 },
   invalid_batch: { status: 422, confluentCode: 42208 },
   route_not_found: { status: 404, confluentCode: 404 },
   method_not_allowed: { status: 405, confluentCode: 405 },

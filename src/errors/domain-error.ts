@@ -5,6 +5,8 @@
 export type ErrorKind =
   | 'bad_request'
   | 'invalid_payload'
+  | 'key_schema_missing'
+  | 'value_schema_missing'
   | 'invalid_batch'
   | 'route_not_found'
   | 'method_not_allowed'

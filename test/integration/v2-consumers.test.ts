@@ -112,7 +112,12 @@ describe('Confluent v2', () => {
     const topic = uniqueTopic('meta');
     await call(`/topics/${topic}`, { type: JSON_V2, body: { records: [{ value: 1 }, { value: 2 }] } });
     const partition = { partition: 0, leader: 1, replicas: [{ broker: 1, leader: true, in_sync: true }] };
-    expect((await call(`/topics/${topic}`)).body).toEqual({ name: topic, configs: {}, partitions: [partition] });
+    // Every config with its value, defaults included, as Confluent lists them (issue 14: it listed only overrides).
+    expect((await call(`/topics/${topic}`)).body).toEqual({
+      name: topic,
+      configs: expect.objectContaining({ 'cleanup.policy': 'delete', 'max.message.bytes': expect.stringMatching(/^\d+$/) }),
+      partitions: [partition],
+    });
     expect((await call(`/topics/${topic}/partitions`)).body).toEqual([partition]);
     expect((await call(`/topics/${topic}/partitions/0`)).body).toEqual(partition);
     expect((await call(`/topics/${topic}/partitions/0/offsets`)).body).toEqual({ beginning_offset: 0, end_offset: 2 });
@@ -133,7 +138,8 @@ describe('Confluent v2', () => {
     expect((read.body as { offset: number; value: unknown }[]).map((r) => [r.offset, r.value])).toEqual([[3, { n: 3 }], [4, { n: 4 }]]);
 
     // Confluent's rule: commit the last record consumed; the stored (and reported) offset is the next one.
-    expect(await call(`${path}/offsets`, { type: V2, body: { offsets: [{ topic, partition: 0, offset: 3 }] } })).toEqual({ status: 200, type: null, body: undefined });
+    // Answered with a JSON body (Confluent's implementation answers an empty list), no longer an empty 200 (issue 14).
+    expect(await call(`${path}/offsets`, { type: V2, body: { offsets: [{ topic, partition: 0, offset: 3 }] } })).toEqual({ status: 200, type: V2, body: [] });
     const committed = await call(`${path}/offsets`, { method: 'GET', type: V2, body: { partitions: [{ topic, partition: 0 }] } });
     expect(committed.body).toEqual({ offsets: [{ topic, partition: 0, offset: 4, metadata: '' }] });
     // With no body it commits after everything it returned.
@@ -266,7 +272,9 @@ describe('Confluent v2', () => {
       expectError(await call(`/topics/${topic}`, { type: BINARY_V2, body: { records: [] } }), 422, 42206);
       expectError(await call(`/topics/${topic}`, { method: 'POST', type: BINARY_V2 }), 422, 42206);
       expectError(await call(`/topics/${topic}`, { type: JSON_V2, body: { records: [{ value: 1, partition: -1 }] } }), 422, 42206);
-      expectError(await call(`/topics/${topic}`, { type: 'application/vnd.kafka.avro.v2+json', body: { records: [{ value: 1 }] } }), 422, 42206);
+      // Schema formats: the missing value schema is reported first, 42202, as Confluent does (issue 14); then 42206.
+      expectError(await call(`/topics/${topic}`, { type: 'application/vnd.kafka.avro.v2+json', body: { records: [{ value: 1 }] } }), 422, 42202);
+      expectError(await call(`/topics/${topic}`, { type: 'application/vnd.kafka.avro.v2+json', body: { value_schema: '"int"', records: [{ value: 1 }] } }), 422, 42206);
       expectError(await call(`/consumers/${uniqueTopic('g')}`, { type: V2, body: { format: 'xml' } }), 422, 42206);
     });
   });

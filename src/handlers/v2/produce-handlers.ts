@@ -16,7 +16,7 @@ export function createV2ProduceHandlers(services: Services): ProduceHandlers {
   ) => {
     const format = formatOf(mediaTypeOf(ctx.requestHeaders['content-type']));
     if (!format) throw new DomainError('unsupported_media_type', 'HTTP 415 Unsupported Media Type');
-    requireSchemaRegistryless(format);
+    requireSchemaRegistryless(format, body as Parameters<typeof requireSchemaRegistryless>[1]);
     const records = ((body as { records?: unknown[] }).records ?? []) as Parameters<typeof toProduceRecord>[2][];
     services.produce.requireRecordCount(records.length);
     // No existence check here: as with a Java producer, the broker's auto.create.topics.enable decides (the

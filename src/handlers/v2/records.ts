@@ -20,10 +20,29 @@ export function formatOf(mediaType: string): EmbeddedFormat | undefined {
   return format && EMBEDDED_FORMATS.includes(format) ? format : undefined;
 }
 
-export function requireSchemaRegistryless(format: EmbeddedFormat): void {
-  if (SCHEMA_FORMATS.has(format)) {
-    throw new DomainError('invalid_payload', `Schema Registry is not configured: the ${format} format needs one.`);
+interface SchemaFieldsAndRecords {
+  key_schema?: string;
+  key_schema_id?: number;
+  value_schema?: string;
+  value_schema_id?: number;
+  records?: { key?: unknown; value?: unknown }[];
+}
+
+/**
+ * A schema-format produce names a schema (or its id) for the keys and for the values it sends — checked first, as
+ * Confluent checks it (42201 keys, 42202 values) — and then needs a Schema Registry, which is not configured (42206).
+ */
+export function requireSchemaRegistryless(format: EmbeddedFormat, body: SchemaFieldsAndRecords): void {
+  if (!SCHEMA_FORMATS.has(format)) return;
+  const records = Array.isArray(body.records) ? body.records : [];
+  const given = (v: unknown): boolean => v !== undefined && v !== null;
+  if (records.some((r) => given(r?.key)) && !given(body.key_schema) && !given(body.key_schema_id)) {
+    throw new DomainError('key_schema_missing', `Records have keys but no key_schema or key_schema_id was given (the ${format} format needs one).`);
   }
+  if (records.some((r) => given(r?.value)) && !given(body.value_schema) && !given(body.value_schema_id)) {
+    throw new DomainError('value_schema_missing', `Records have values but no value_schema or value_schema_id was given (the ${format} format needs one).`);
+  }
+  throw new DomainError('invalid_payload', `Schema Registry is not configured: the ${format} format needs one.`);
 }
 
 function fromBase64(text: string | null | undefined, what: string): Buffer | null {
