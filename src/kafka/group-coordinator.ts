@@ -92,6 +92,8 @@ export class GroupCoordinatorClient {
     const cluster = createInternalCluster(this.kafka, READ_UNCOMMITTED) as CoordinatorCluster;
     try {
       await cluster.connect();
+      // The broker pool knows only the seed broker until metadata is loaded (group lookups ask the pool's brokers).
+      await cluster.refreshMetadata();
     } catch (error) {
       this.cluster = undefined;
       throw error;

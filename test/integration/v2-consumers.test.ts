@@ -3,45 +3,16 @@
  * error codes of produce and consumer calls. kcat is the independent witness of what was written.
  */
 import { execFileSync } from 'node:child_process';
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxyUnderTest, uniqueTopic } from './support/proxy-under-test.js';
 import type { ProxyUnderTest } from './support/proxy-under-test.js';
-
-const V2 = 'application/vnd.kafka.v2+json';
-const JSON_V2 = 'application/vnd.kafka.json.v2+json';
-const BINARY_V2 = 'application/vnd.kafka.binary.v2+json';
-
-interface Reply {
-  status: number;
-  type: string | null;
-  body: unknown;
-}
+import { BINARY_V2, JSON_V2, V2, v2Call } from './support/v2-http.js';
+import type { CallInit, Reply } from './support/v2-http.js';
 
 describe('Confluent v2', () => {
   let t: ProxyUnderTest;
 
-  /** node:http, since Confluent's committed-offsets call is a GET with a body (which fetch refuses to send). */
-  function call(path: string, init: { method?: string; type?: string; accept?: string; body?: unknown } = {}): Promise<Reply> {
-    const headers: Record<string, string> = {};
-    if (init.type) headers['content-type'] = init.type;
-    if (init.accept) headers['accept'] = init.accept;
-    const payload = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
-    if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
-    const url = new URL(`${t.baseUrl}${path}`);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        { host: url.hostname, port: url.port, path: url.pathname + url.search, method: init.method ?? (payload === undefined ? 'GET' : 'POST'), headers },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? null, body: text ? JSON.parse(text) : undefined }));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
+  const call = (path: string, init: CallInit = {}): Promise<Reply> => v2Call(t.baseUrl, path, init);
 
   function kcat(topic: string, offset: number): string {
     return execFileSync('kcat', ['-C', '-b', t.bootstrapServers, '-t', topic, '-p', '0', '-o', String(offset), '-c', '1', '-e', '-q', '-f', '%p|%o|%k|%s\n'], {
