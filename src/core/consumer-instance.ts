@@ -60,6 +60,7 @@ export class ConsumerInstance {
   private subscribed: readonly string[] = [];
   /** Subscribed topics that did not exist yet: the member is started again with them once they do. */
   private pending: PendingTopics | undefined;
+  private joining: Promise<void> | undefined;
   /** Per partition, the offset after the last record handed out. */
   private readonly returned = new Map<string, TopicPartitionOffset>();
   private readonly autoCommitTimer: NodeJS.Timeout | undefined;
@@ -123,7 +124,13 @@ export class ConsumerInstance {
   }
 
   /** Once a pending topic exists, the member is replaced by one for every subscribed topic that exists now. */
-  private async joinArrivedTopics(): Promise<void> {
+  private joinArrivedTopics(): Promise<void> {
+    // Concurrent polls share one check, so a topic's arrival starts one member.
+    this.joining ??= this.rejoinIfArrived().finally(() => (this.joining = undefined));
+    return this.joining;
+  }
+
+  private async rejoinIfArrived(): Promise<void> {
     const pending = this.pending;
     if (!pending?.waiting || (await pending.arrived()).length === 0) return;
     const old = this.member;

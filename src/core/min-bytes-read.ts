@@ -33,7 +33,7 @@ export async function readAtLeastMinBytes(read: ReadOnce, bounds: MinBytesBounds
   for (;;) {
     const remaining = deadline - Date.now();
     const room = bounds.maxRecords - gathered.length;
-    if (room <= 0 || bytes > enough) return gathered;
+    if (room <= 0 || bytes > enough || bytes >= bounds.maxBytes) return gathered;
     const batch = await read(Math.max(0, remaining), room, bounds.maxBytes - bytes);
     const fitting = countFitting(batch, bounds.maxBytes - bytes, gathered.length === 0);
     for (const record of batch.slice(0, fitting)) bytes += recordBytes(record);

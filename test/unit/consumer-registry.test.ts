@@ -150,4 +150,34 @@ describe('the consumer instance registry', () => {
     await expect(registry.delete('g', 'nope', u)).rejects.toMatchObject({ kind: 'consumer_instance_not_found' });
     await registry.closeAll();
   });
+
+  it('an instance belongs to its creator: another user gets forbidden, an admin may delete it', async () => {
+    const registry = new ConsumerRegistry(new FakeFactory(), noAssignment, { maxInstances: 10, maxInstancesPerUser: 10, idleTimeoutMs: 60_000 }, noErrors);
+    const instance = registry.create('g', 'mine', manual, alice);
+    expect(instance.owner).toBe('alice');
+    expect(registry.get('g', 'mine', alice)).toBe(instance);
+    expect(() => registry.get('g', 'mine', bob)).toThrow(expect.objectContaining({ kind: 'forbidden' }));
+    await expect(registry.acquire('g', 'mine', ['t'], manual, bob)).rejects.toMatchObject({ kind: 'forbidden' });
+    await expect(registry.delete('g', 'mine', bob)).rejects.toMatchObject({ kind: 'forbidden' });
+    await registry.delete('g', 'mine', { username: 'root', permission: 'admin' });
+    expect(registry.size).toBe(0);
+    await registry.closeAll();
+  });
+
+  it('subscribes to a topic that does not exist yet, and joins for it once it does', async () => {
+    const factory = new FakeFactory();
+    const existing = new Set(['a']);
+    const support: AssignmentSupport = { ...noAssignment, existingTopics: async (topics) => topics.filter((t) => existing.has(t)) };
+    const registry = new ConsumerRegistry(factory, support, { maxInstances: 10, maxInstancesPerUser: 10, idleTimeoutMs: 60_000 }, noErrors);
+    const instance = registry.create('g', 'early', manual, u);
+    await instance.subscribe(['a', 'later']);
+    expect(instance.topics).toEqual(['a', 'later']);
+    expect(factory.members.map((m) => m.spec.topics)).toEqual([['a']]);
+    existing.add('later');
+    // The next poll after the check interval (1 s) starts a member for both topics.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await instance.poll(0, 10);
+    expect(factory.members.map((m) => [m.spec.topics, m.closed])).toEqual([[['a'], true], [['a', 'later'], false]]);
+    await registry.closeAll();
+  });
 });
