@@ -139,7 +139,7 @@ export interface paths {
         };
         /**
          * Get a topic
-         * @description The topic's non-default configs and its partitions with leader and replicas.
+         * @description The topic's configs (every one, defaults included, as Confluent lists them) and its partitions with leader and replicas.
          */
         get: operations["v2GetTopic"];
         put?: never;
@@ -358,7 +358,9 @@ export interface paths {
         post?: never;
         /**
          * Delete a consumer instance
-         * @description Closes the instance; it leaves its group (committing what it returned when auto-commit is on).
+         * @description Closes the instance; it leaves its group (committing what it returned when auto-commit is on). With a users
+         *     file, an instance belongs to the user who created it: another user gets 403/40301 here and on every call to
+         *     it, except that a user with `admin` may delete it.
          */
         delete: operations["v2DeleteConsumer"];
         options?: never;
@@ -393,7 +395,9 @@ export interface paths {
         /**
          * Subscribe to topics
          * @description Subscribes the instance to `topics`, or to every topic matching `topic_pattern` at the time of the call (topics
-         *     created later are not added); it joins its group. A new subscription replaces the old one.
+         *     created later are not added); it joins its group. A new subscription replaces the old one. A named topic that
+         *     does not exist yet is accepted, as a Java consumer accepts it: the instance joins for it (and receives its
+         *     records) once the topic exists.
          */
         post: operations["v2Subscribe"];
         /**
@@ -426,11 +430,13 @@ export interface paths {
         };
         /**
          * Consume records
-         * @description The next records for the instance, in its embedded format (the Accept header must name that format:
-         *     406/40601 otherwise). Returns as soon as records are there, or after `timeout` ms (default and cap:
-         *     `consumer.request.timeout.ms`) with none. The first call on a new subscription waits within that time for
-         *     the group assignment, so records that exist come back on the first call. Records carry `timestamp` and
-         *     `headers` too (extensions old clients ignore). Instances of a schema format (`avro`, `jsonschema`,
+         * @description The next records for the instance, in its embedded format (an embedded Accept type must name that format:
+         *     406/40601 otherwise). The wait ends after `timeout` ms (default and cap: `consumer.request.timeout.ms`), or
+         *     earlier: for an instance created with `fetch.min.bytes`, once the keys and values gathered exceed that many
+         *     bytes or the next record would pass `max_bytes` (Confluent's rule; `-1` waits for the whole timeout); for an
+         *     instance created without it, as soon as there are records. The first call on a new subscription waits within
+         *     that time for the group assignment, so records that exist come back on the first call. Records carry
+         *     `timestamp` and `headers` too (extensions old clients ignore). Instances of a schema format (`avro`, `jsonschema`,
          *     `protobuf`) decode keys and values with the schemas their wire-format headers name (fetched from the Schema
          *     Registry by id, and cached). A record they cannot decode (not in the wire format, an unknown schema id, another
          *     format's schema, bytes the schema does not read) answers 406/40601 naming it when it comes first; otherwise the
@@ -596,7 +602,9 @@ export interface paths {
         };
         /**
          * Committed offsets
-         * @description The group's committed offsets for the partitions named in the body (a GET with a body, as Confluent's).
+         * @description The group's committed offsets for the partitions named in the body (a GET with a body, as Confluent's); a
+         *     partition without a committed offset is reported with offset `-1`. Without a body: 404/40402, as Confluent's
+         *     implementation answers.
          */
         get: operations["v2GetCommittedOffsets"];
         put?: never;
@@ -604,7 +612,9 @@ export interface paths {
          * Commit offsets
          * @description Commits, for each given partition, the offset after the one given (as Confluent does: the number is the last
          *     record consumed, and the group resumes after it). With no body, or no offsets, commits for every partition the
-         *     offset after the last record this instance returned.
+         *     offset after the last record this instance returned. Explicit offsets need no subscription or assignment (a
+         *     Java consumer's `commitSync(offsets)` needs none either): they are stored for the group as a commit from
+         *     outside it, which Kafka accepts while the group has no active members (409/40903 otherwise).
          */
         post: operations["v2CommitOffsets"];
         delete?: never;
@@ -1058,7 +1068,9 @@ export interface paths {
         };
         /**
          * Get a consumer group
-         * @description The group's state, protocol and assignor, with links to its consumers and lag summary.
+         * @description The group's state, type, protocol and assignor, with links to its coordinator, consumers and lag summary. A
+         *     group that only has committed offsets (no members, e.g. offsets committed through a v2 instance that never
+         *     subscribed) is listed too, as Kafka lists it: state EMPTY, `is_simple` true.
          */
         get: operations["v3GetConsumerGroup"];
         put?: never;
@@ -1274,7 +1286,9 @@ export interface paths {
         };
         /**
          * Lag summary of a consumer group
-         * @description The group's largest lag (and where it is) and its total lag.
+         * @description The group's largest lag (and where it is, with links to that consumer and partition) and its total lag. A
+         *     group without committed offsets answers max_lag and total_lag 0 without the max_lag_* fields (Confluent answers
+         *     404 "Consumer group offsets could not be found").
          */
         get: operations["v3GetConsumerGroupLagSummary"];
         put?: never;
@@ -2240,9 +2254,12 @@ export interface components {
         };
         Topic: {
             name: string;
-            /** @description The topic's configs that differ from the broker defaults (as Confluent lists them). */
+            /**
+             * @description Every config of the topic with its value, defaults included (as Confluent lists them: its v2 resource
+             *     describes the topic's configs); null for a sensitive value.
+             */
             configs: {
-                [key: string]: string;
+                [key: string]: string | null;
             };
             partitions: components["schemas"]["Partition"][];
         };
@@ -2364,6 +2381,11 @@ export interface components {
             "auto.offset.reset"?: "earliest" | "latest" | "none";
             /** @default true */
             "auto.commit.enable"?: ("true" | "false") | boolean;
+            /**
+             * @description How many bytes of keys and values a `records` call gathers before it answers (it answers earlier when
+             *     `max_bytes` would be passed, and at its timeout with what it has); `-1` waits for the whole timeout. At most
+             *     10000000, as in Confluent. Not set: `records` answers as soon as it has any record.
+             */
             "fetch.min.bytes"?: number | string;
             "consumer.request.timeout.ms"?: number | string;
         };
@@ -2466,6 +2488,15 @@ export interface components {
             /** @description For each partition, the offset of the last record consumed; the group resumes after it. */
             offsets?: components["schemas"]["TopicPartitionOffset"][];
         };
+        /** @description Confluent's commit answer, a list of `{topic, partition, consumed, committed}`; its implementation always answers it empty. */
+        CommitOffsetsResponse: {
+            topic?: string;
+            partition?: number;
+            /** Format: int64 */
+            consumed?: number;
+            /** Format: int64 */
+            committed?: number;
+        }[];
         ResourceCollectionMetadata: {
             /** Format: uri */
             self: string;
@@ -2658,6 +2689,7 @@ export interface components {
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaReplica"][];
         };
+        /** @description A consumer group; `coordinator` links to the broker coordinating it. */
         KafkaConsumerGroup: {
             /** @enum {string} */
             kind: "KafkaConsumerGroup";
@@ -2669,6 +2701,15 @@ export interface components {
             partition_assignor: string;
             /** @enum {string} */
             state: "UNKNOWN" | "PREPARING_REBALANCE" | "COMPLETING_REBALANCE" | "STABLE" | "DEAD" | "EMPTY";
+            /**
+             * @description Kafka's group type: CLASSIC for groups of the JoinGroup protocol (every group Kafka's classic
+             *     DescribeGroups describes, which is how this proxy reads groups), CONSUMER for KIP-848 groups.
+             * @enum {string}
+             */
+            type: "UNKNOWN" | "CLASSIC" | "CONSUMER";
+            /** @description Whether a CONSUMER group also has members of the classic protocol; always false for a CLASSIC group. */
+            is_mixed_consumer_group: boolean;
+            coordinator: components["schemas"]["Relationship"];
             consumers: components["schemas"]["Relationship"];
             lag_summary: components["schemas"]["Relationship"];
         };
@@ -2741,6 +2782,11 @@ export interface components {
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaConsumerLag"][];
         };
+        /**
+         * @description The group's lag; when it has committed offsets, also where the largest lag is: `max_lag_consumer` links to that
+         *     partition's consumer (ending in `consumers/` when no member has the partition, as Confluent builds it) and
+         *     `max_lag_partition` to the partition.
+         */
         KafkaConsumerGroupLagSummary: {
             /** @enum {string} */
             kind: "KafkaConsumerGroupLagSummary";
@@ -2752,6 +2798,8 @@ export interface components {
             max_lag_client_id?: string;
             max_lag_topic_name?: string;
             max_lag_partition_id?: number;
+            max_lag_consumer?: components["schemas"]["Relationship"];
+            max_lag_partition?: components["schemas"]["Relationship"];
             /** Format: int64 */
             max_lag: number;
             /** Format: int64 */
@@ -3329,6 +3377,517 @@ export interface components {
                 "application/vnd.kafka.protobuf.v2+json": components["schemas"]["SchemaProduceRequest"];
             };
         };
+        CreateConsumer: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["CreateConsumerRequest"];
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["CreateConsumerRequest"];
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["CreateConsumerRequest"];
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["CreateConsumerRequest"];
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["CreateConsumerRequest"];
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["CreateConsumerRequest"];
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateConsumerRequest"];
+            };
+        };
+        Subscription: {
+            content: {
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["Subscription"];
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["Subscription"];
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["Subscription"];
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["Subscription"];
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["Subscription"];
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["Subscription"];
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Subscription"];
+            };
+        };
+        PartitionList: {
+            content: {
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PartitionList"];
+            };
+        };
+        Positions: {
+            content: {
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["Positions"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["Positions"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["Positions"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["Positions"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["Positions"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["Positions"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Positions"];
+            };
+        };
+        /**
+         * @description The partitions to report (a GET with a body, as Confluent's). Without a body the answer is 404/40402, as
+         *     Confluent's implementation answers it.
+         */
+        CommittedOffsetsQuery: {
+            content: {
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PartitionList"];
+            };
+        };
+        CommitOffsets: {
+            content: {
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["CommitOffsets"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["CommitOffsets"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["CommitOffsets"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["CommitOffsets"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["CommitOffsets"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["CommitOffsets"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CommitOffsets"];
+            };
+        };
         /** @description One message or an array of messages (parsed as JSON whatever the Content-Type says). */
         ProduceMessages: {
             content: {
@@ -3491,6 +4050,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
         };
     };
     v2ListTopics: {
@@ -3520,6 +4080,7 @@ export interface operations {
             400: components["responses"]["V2Error"];
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3572,6 +4133,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3617,6 +4179,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             413: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -3667,6 +4230,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3716,6 +4280,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3766,6 +4331,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             413: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -3812,6 +4378,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3871,6 +4438,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3904,6 +4472,7 @@ export interface operations {
             400: components["responses"]["V2Error"];
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3920,18 +4489,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                /**
-                 * @example {
-                 *       "name": "my_consumer_instance",
-                 *       "format": "json",
-                 *       "auto.offset.reset": "earliest"
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["CreateConsumerRequest"];
-            };
-        };
+        requestBody?: components["requestBodies"]["CreateConsumer"];
         responses: {
             /** @description The instance. */
             200: {
@@ -3951,6 +4509,7 @@ export interface operations {
             400: components["responses"]["V2Error"];
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -3989,6 +4548,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
         };
     };
     v2GetSubscription: {
@@ -4031,6 +4591,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
         };
     };
     v2Subscribe: {
@@ -4051,18 +4612,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "topics": [
-                 *         "jsontest"
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["Subscription"];
-            };
-        };
+        requestBody: components["requestBodies"]["Subscription"];
         responses: {
             /** @description Subscribed. */
             204: {
@@ -4075,6 +4625,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4113,6 +4664,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
         };
     };
     v2ConsumeRecords: {
@@ -4252,6 +4804,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
         };
     };
     v2Assign: {
@@ -4272,21 +4825,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "partitions": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 0
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
-            };
-        };
+        requestBody: components["requestBodies"]["PartitionList"];
         responses: {
             /** @description Assigned. */
             204: {
@@ -4299,6 +4838,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4324,29 +4864,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "offsets": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 0,
-                 *           "offset": 20
-                 *         }
-                 *       ],
-                 *       "timestamps": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 1,
-                 *           "timestamp": "2021-09-01T10:00:00Z"
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["Positions"];
-            };
-        };
+        requestBody: components["requestBodies"]["Positions"];
         responses: {
             /** @description Positions set. */
             204: {
@@ -4359,6 +4877,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4384,21 +4903,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "partitions": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 0
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
-            };
-        };
+        requestBody: components["requestBodies"]["PartitionList"];
         responses: {
             /** @description Positions set. */
             204: {
@@ -4411,6 +4916,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4436,21 +4942,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "partitions": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 0
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
-            };
-        };
+        requestBody: components["requestBodies"]["PartitionList"];
         responses: {
             /** @description Positions set. */
             204: {
@@ -4463,6 +4955,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4488,21 +4981,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "partitions": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 0
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
-            };
-        };
+        requestBody?: components["requestBodies"]["CommittedOffsetsQuery"];
         responses: {
             /** @description The committed offsets, in request order. */
             200: {
@@ -4529,6 +5008,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4553,34 +5033,26 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                /**
-                 * @example {
-                 *       "offsets": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 0,
-                 *           "offset": 20
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["CommitOffsets"];
-            };
-        };
+        requestBody?: components["requestBodies"]["CommitOffsets"];
         responses: {
-            /** @description Committed. */
+            /**
+             * @description Committed. The body is a JSON array, empty, as Confluent's implementation answers (its `commitOffsets`
+             *     returns an empty list of `{topic, partition, consumed, committed}` entries).
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /** @example [] */
+                    "application/vnd.kafka.v2+json": components["schemas"]["CommitOffsetsResponse"];
+                };
             };
             400: components["responses"]["V2Error"];
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -5704,6 +6176,11 @@ export interface operations {
                      *       "is_simple": false,
                      *       "partition_assignor": "RoundRobinAssigner",
                      *       "state": "STABLE",
+                     *       "type": "CLASSIC",
+                     *       "is_mixed_consumer_group": false,
+                     *       "coordinator": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/brokers/1"
+                     *       },
                      *       "consumers": {
                      *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/consumers"
                      *       },
@@ -6063,6 +6540,12 @@ export interface operations {
                      *       "max_lag_client_id": "consumer-1",
                      *       "max_lag_topic_name": "orders",
                      *       "max_lag_partition_id": 0,
+                     *       "max_lag_consumer": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/consumers/consumer-1-7f2c"
+                     *       },
+                     *       "max_lag_partition": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0"
+                     *       },
                      *       "max_lag": 42,
                      *       "total_lag": 50
                      *     }

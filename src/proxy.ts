@@ -29,6 +29,7 @@ import { ClusterConfigClient } from './kafka/cluster-config-client.js';
 import { KafkaAclAdmin } from './kafka/acl-admin.js';
 import { KafkaGroupAdmin } from './kafka/group-admin.js';
 import { KafkaGroupConsumerFactory } from './kafka/group-consumer.js';
+import { GroupCoordinatorClient } from './kafka/group-coordinator.js';
 import { KafkaClient } from './kafka/kafka-client.js';
 import { PartitionReader } from './kafka/partition-reader.js';
 import { KafkaRecordProducer } from './kafka/record-producer.js';
@@ -129,14 +130,21 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
     kafka.forgetTopic(topic);
     topicCache.forget(topic);
   });
-  const groups = new KafkaGroupConsumerFactory(kafka.kafka, kafka.admin, {
-    maxBufferedRecords: config.consumerMaxBufferedRecords,
-    fetchMaxWaitMs: 500,
-  });
+  const coordinators = new GroupCoordinatorClient(kafka.kafka);
+  const groups = new KafkaGroupConsumerFactory(
+    kafka.kafka,
+    kafka.admin,
+    { maxBufferedRecords: config.consumerMaxBufferedRecords, fetchMaxWaitMs: 500 },
+    coordinators,
+  );
   const offsets = new OffsetService(admin, groups);
   const consumers = new ConsumerRegistry(
     groups,
-    { reader: readerPort(reader), offsetsAt: (point, partitions) => offsets.at(point, partitions) },
+    {
+      reader: readerPort(reader),
+      offsetsAt: (point, partitions) => offsets.at(point, partitions),
+      existingTopics: async (topics) => (await Promise.all(topics.map((t) => admin.describeTopic(t)))).filter((t) => t !== undefined).map((t) => t.name),
+    },
     { maxInstances: config.consumerInstancesMax, maxInstancesPerUser: config.consumerInstancesMaxPerUser, idleTimeoutMs: config.consumerInstanceTimeoutMs },
     (error) => logger.warn({ err: error }, 'consumer instance background error'),
   );
@@ -149,7 +157,7 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
     fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition, config.consumerRequestMaxWaitMs),
     consumers,
     offsets,
-    groups: new ConsumerGroupService(new KafkaGroupAdmin(kafka.admin), admin),
+    groups: new ConsumerGroupService(new KafkaGroupAdmin(kafka.admin, coordinators), admin),
     configs: new ConfigService(admin),
     acls: new AclService(new KafkaAclAdmin(kafka.admin)),
   };
@@ -191,6 +199,7 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
         const finished = await closeListeners(bound, tracker, config.shutdownGracefulMs);
         if (!finished) logger.warn({ active: tracker.active }, 'shutdown grace period over; closing remaining connections');
         await consumers.closeAll();
+        await coordinators.disconnect();
         await reader.disconnect();
         await clusterConfigs.disconnect();
         await kafka.disconnect();

@@ -12,6 +12,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { requireOperationAccess } from '../auth/principal.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors/domain-error.js';
+import { requireAcceptableV2 } from './accept-negotiation.js';
 import { addFormats, MediaTypeValidator } from './media-type-validator.js';
 import type { OperationWithBody } from './media-type-validator.js';
 import { mediaTypeOf, readRequestBody, requireDeclaredMediaType } from './request-body.js';
@@ -227,6 +228,7 @@ export class ApiDispatcher {
         if (!api.operation) return;
         const meta = metaOf(api.operation.operationId);
         state.meta = meta;
+        if (state.context.dialect === 'v2') requireAcceptableV2(state.req.headers.accept);
         if (meta.streamingBody) {
           requireDeclaredMediaType(meta, state.req.headers['content-type']);
           // The handler reads the body as it arrives; an empty object stands in for it in openapi-backend's
@@ -256,7 +258,9 @@ export class ApiDispatcher {
       },
       validationFail: async (api, state) => {
         const errors = api.validation.errors ?? [];
-        throw new DomainError(validationKind(errors, state.context.dialect), validationMessage(errors));
+        const kind = validationKind(errors, state.context.dialect);
+        if (kind === 'route_not_found') throw new DomainError(kind, `HTTP 404 Not Found: no resource at ${(state.req.url ?? api.request.path).split('?')[0]} (${validationMessage(errors)})`);
+        throw new DomainError(kind, validationMessage(errors));
       },
     };
   }

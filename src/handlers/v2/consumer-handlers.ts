@@ -56,7 +56,7 @@ function configOf(body: CreateBody, defaults: V2ConsumerDefaults): ConsumerInsta
   const requested = body['consumer.request.timeout.ms'];
   const minBytes = body['fetch.min.bytes'];
   return {
-    ...(minBytes === undefined || Number(minBytes) < 1 ? {} : { fetchMinBytes: Number(minBytes) }),
+    ...(minBytes === undefined ? {} : { fetchMinBytes: Number(minBytes) }),
     format: (body.format ?? 'binary') as EmbeddedFormat,
     autoOffsetReset: (body['auto.offset.reset'] ?? 'latest') as OffsetReset,
     autoCommit: flag(body['auto.commit.enable'], true),
@@ -91,18 +91,18 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
       const name = request.name ?? request.id ?? `rest-consumer-${randomUUID()}`;
       const schemaType = schemaTypeOf((request.format ?? 'binary') as EmbeddedFormat);
       if (schemaType) services.schemas.requireRegistry(schemaType);
-      services.consumers.create(params.group_name, name, configOf(request, defaults), ctx.principal.username);
+      services.consumers.create(params.group_name, name, configOf(request, defaults), ctx.principal);
       return {
         status: 200,
         body: { instance_id: name, base_uri: ctx.links.url('consumers', params.group_name, 'instances', name) },
       };
     },
-    v2DeleteConsumer: async ({ params }) => {
-      await services.consumers.delete(params.group_name, params.instance);
+    v2DeleteConsumer: async ({ params }, ctx) => {
+      await services.consumers.delete(params.group_name, params.instance, ctx.principal);
       return { status: 204, body: undefined };
     },
     v2Subscribe: async ({ params, body }, ctx) => {
-      const instance = services.consumers.get(params.group_name, params.instance);
+      const instance = services.consumers.get(params.group_name, params.instance, ctx.principal);
       if (body.topics && body.topic_pattern) throw new DomainError('invalid_payload', 'Give either topics or topic_pattern, not both.');
       if (body.topics) requireAccess(ctx.principal, 'consume', body.topics);
       if (body.topic_pattern) requirePatternSubscription(ctx.principal);
@@ -111,16 +111,16 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
       await instance.subscribe([...new Set(topics)]);
       return { status: 204, body: undefined };
     },
-    v2GetSubscription: async ({ params }) => ({
+    v2GetSubscription: async ({ params }, ctx) => ({
       status: 200,
-      body: { topics: [...services.consumers.get(params.group_name, params.instance).topics] },
+      body: { topics: [...services.consumers.get(params.group_name, params.instance, ctx.principal).topics] },
     }),
-    v2Unsubscribe: async ({ params }) => {
-      await services.consumers.get(params.group_name, params.instance).unsubscribe();
+    v2Unsubscribe: async ({ params }, ctx) => {
+      await services.consumers.get(params.group_name, params.instance, ctx.principal).unsubscribe();
       return { status: 204, body: undefined };
     },
     v2ConsumeRecords: async ({ params, query }, ctx) => {
-      const instance = services.consumers.get(params.group_name, params.instance);
+      const instance = services.consumers.get(params.group_name, params.instance, ctx.principal);
       const format = instance.config.format;
       const asked = acceptedFormat(ctx.requestHeaders.accept);
       if (asked && asked !== format) {
