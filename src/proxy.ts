@@ -35,7 +35,7 @@ import { TopicMetadataCache } from './kafka/topic-metadata-cache.js';
 import { BUNDLED_SPEC_PATH } from './project-paths.js';
 import { createApp } from './server/app.js';
 import { redactSecrets } from './server/logger.js';
-import { closeListeners, httpsOptions, InFlightTracker, openListeners } from './server/http-listeners.js';
+import { closeListeners, InFlightTracker, openConfiguredListeners } from './server/http-listeners.js';
 import type { OpenListeners } from './server/http-listeners.js';
 
 export interface RunningProxy {
@@ -112,13 +112,8 @@ async function connectToKafka(kafka: KafkaClient, reader: PartitionReader, confi
 export interface ProxyHooks {
   /** Koa middleware run around every request after the proxy's own (tests use it to check responses against the spec). */
   readonly middleware?: readonly Koa.Middleware[];
-  /** Listeners already bound (see `openProxyListeners`); without them, startProxy binds its own first. */
+  /** Listeners already bound (see `openConfiguredListeners`); without them, startProxy binds its own first. */
   readonly listeners?: OpenListeners;
-}
-
-/** Binds the configured listeners (reading the HTTPS keystore first): a busy port is found before anything starts. */
-export function openProxyListeners(config: ProxyConfig): Promise<OpenListeners> {
-  return openListeners(config.listeners, { headersTimeoutMs: config.requestHeadersTimeoutMs }, httpsOptions(config.listeners, config.tls));
 }
 
 export async function startProxy(config: ProxyConfig, logger: Logger, hooks: ProxyHooks = {}): Promise<RunningProxy> {
@@ -127,7 +122,7 @@ export async function startProxy(config: ProxyConfig, logger: Logger, hooks: Pro
   // Undone in reverse order when the start fails.
   const undo: (() => unknown)[] = [];
   try {
-    const listeners = hooks.listeners ?? (await openProxyListeners(config));
+    const listeners = hooks.listeners ?? (await openConfiguredListeners(config));
     undo.push(() => listeners.close());
     const auth = authenticationFor(config, logger);
     undo.push(() => auth.usersFile?.close());

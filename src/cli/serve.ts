@@ -5,20 +5,19 @@
  * Kafka, stop the broker we started. SIGHUP re-reads the users file.
  */
 import type { Logger } from 'pino';
+import { CredentialsError } from '../auth/credentials.js';
 import { KeyStoreError } from '../config/key-stores.js';
 import { ConfigError, loadSettings } from '../config/config.js';
 import type { LoadedSettings, ProxyConfig } from '../config/config.js';
-import { CredentialsError } from '../auth/credentials.js';
-import { startLocalBroker } from '../kafka/local-broker.js';
 import type { LocalBroker } from '../kafka/local-broker.js';
-import { KafkaConnectionError, openProxyListeners, startProxy } from '../proxy.js';
 import type { RunningProxy } from '../proxy.js';
-import { ListenerError } from '../server/http-listeners.js';
+import { ListenerError, openConfiguredListeners } from '../server/http-listeners.js';
 import type { OpenListeners } from '../server/http-listeners.js';
 import { announce, createLogger, outputFormat } from '../server/logger.js';
 
 /** Start failures whose message says all: logged as one line, without a stack. */
-const EXPECTED_FAILURES = [ListenerError, KeyStoreError, CredentialsError, KafkaConnectionError, ConfigError];
+type ErrorClass = abstract new (...args: never[]) => Error;
+const EXPECTED_FAILURES: readonly ErrorClass[] = [ListenerError, KeyStoreError, CredentialsError, ConfigError];
 
 function settingsOrExit(argv: readonly string[]): LoadedSettings {
   try {
@@ -33,13 +32,14 @@ function settingsOrExit(argv: readonly string[]): LoadedSettings {
 async function withKafka(config: ProxyConfig, logger: Logger): Promise<{ config: ProxyConfig; broker?: LocalBroker }> {
   if (config.bootstrapServers.length > 0) return { config };
   logger.warn('bootstrap.servers is not set: starting a local single-node Kafka broker for this process');
+  const { startLocalBroker } = await import('../kafka/local-broker.js');
   const broker = await startLocalBroker({ log: (line) => logger.info({ component: 'local-kafka' }, line) });
   logger.info({ bootstrapServers: broker.bootstrapServers, clusterId: broker.clusterId }, 'local Kafka broker ready');
   return { config: { ...config, bootstrapServers: [broker.bootstrapServers] }, broker };
 }
 
-function exitAfterFailedStart(logger: Logger, error: unknown): never {
-  if (EXPECTED_FAILURES.some((kind) => error instanceof kind)) logger.error(`could not start: ${(error as Error).message}`);
+function exitAfterFailedStart(logger: Logger, error: unknown, alsoExpected: readonly ErrorClass[] = []): never {
+  if ([...EXPECTED_FAILURES, ...alsoExpected].some((kind) => error instanceof kind)) logger.error(`could not start: ${(error as Error).message}`);
   else logger.error({ err: error }, 'could not start');
   process.exit(1);
 }
@@ -70,10 +70,12 @@ export async function serve(argv: readonly string[]): Promise<void> {
   for (const notice of notices) logger[notice.level](notice.message);
   let listeners: OpenListeners;
   try {
-    listeners = await openProxyListeners(config);
+    listeners = await openConfiguredListeners(config);
   } catch (error) {
     exitAfterFailedStart(logger, error);
   }
+  // Loaded once the ports are ours: the server's modules take a few hundred ms, a busy port is reported before.
+  const { KafkaConnectionError, startProxy } = await import('../proxy.js');
   let proxy: RunningProxy | undefined;
   process.on('SIGHUP', () => (proxy ? proxy.reloadCredentials() : logger.info('SIGHUP while starting: ignored')));
   let started: Awaited<ReturnType<typeof withKafka>>;
@@ -93,7 +95,7 @@ export async function serve(argv: readonly string[]): Promise<void> {
     proxy = await startProxy(started.config, logger, { listeners });
   } catch (error) {
     await started.broker?.stop();
-    exitAfterFailedStart(logger, error);
+    exitAfterFailedStart(logger, error, [KafkaConnectionError]);
   }
   announce(logger, { listeners: proxy.urls, bootstrapServers: started.config.bootstrapServers }, 'kafka-rest listening');
 }

@@ -9,7 +9,7 @@ import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type Koa from 'koa';
-import type { Listener, ListenerTlsConfig } from '../config/config.js';
+import type { Listener, ListenerTlsConfig, ProxyConfig } from '../config/config.js';
 import { listenerUrl } from '../config/listeners.js';
 import { KeyStoreError, loadKeyStore, loadTrustStore } from '../config/key-stores.js';
 
@@ -190,6 +190,11 @@ export async function openListeners(listeners: readonly Listener[], timeouts: Li
     },
     close,
   };
+}
+
+/** The configured listeners, bound (the HTTPS keystore read first): a busy port is found before anything starts. */
+export function openConfiguredListeners(config: Pick<ProxyConfig, 'listeners' | 'tls' | 'requestHeadersTimeoutMs'>): Promise<OpenListeners> {
+  return openListeners(config.listeners, { headersTimeoutMs: config.requestHeadersTimeoutMs }, httpsOptions(config.listeners, config.tls));
 }
 
 async function closeNow(bound: readonly BoundListener[]): Promise<void> {
