@@ -199,20 +199,20 @@ export class ApiDispatcher {
     return raw;
   }
 
-  private securityHandlers(): Record<string, (api: ApiContext, state: DispatchState) => boolean> {
+  private securityHandlers(): Record<string, (api: ApiContext, state: DispatchState) => boolean | Promise<boolean>> {
     const found = (state: DispatchState, principal: Principal | undefined): boolean => {
       if (principal) state.principal ??= principal;
       return principal !== undefined;
     };
     return {
       // Without an Authorization header, a verified client certificate (HTTPS listener) names the user.
-      basicAuth: (api, state) => {
+      basicAuth: async (api, state) => {
         const header = state.req.headers.authorization;
-        return found(state, header === undefined ? this.authenticator.fromCertificate(state.req.socket) : this.authenticator.fromBasic(header));
+        return found(state, header === undefined ? this.authenticator.fromCertificate(state.req.socket) : await this.authenticator.fromBasic(header));
       },
-      webhookQueryAuth: (api, state) => {
+      webhookQueryAuth: async (api, state) => {
         const query = api.request.query as Record<string, unknown>;
-        return found(state, this.authenticator.fromQuery(query['user'], query['pass']));
+        return found(state, await this.authenticator.fromQuery(query['user'], query['pass']));
       },
     };
   }
