@@ -603,7 +603,7 @@ export interface paths {
         /**
          * Committed offsets
          * @description The group's committed offsets for the partitions named in the body (a GET with a body, as Confluent's); a
-         *     partition without a committed offset is reported with offset `-1`. Without a body: 404/40402, as Confluent's
+         *     partition the group has committed nothing for is left out, as Confluent's implementation answers. Without a body: 404/40402, as Confluent's
          *     implementation answers.
          */
         get: operations["v2GetCommittedOffsets"];
@@ -2478,7 +2478,7 @@ export interface components {
                 partition: number;
                 /**
                  * Format: int64
-                 * @description The stored offset (the next record the group reads); `-1` when none is committed.
+                 * @description The stored offset (the next record the group reads). A partition with none committed is left out of the list, as on Confluent.
                  */
                 offset: number;
                 metadata: string;

@@ -67,7 +67,8 @@ export function createV2PositionHandlers(services: Services): PositionHandlers {
       const committed = await services.offsets.committed(params.group_name, body.partitions);
       return {
         status: 200,
-        body: { offsets: committed.map((c) => ({ topic: c.topic, partition: c.partition, offset: Number(c.offset), metadata: '' })) },
+        // As Confluent (a Java consumer's committed()): a partition with no committed offset is left out.
+        body: { offsets: committed.filter((c) => c.offset !== '-1').map((c) => ({ topic: c.topic, partition: c.partition, offset: Number(c.offset), metadata: '' })) },
       };
     },
   };
