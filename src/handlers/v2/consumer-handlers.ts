@@ -1,21 +1,78 @@
 /** Confluent v2 consumer instances: create, delete, subscription, and records in the instance's format. */
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../../generated/openapi-types.js';
-import type { OperationHandlers } from '../../../generated/operations.js';
+import type { OperationHandlers, SerializedJson } from '../../../generated/operations.js';
 import { requireAccess, requirePatternSubscription } from '../../auth/principal.js';
-import type { ConsumerInstanceConfig, EmbeddedFormat } from '../../core/consumer-instance.js';
-import type { OffsetReset } from '../../core/model.js';
+import type { ConsumerInstance, ConsumerInstanceConfig, EmbeddedFormat } from '../../core/consumer-instance.js';
+import type { ConsumedRecord, OffsetReset, PolledRecords } from '../../core/model.js';
+import type { SchemaType } from '../../core/schemas/schema-codec.js';
+import type { RecordDecoder } from '../../core/schemas/schema-service.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RequestContext } from '../../server/request-context.js';
 import { recordsJson } from '../records-json.js';
-import { formatOf, v2RecordJsonOf } from './records.js';
+import { formatOf, schemaTypeOf, toSchemaRecord, v2RecordJsonOf } from './records.js';
 
 type Schemas = components['schemas'];
 type ConsumerHandlers = Pick<
   OperationHandlers<RequestContext>,
   'v2CreateConsumer' | 'v2DeleteConsumer' | 'v2Subscribe' | 'v2GetSubscription' | 'v2Unsubscribe' | 'v2ConsumeRecords'
 >;
+
+/**
+ * The records a schema-format consumer can return: those before the first one it cannot convert (not readable
+ * with its schema). That one and the rest go back to the instance (nothing is skipped); when it comes first the
+ * poll fails with its error (406/40601).
+ */
+function convertedOrUnread<T>(instance: ConsumerInstance, polled: PolledRecords, records: readonly ConsumedRecord[], convert: (record: ConsumedRecord) => T): T[] {
+  const converted: T[] = [];
+  for (const [index, record] of records.entries()) {
+    try {
+      converted.push(convert(record));
+    } catch (error) {
+      instance.unread(polled.offsetsFrom(index));
+      if (index === 0) throw error;
+      break;
+    }
+  }
+  return converted;
+}
+
+/**
+ * A binary or json consumer's answer, written straight from the fetched bytes. A json-format consumer answers the
+ * records before the first that is not JSON; that one and the rest go back to the instance (nothing is skipped).
+ * When it comes first the poll fails with 406/40601.
+ */
+async function bytesRecords(instance: ConsumerInstance, format: 'binary' | 'json', limits: PollLimits): Promise<SerializedJson<Schemas['BinaryConsumerRecord'][]>> {
+  const recordJson = v2RecordJsonOf(format);
+  const records = await instance.poll(limits.timeoutMs, limits.maxRecords, limits.maxBytes, recordJson);
+  const written = recordsJson<Schemas['BinaryConsumerRecord'][]>(records, recordJson);
+  if (written.failure !== undefined) {
+    instance.unread(records.offsetsFrom(written.written));
+    if (written.written === 0) throw written.failure;
+  }
+  return written.body;
+}
+
+/** A schema-format consumer's answer: each key and value decoded with the schema its wire-format header names. */
+async function schemaRecords(services: Services, instance: ConsumerInstance, schemaType: SchemaType, limits: PollLimits): Promise<Schemas['SchemaConsumerRecord'][]> {
+  const polled = await instance.poll(limits.timeoutMs, limits.maxRecords, limits.maxBytes);
+  const records = polled.toArray();
+  let decode: RecordDecoder;
+  try {
+    decode = await services.schemas.decoderFor(schemaType, records);
+  } catch (error) {
+    instance.unread(polled.offsetsFrom(0)); // the registry could not be asked: the records stay next
+    throw error;
+  }
+  return convertedOrUnread(instance, polled, records, (r) => toSchemaRecord(r, decode));
+}
+
+interface PollLimits {
+  readonly timeoutMs: number;
+  readonly maxRecords: number;
+  readonly maxBytes: number;
+}
 
 export interface V2ConsumerDefaults {
   readonly requestTimeoutMs: number;
@@ -37,7 +94,7 @@ function configOf(body: CreateBody, defaults: V2ConsumerDefaults): ConsumerInsta
   const requested = body['consumer.request.timeout.ms'];
   const minBytes = body['fetch.min.bytes'];
   return {
-    ...(minBytes === undefined || Number(minBytes) < 1 ? {} : { fetchMinBytes: Number(minBytes) }),
+    ...(minBytes === undefined ? {} : { fetchMinBytes: Number(minBytes) }),
     format: (body.format ?? 'binary') as EmbeddedFormat,
     autoOffsetReset: (body['auto.offset.reset'] ?? 'latest') as OffsetReset,
     autoCommit: flag(body['auto.commit.enable'], true),
@@ -70,18 +127,20 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
     v2CreateConsumer: async ({ params, body }, ctx) => {
       const request = body ?? {};
       const name = request.name ?? request.id ?? `rest-consumer-${randomUUID()}`;
-      services.consumers.create(params.group_name, name, configOf(request, defaults), ctx.principal.username);
+      const schemaType = schemaTypeOf((request.format ?? 'binary') as EmbeddedFormat);
+      if (schemaType) services.schemas.requireRegistry(schemaType);
+      services.consumers.create(params.group_name, name, configOf(request, defaults), ctx.principal);
       return {
         status: 200,
         body: { instance_id: name, base_uri: ctx.links.url('consumers', params.group_name, 'instances', name) },
       };
     },
-    v2DeleteConsumer: async ({ params }) => {
-      await services.consumers.delete(params.group_name, params.instance);
+    v2DeleteConsumer: async ({ params }, ctx) => {
+      await services.consumers.delete(params.group_name, params.instance, ctx.principal);
       return { status: 204, body: undefined };
     },
     v2Subscribe: async ({ params, body }, ctx) => {
-      const instance = services.consumers.get(params.group_name, params.instance);
+      const instance = services.consumers.get(params.group_name, params.instance, ctx.principal);
       if (body.topics && body.topic_pattern) throw new DomainError('invalid_payload', 'Give either topics or topic_pattern, not both.');
       if (body.topics) requireAccess(ctx.principal, 'consume', body.topics);
       if (body.topic_pattern) requirePatternSubscription(ctx.principal);
@@ -90,36 +149,29 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
       await instance.subscribe([...new Set(topics)]);
       return { status: 204, body: undefined };
     },
-    v2GetSubscription: async ({ params }) => ({
+    v2GetSubscription: async ({ params }, ctx) => ({
       status: 200,
-      body: { topics: [...services.consumers.get(params.group_name, params.instance).topics] },
+      body: { topics: [...services.consumers.get(params.group_name, params.instance, ctx.principal).topics] },
     }),
-    v2Unsubscribe: async ({ params }) => {
-      await services.consumers.get(params.group_name, params.instance).unsubscribe();
+    v2Unsubscribe: async ({ params }, ctx) => {
+      await services.consumers.get(params.group_name, params.instance, ctx.principal).unsubscribe();
       return { status: 204, body: undefined };
     },
     v2ConsumeRecords: async ({ params, query }, ctx) => {
-      const instance = services.consumers.get(params.group_name, params.instance);
+      const instance = services.consumers.get(params.group_name, params.instance, ctx.principal);
       const format = instance.config.format;
       const asked = acceptedFormat(ctx.requestHeaders.accept);
       if (asked && asked !== format) {
         throw new DomainError('not_acceptable_format', `The consumer instance's format is ${format}; the Accept header asks for ${asked}.`);
       }
-      if (format !== 'binary' && format !== 'json') {
-        throw new DomainError('invalid_payload', `Schema Registry is not configured: the ${format} format needs one.`);
-      }
+      const schemaType = schemaTypeOf(format);
+      if (schemaType) services.schemas.requireRegistry(schemaType);
       const timeout = Math.min(query.timeout ?? instance.config.requestTimeoutMs, instance.config.requestTimeoutMs, defaults.maxWaitMs);
       const maxBytes = Math.min(query.max_bytes ?? defaults.maxResponseBytes, defaults.maxResponseBytes);
-      const recordJson = v2RecordJsonOf(format);
-      const records = await instance.poll(timeout, defaults.maxPollRecords, maxBytes, recordJson);
-      // A json-format consumer answers the records before the first that is not JSON; that one and the rest go back
-      // to the instance (nothing is skipped). When it comes first the poll fails with 406/40601.
-      const written = recordsJson<Schemas['BinaryConsumerRecord'][]>(records, recordJson);
-      if (written.failure !== undefined) {
-        instance.unread(records.offsetsFrom(written.written));
-        if (written.written === 0) throw written.failure;
-      }
-      return { status: 200, body: written.body, headers: { 'Content-Type': `application/vnd.kafka.${format}.v2+json` } };
+      const limits: PollLimits = { timeoutMs: timeout, maxRecords: defaults.maxPollRecords, maxBytes };
+      const headers = { 'Content-Type': `application/vnd.kafka.${format}.v2+json` };
+      if (!schemaType) return { status: 200, body: await bytesRecords(instance, format as 'binary' | 'json', limits), headers };
+      return { status: 200, body: await schemaRecords(services, instance, schemaType, limits), headers };
     },
   };
 }

@@ -23,25 +23,48 @@ export interface V3ProduceSettings {
 
 type Prepared = { ok: true; record: PreparedRecord } | { ok: false; error: unknown };
 
-function prepareEach<T>(topic: string, bodies: readonly T[], toRecord: (body: T) => V3Record): Prepared[] {
-  return bodies.map((body) => {
-    try {
-      return { ok: true, record: prepareRecord(topic, toRecord(body)) };
-    } catch (error) {
-      return { ok: false, error };
-    }
-  });
+/** Each body's record, its key and value encoded (a schema may have to be fetched or registered first), or why not. */
+function prepareEach<T>(services: Services, topic: string, bodies: readonly T[], toRecord: (body: T) => V3Record): Promise<Prepared[]> {
+  return Promise.all(
+    bodies.map(async (body): Promise<Prepared> => {
+      try {
+        return { ok: true, record: await prepareRecord(topic, toRecord(body), services.schemas) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }),
+  );
 }
 
 /**
  * Produces the prepared records together (in order) and gives each its ack, or why it was not produced; throws
- * when the request as a whole fails (Kafka unreachable).
+ * when the request as a whole fails (Kafka unreachable). `handedOver` is called once the records are with the
+ * producer (their order among other calls' records is fixed then).
  */
-async function produceEach(services: Services, prepared: readonly Prepared[]): Promise<(ProduceAck | unknown)[]> {
+async function produceEach(services: Services, prepared: readonly Prepared[], handedOver: () => void = () => undefined): Promise<(ProduceAck | unknown)[]> {
   const sendable = prepared.flatMap((p) => (p.ok ? [p.record.record] : []));
-  const results = sendable.length > 0 ? await services.produce.produceEach(sendable) : [];
+  const sending = sendable.length > 0 ? services.produce.produceEach(sendable) : Promise.resolve([]);
+  handedOver();
+  const results = await sending;
   let next = 0;
   return prepared.map((p) => (p.ok ? results[next++] : p.error));
+}
+
+/**
+ * Hands a stream's groups of records to the producer in stream order, however long each group took to prepare (a
+ * schema may have to be fetched or registered first): each group waits for its turn, which the one before it gives
+ * up once it was handed over (or failed).
+ */
+class SendOrder {
+  private last: Promise<void> = Promise.resolve();
+
+  /** Taken in stream order; `turn` resolves once every earlier group is handed over; call `done` after this one's. */
+  take(): { turn: Promise<void>; done: () => void } {
+    const turn = this.last;
+    let done!: () => void;
+    this.last = new Promise((resolve) => (done = resolve));
+    return { turn, done };
+  }
 }
 
 const isAck = (result: unknown): result is ProduceAck => typeof result === 'object' && result !== null && !(result instanceof Error);
@@ -63,11 +86,16 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
         if (invalid) throw new DomainError('invalid_payload', invalid);
         return body as V3Record;
       };
+      const order = new SendOrder();
       /** One report line per document, in order; never throws. */
       const handle = async (texts: readonly string[]): Promise<string> => {
-        const prepared = prepareEach(topic, texts, parse);
+        const ticket = order.take();
+        const prepared = await prepareEach(services, topic, texts, parse);
+        await ticket.turn;
         // A failure of the whole request (Kafka unreachable) is every record's report; the stream goes on.
-        const results = await produceEach(services, prepared).catch((error: unknown) => prepared.map(() => error));
+        const results = await produceEach(services, prepared, ticket.done)
+          .catch((error: unknown) => prepared.map(() => error))
+          .finally(ticket.done);
         let reports = '';
         results.forEach((result, i) => {
           const p = prepared[i]!;
@@ -101,7 +129,7 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
       }
       const ids = new Set(entries.map((e) => e.id));
       if (ids.size !== entries.length) throw new DomainError('invalid_batch', 'The ids of the batch entries are not unique.');
-      const prepared = prepareEach(topic, entries, (entry) => entry);
+      const prepared = await prepareEach(services, topic, entries, (entry) => entry);
       const results = await produceEach(services, prepared);
       const successes: BatchSuccess[] = [];
       const failures: { id: string; error_code: number; message: string }[] = [];
