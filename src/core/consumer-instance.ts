@@ -13,6 +13,8 @@ import type {
   TopicPartitionOffset,
   TopicPartitions,
 } from './model.js';
+import { NO_METER, payloadBytes } from './traffic-meter.js';
+import type { TrafficMeter } from './traffic-meter.js';
 
 export interface TopicPartition {
   readonly topic: string;
@@ -63,6 +65,8 @@ export class ConsumerInstance {
     private readonly factory: GroupConsumerFactory,
     private readonly support: AssignmentSupport,
     private readonly onBackgroundError: (error: unknown) => void,
+    /** Counts the records this instance hands out, under the dialect that created it. */
+    private readonly meter: TrafficMeter = NO_METER,
   ) {
     if (config.autoCommit) {
       this.autoCommitTimer = setInterval(() => {
@@ -159,6 +163,7 @@ export class ConsumerInstance {
     for (const r of records) last.set(tpKey(r.topic, r.partition), r);
     for (const [key, r] of last) this.returned.set(key, { topic: r.topic, partition: r.partition, offset: (BigInt(r.offset) + 1n).toString() });
     this.lastUsed = Date.now();
+    this.meter.consumed(records.length, payloadBytes(records));
     return records;
   }
 

@@ -6,6 +6,8 @@ import { DomainError } from '../errors/domain-error.js';
 import { ConsumerInstance } from './consumer-instance.js';
 import type { AssignmentSupport, ConsumerInstanceConfig } from './consumer-instance.js';
 import type { GroupConsumerFactory, TopicPartitions } from './model.js';
+import { NO_METER } from './traffic-meter.js';
+import type { TrafficMeter } from './traffic-meter.js';
 
 export interface RegistryLimits {
   readonly maxInstances: number;
@@ -22,6 +24,9 @@ export interface InstanceSummary {
 }
 
 const keyOf = (group: string, name: string): string => `${group}\u0000${name}`;
+
+/** The registry as one dialect's handlers use it (see ConsumerRegistry.forDialect). */
+export type ConsumerInstances = Pick<ConsumerRegistry, 'create' | 'acquire' | 'get' | 'delete' | 'list'>;
 
 export class ConsumerRegistry {
   private readonly instances = new Map<string, ConsumerInstance>();
@@ -46,7 +51,21 @@ export class ConsumerRegistry {
   }
 
   /** A new, unsubscribed instance owned by `owner`; 40902 when the group already has one by that name. */
-  create(group: string, name: string, config: ConsumerInstanceConfig, owner: string): ConsumerInstance {
+  /**
+   * The registry for one dialect's handlers: the instances they create count the records they hand out under that
+   * dialect's `meter` (an instance created by one dialect and read through the other stays counted under the first).
+   */
+  forDialect(meter: TrafficMeter): ConsumerInstances {
+    return {
+      create: (group, name, config, owner) => this.create(group, name, config, owner, meter),
+      acquire: (group, name, topics, config, owner) => this.acquire(group, name, topics, config, owner, meter),
+      get: (group, name) => this.get(group, name),
+      delete: (group, name) => this.delete(group, name),
+      list: () => this.list(),
+    };
+  }
+
+  create(group: string, name: string, config: ConsumerInstanceConfig, owner: string, meter: TrafficMeter = NO_METER): ConsumerInstance {
     const key = keyOf(group, name);
     if (this.instances.has(key)) {
       throw new DomainError('consumer_already_exists', `Consumer with specified consumer ID '${name}' already exists in consumer group '${group}'.`);
@@ -60,20 +79,27 @@ export class ConsumerRegistry {
         `User '${owner}' already has ${this.limits.maxInstancesPerUser} consumer instances (consumer.instances.max.per.user); delete one or let it expire.`,
       );
     }
-    const instance = new ConsumerInstance(group, name, config, this.factory, this.support, this.onBackgroundError);
+    const instance = new ConsumerInstance(group, name, config, this.factory, this.support, this.onBackgroundError, meter);
     this.instances.set(key, instance);
     this.owners.set(key, owner);
     return instance;
   }
 
   /** The instance subscribed to `topics`: created if missing, re-subscribed if it followed other topics. */
-  async acquire(group: string, name: string, topics: readonly string[], config: ConsumerInstanceConfig, owner: string): Promise<ConsumerInstance> {
+  async acquire(
+    group: string,
+    name: string,
+    topics: readonly string[],
+    config: ConsumerInstanceConfig,
+    owner: string,
+    meter: TrafficMeter = NO_METER,
+  ): Promise<ConsumerInstance> {
     const key = keyOf(group, name);
     const pending = this.pending.get(key);
     if (pending) return pending;
     const existing = this.instances.get(key);
     if (existing?.sameTopics(topics)) return existing;
-    const instance = existing ?? this.create(group, name, config, owner);
+    const instance = existing ?? this.create(group, name, config, owner, meter);
     const subscribing = instance
       .subscribe(topics)
       .then(() => instance)

@@ -11,6 +11,8 @@ import type { OperationHandlers } from '../../generated/operations.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { ANONYMOUS } from '../auth/principal.js';
 import { DomainError, isDomainError } from '../errors/domain-error.js';
+import { NO_OPERATION } from '../metrics/proxy-metrics.js';
+import type { ProxyMetrics } from '../metrics/proxy-metrics.js';
 import { ApiDispatcher } from './api-dispatcher.js';
 import type { DispatchState } from './api-dispatcher.js';
 import { LinkBuilder } from './links.js';
@@ -29,6 +31,8 @@ export interface AppOptions {
   readonly requestBodyTimeoutMs: number;
   readonly requestBodyIdleTimeoutMs: number;
   readonly authenticator: Authenticator;
+  /** Where each answered request is counted (by dialect, operationId and status) and timed. */
+  readonly metrics?: Pick<ProxyMetrics, 'observeRequest'>;
   /** Middleware that runs before dispatch (e.g. in-flight tracking). */
   readonly middleware?: readonly Koa.Middleware[];
 }
@@ -104,8 +108,9 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       if (domain.kind === 'internal' || domain.kind === 'kafka_error') log().error({ err: error }, 'request failed');
       writeError(ctx, mounted.dialect, state.meta, domain.kind, domain.message, domain.headers);
     }
-    if (!options.logger.isLevelEnabled('info')) return;
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    options.metrics?.observeRequest(mounted.dialect, state.meta?.operationId ?? NO_OPERATION, ctx.status, ms / 1000);
+    if (!options.logger.isLevelEnabled('info')) return;
     log().info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
   });
   return app;
