@@ -4,10 +4,13 @@
  * produce errors by kind (recorded by the core services through their TrafficMeter), consumer instances, Kafka
  * connection state and requests in flight (read at each scrape), and prom-client's process and Node.js metrics.
  *
- * The request path stays lean: each (dialect, operation, status) gets its prom-client children once, so a request
- * costs two map look-ups, a counter increment and a histogram observation.
+ * The request path stays lean: each (dialect, operation, status) gets its series once, counters are summed in
+ * plain numbers until a scrape (BufferedCounter), so a request costs two map look-ups, a few additions and one
+ * prom-client histogram observation.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { BufferedCounter } from './buffered-counter.js';
+import type { CounterSeries } from './buffered-counter.js';
 import type { Dialect } from '../../generated/operations.js';
 import type { TrafficMeter } from '../core/traffic-meter.js';
 import type { ErrorKind } from '../errors/domain-error.js';
@@ -38,7 +41,7 @@ function processMetrics(): Registry {
 
 interface OperationMeters {
   readonly duration: Histogram.Internal<string>;
-  readonly byStatus: Map<number, Counter.Internal>;
+  readonly byStatus: Map<number, CounterSeries>;
   readonly dialect: string;
   readonly operation: string;
 }
@@ -46,18 +49,18 @@ interface OperationMeters {
 export class ProxyMetrics {
   readonly contentType = processMetrics().contentType;
   private readonly registry = new Registry();
-  private readonly requests: Counter<'dialect' | 'operation' | 'status'>;
+  private readonly requests: BufferedCounter<'dialect' | 'operation' | 'status'>;
   private readonly duration: Histogram<'dialect' | 'operation'>;
-  private readonly producedRecords: Counter<'dialect'>;
-  private readonly producedBytes: Counter<'dialect'>;
-  private readonly consumedRecords: Counter<'dialect'>;
-  private readonly consumedBytes: Counter<'dialect'>;
-  private readonly produceErrors: Counter<'dialect' | 'kind'>;
+  private readonly producedRecords: BufferedCounter<'dialect'>;
+  private readonly producedBytes: BufferedCounter<'dialect'>;
+  private readonly consumedRecords: BufferedCounter<'dialect'>;
+  private readonly consumedBytes: BufferedCounter<'dialect'>;
+  private readonly produceErrors: BufferedCounter<'dialect' | 'kind'>;
   private readonly operations = new Map<string, Map<string, OperationMeters>>();
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'kafka_rest_requests_total', help: 'HTTP requests answered, by dialect, operationId and status.', labelNames: ['dialect', 'operation', 'status'], registers });
+    this.requests = new BufferedCounter({ name: 'kafka_rest_requests_total', help: 'HTTP requests answered, by dialect, operationId and status.', labelNames: ['dialect', 'operation', 'status'], registers });
     this.duration = new Histogram({
       name: 'kafka_rest_request_duration_seconds',
       help: 'Time from a request\'s arrival until its answer is handed to the HTTP layer (for streamed answers: until the stream starts), by dialect and operationId.',
@@ -65,11 +68,11 @@ export class ProxyMetrics {
       buckets: DURATION_BUCKETS,
       registers,
     });
-    this.producedRecords = new Counter({ name: 'kafka_rest_produced_records_total', help: 'Records Kafka acknowledged, by dialect.', labelNames: ['dialect'], registers });
-    this.producedBytes = new Counter({ name: 'kafka_rest_produced_bytes_total', help: 'Key and value bytes of the records Kafka acknowledged, by dialect.', labelNames: ['dialect'], registers });
-    this.consumedRecords = new Counter({ name: 'kafka_rest_consumed_records_total', help: 'Records handed to clients by consumer instances and stateless reads, by dialect.', labelNames: ['dialect'], registers });
-    this.consumedBytes = new Counter({ name: 'kafka_rest_consumed_bytes_total', help: 'Key and value bytes of the records handed to clients, by dialect.', labelNames: ['dialect'], registers });
-    this.produceErrors = new Counter({
+    this.producedRecords = new BufferedCounter({ name: 'kafka_rest_produced_records_total', help: 'Records Kafka acknowledged, by dialect.', labelNames: ['dialect'], registers });
+    this.producedBytes = new BufferedCounter({ name: 'kafka_rest_produced_bytes_total', help: 'Key and value bytes of the records Kafka acknowledged, by dialect.', labelNames: ['dialect'], registers });
+    this.consumedRecords = new BufferedCounter({ name: 'kafka_rest_consumed_records_total', help: 'Records handed to clients by consumer instances and stateless reads, by dialect.', labelNames: ['dialect'], registers });
+    this.consumedBytes = new BufferedCounter({ name: 'kafka_rest_consumed_bytes_total', help: 'Key and value bytes of the records handed to clients, by dialect.', labelNames: ['dialect'], registers });
+    this.produceErrors = new BufferedCounter({
       name: 'kafka_rest_produce_errors_total',
       help: 'Failed produces by dialect and error kind: one per failed request where a request succeeds or fails whole (Upstash), one per failed record where each record is answered on its own (v2, v3).',
       labelNames: ['dialect', 'kind'],
@@ -93,24 +96,24 @@ export class ProxyMetrics {
 
   /** The meter the core services of one dialect count their records with. */
   traffic(dialect: Dialect): TrafficMeter {
-    const producedRecords = this.producedRecords.labels(dialect);
-    const producedBytes = this.producedBytes.labels(dialect);
-    const consumedRecords = this.consumedRecords.labels(dialect);
-    const consumedBytes = this.consumedBytes.labels(dialect);
-    const errors = new Map<ErrorKind, Counter.Internal>();
+    const producedRecords = this.producedRecords.series({ dialect });
+    const producedBytes = this.producedBytes.series({ dialect });
+    const consumedRecords = this.consumedRecords.series({ dialect });
+    const consumedBytes = this.consumedBytes.series({ dialect });
+    const errors = new Map<ErrorKind, CounterSeries>();
     return {
       produced: (records, bytes) => {
-        producedRecords.inc(records);
-        producedBytes.inc(bytes);
+        producedRecords.add(records);
+        producedBytes.add(bytes);
       },
       produceFailed: (kind) => {
         let counter = errors.get(kind);
-        if (!counter) errors.set(kind, (counter = this.produceErrors.labels(dialect, kind)));
-        counter.inc();
+        if (!counter) errors.set(kind, (counter = this.produceErrors.series({ dialect, kind })));
+        counter.add(1);
       },
       consumed: (records, bytes) => {
-        consumedRecords.inc(records);
-        consumedBytes.inc(bytes);
+        consumedRecords.add(records);
+        consumedBytes.add(bytes);
       },
     };
   }
@@ -119,8 +122,8 @@ export class ProxyMetrics {
   observeRequest(dialect: Dialect, operation: string, status: number, seconds: number): void {
     const meters = this.operationMeters(dialect, operation);
     let counter = meters.byStatus.get(status);
-    if (!counter) meters.byStatus.set(status, (counter = this.requests.labels(meters.dialect, meters.operation, String(status))));
-    counter.inc();
+    if (!counter) meters.byStatus.set(status, (counter = this.requests.series({ dialect: meters.dialect, operation: meters.operation, status: String(status) })));
+    counter.add(1);
     meters.duration.observe(seconds);
   }
 
