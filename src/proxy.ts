@@ -191,6 +191,7 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
     requestBodyIdleTimeoutMs: config.requestBodyIdleTimeoutMs,
     authenticator,
     metrics,
+    ...(config.cors ? { cors: config.cors } : {}),
     middleware: [tracker.middleware(), ...(hooks.middleware ?? [])],
   });
   await connected;

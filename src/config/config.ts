@@ -37,6 +37,14 @@ export interface KafkaSecurityConfig {
   };
 }
 
+/** Cross-origin requests from browsers (Confluent's `access.control.allow.*`); absent: CORS is off. */
+export interface CorsConfig {
+  /** `*`, or origins such as `https://app.example.com`, where `*` matches any characters (`https://*.example.com`). */
+  readonly allowOrigins: readonly string[];
+  readonly allowMethods: readonly string[];
+  readonly allowHeaders: readonly string[];
+}
+
 export interface ProxyConfig {
   /** Empty: no cluster configured, so `npm start` runs a local broker. */
   readonly bootstrapServers: readonly string[];
@@ -75,6 +83,8 @@ export interface ProxyConfig {
   /** Set when `ssl.keystore.location` is: needed by https:// listeners. */
   readonly tls?: ListenerTlsConfig;
   readonly kafkaSecurity: KafkaSecurityConfig;
+  /** Set when `access.control.allow.origin` is. */
+  readonly cors?: CorsConfig;
 }
 
 type RawConfig = Record<string, string>;
@@ -108,6 +118,9 @@ export const DEFAULTS: Readonly<RawConfig> = {
   'ssl.client.authentication': 'NONE',
   'client.sasl.mechanism': 'PLAIN',
   'client.ssl.endpoint.identification.algorithm': 'https',
+  'access.control.allow.origin': '',
+  'access.control.allow.methods': '',
+  'access.control.allow.headers': '',
 };
 
 export class ConfigError extends Error {}
@@ -311,11 +324,48 @@ function advertised(value: string | undefined): string[] {
   });
 }
 
+/** Every method the dialects use, when `access.control.allow.methods` is empty. */
+export const CORS_DEFAULT_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
+/**
+ * When `access.control.allow.headers` is empty: Jetty's defaults (Confluent's), plus what browser clients of these
+ * APIs send — Basic auth, a request id, and the Upstash consumer headers.
+ */
+export const CORS_DEFAULT_HEADERS: readonly string[] = [
+  'X-Requested-With', 'Content-Type', 'Accept', 'Origin', 'Authorization', 'X-Request-Id',
+  'Kafka-Enable-Auto-Commit', 'Kafka-Auto-Commit-Interval', 'Kafka-Auto-Offset-Reset', 'Kafka-Session-Timeout-Ms',
+];
+
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function corsOrigin(origin: string): string {
+  if (origin === '*' || /^[a-z][a-z0-9+.-]*:\/\/[^/\s?#]+$/i.test(origin)) return origin;
+  throw new ConfigError(`access.control.allow.origin: '${origin}' is not an origin like https://app.example.com (or *)`);
+}
+
+function corsTokens(raw: RawConfig, key: string, defaults: readonly string[]): string[] {
+  const values = list(raw[key]);
+  const bad = values.find((v) => !HTTP_TOKEN.test(v));
+  if (bad !== undefined) throw new ConfigError(`${key}: '${bad}' is not a method or header name`);
+  return values.length > 0 ? values : [...defaults];
+}
+
+/** `access.control.allow.origin` (empty: off; `*` or a comma list), `.methods` and `.headers`. */
+function corsSettings(raw: RawConfig): CorsConfig | undefined {
+  const allowOrigins = list(raw['access.control.allow.origin']).map(corsOrigin);
+  if (allowOrigins.length === 0) return undefined;
+  return {
+    allowOrigins,
+    allowMethods: corsTokens(raw, 'access.control.allow.methods', CORS_DEFAULT_METHODS).map((m) => m.toUpperCase()),
+    allowHeaders: corsTokens(raw, 'access.control.allow.headers', CORS_DEFAULT_HEADERS),
+  };
+}
+
 export function toProxyConfig(raw: RawConfig): ProxyConfig {
   const listeners = list(raw['listeners']).map(parseListener);
   if (listeners.length === 0) throw new ConfigError('listeners must name at least one listener');
   const bootstrap = bootstrapServers(raw);
   const tls = listenerTls(raw, listeners);
+  const cors = corsSettings(raw);
   return {
     bootstrapServers: bootstrap.addresses,
     listeners,
@@ -344,6 +394,7 @@ export function toProxyConfig(raw: RawConfig): ProxyConfig {
     authFile: raw['auth.file'] ?? '',
     kafkaSecurity: kafkaSecurity(raw, bootstrap.protocol),
     ...(tls ? { tls } : {}),
+    ...(cors ? { cors } : {}),
   };
 }
 

@@ -22,7 +22,7 @@ export interface MetricsSources {
   requestsInFlight(): number;
 }
 
-/** The operation label of a request no operation of the spec matched (404, 405, and preflights). */
+/** The operation label of a request no operation of the spec matched (404, 405). */
 export const NO_OPERATION = 'none';
 
 /** Seconds; long polls (consume, records) may wait up to consumer.request.max.wait.ms. */

@@ -1,5 +1,5 @@
 /**
- * The Koa application: request id and access log → mount resolution → openapi-backend dispatch → response,
+ * The Koa application: CORS → request id and access log → mount resolution → openapi-backend dispatch → response,
  * with one error boundary that answers every failure in the dialect's JSON envelope.
  */
 import { randomUUID } from 'node:crypto';
@@ -9,12 +9,14 @@ import type { Logger } from 'pino';
 import type { Document } from 'openapi-backend';
 import type { OperationHandlers } from '../../generated/operations.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { CorsConfig } from '../config/config.js';
 import { ANONYMOUS } from '../auth/principal.js';
 import { DomainError, isDomainError } from '../errors/domain-error.js';
 import { NO_OPERATION } from '../metrics/proxy-metrics.js';
 import type { ProxyMetrics } from '../metrics/proxy-metrics.js';
 import { ApiDispatcher } from './api-dispatcher.js';
 import type { DispatchState } from './api-dispatcher.js';
+import { corsMiddleware } from './cors.js';
 import { LinkBuilder } from './links.js';
 import { Mounts } from './mounts.js';
 import { timedChunks } from './request-body.js';
@@ -33,6 +35,8 @@ export interface AppOptions {
   readonly authenticator: Authenticator;
   /** Where each answered request is counted (by dialect, operationId and status) and timed. */
   readonly metrics?: Pick<ProxyMetrics, 'observeRequest'>;
+  /** Cross-origin access for browsers; absent: CORS is off (preflights get 405 like any OPTIONS). */
+  readonly cors?: CorsConfig;
   /** Middleware that runs before dispatch (e.g. in-flight tracking). */
   readonly middleware?: readonly Koa.Middleware[];
 }
@@ -66,6 +70,7 @@ export async function createApp(options: AppOptions): Promise<Koa> {
   app.proxy = false;
   app.silent = true;
   for (const middleware of options.middleware ?? []) app.use(middleware);
+  if (options.cors) app.use(corsMiddleware(options.cors, mounts));
 
   app.use(async (ctx) => {
     const started = process.hrtime.bigint();

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envKeyToProperty, fromArguments, loadConfig, parseListener } from '../../src/config/config.js';
+import { ConfigError, CORS_DEFAULT_HEADERS, CORS_DEFAULT_METHODS, envKeyToProperty, fromArguments, loadConfig, parseListener } from '../../src/config/config.js';
 
 describe('configuration', () => {
   it('maps KAFKA_REST_* names to property names as Confluent images do', () => {
@@ -111,5 +111,23 @@ describe('configuration', () => {
     expect(loadConfig([], { KAFKA_REST_ADVERTISED_LISTENERS: 'http://proxy.example.com:80/' }).advertisedListeners).toEqual([
       'http://proxy.example.com',
     ]);
+  });
+
+  describe('CORS (access.control.allow.*)', () => {
+    it('is off by default', () => {
+      expect(loadConfig([], {}).cors).toBeUndefined();
+    });
+
+    it('takes * or a comma list of origins, with default methods and headers', () => {
+      expect(loadConfig([], { KAFKA_REST_ACCESS_CONTROL_ALLOW_ORIGIN: '*' }).cors).toEqual({ allowOrigins: ['*'], allowMethods: CORS_DEFAULT_METHODS, allowHeaders: CORS_DEFAULT_HEADERS });
+      const cors = loadConfig(['--access.control.allow.origin=https://a.example.com, http://localhost:3000', '--access.control.allow.methods=get,post', '--access.control.allow.headers=Content-Type'], {}).cors;
+      expect(cors).toEqual({ allowOrigins: ['https://a.example.com', 'http://localhost:3000'], allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type'] });
+    });
+
+    it('refuses what is not an origin, and names that are not tokens', () => {
+      expect(() => loadConfig(['--access.control.allow.origin=a.example.com'], {})).toThrow(new ConfigError("access.control.allow.origin: 'a.example.com' is not an origin like https://app.example.com (or *)"));
+      expect(() => loadConfig(['--access.control.allow.origin=https://a.example.com/path'], {})).toThrow(ConfigError);
+      expect(() => loadConfig(['--access.control.allow.origin=*', '--access.control.allow.methods=GET,P O'], {})).toThrow(new ConfigError("access.control.allow.methods: 'P O' is not a method or header name"));
+    });
   });
 });
