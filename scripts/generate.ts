@@ -3,6 +3,7 @@
  *   generated/openapi.json       the bundled spec (redocly bundle)
  *   generated/openapi-types.ts   TypeScript types (openapi-typescript)
  *   generated/operations.ts      the typed operationId → handler map and per-operation metadata
+ *   generated/api-reference.fragment.html   the API reference pre-rendered by Redoc (served by /docs)
  *
  * `--check` writes nothing and exits 1 when any file in generated/ differs from what the spec produces.
  */
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
 import type { OpenAPI3 } from 'openapi-typescript';
 import { renderOperationsModule } from './generate/operations-module.js';
+import { renderReferenceFragment } from './generate/reference-markup.js';
 import type { SpecDocument } from './generate/spec-model.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     'openapi.json': bundled,
     'openapi-types.ts': await typesFor(bundled),
     'operations.ts': renderOperationsModule(JSON.parse(bundled) as SpecDocument),
+    'api-reference.fragment.html': await renderReferenceFragment(JSON.parse(bundled) as object),
   };
   const stale = Object.entries(files).filter(([name, text]) => {
     const path = join(generatedDir, name);

@@ -15,3 +15,5 @@ function findProjectRoot(start: string): string {
 
 export const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 export const BUNDLED_SPEC_PATH = join(PROJECT_ROOT, 'generated', 'openapi.json');
+/** The API reference pre-rendered from the bundled spec (see src/docs/reference-page.ts). */
+export const REFERENCE_FRAGMENT_PATH = join(PROJECT_ROOT, 'generated', 'api-reference.fragment.html');

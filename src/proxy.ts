@@ -22,7 +22,7 @@ import type { PartitionReaderPort } from './core/model.js';
 import { OffsetService } from './core/offset-service.js';
 import { ProduceService } from './core/produce-service.js';
 import { TopicService } from './core/topic-service.js';
-import { readRedocBundle, renderReferencePage } from './docs/reference-page.js';
+import { buildReferencePage } from './docs/reference-page.js';
 import { createHandlers } from './handlers/index.js';
 import { KafkaClusterAdmin } from './kafka/cluster-admin.js';
 import { ClusterConfigClient } from './kafka/cluster-config-client.js';
@@ -166,7 +166,7 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
     { ops: servicesFor('ops'), v2: servicesFor('v2'), v3: servicesFor('v3'), upstash: servicesFor('upstash') },
     {
       spec,
-      referencePage: lazy(() => renderReferencePage(spec, readRedocBundle())),
+      referencePage: lazy(() => buildReferencePage(spec)),
       metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
     },
     {
