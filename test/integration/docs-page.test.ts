@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundledSpec } from '../../src/proxy.js';
-import { launchChromium } from './support/browser.js';
+import { launchChromium } from '../../scripts/lib/chromium.js';
 import { startProxyUnderTest } from './support/proxy-under-test.js';
 import type { ProxyUnderTest } from './support/proxy-under-test.js';
 

@@ -1,6 +1,6 @@
 /**
  * Debian's headless Chromium driven by playwright-core (Playwright's own browser downloads are not reachable here),
- * each launch with a fresh profile that is deleted on close.
+ * each launch with a fresh profile that is deleted on close. Used by the browser tests and the dashboard picture.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
