@@ -1,6 +1,7 @@
 /**
  * The consumer instances this server hosts, shared by every dialect that has them: created explicitly (v2) or on
- * first use (Upstash), bounded in number, closed when idle for too long, and closed cleanly on shutdown.
+ * first use (Upstash), bounded in number, closed when idle for too long, and closed cleanly on shutdown. An
+ * instance belongs to the user who created it: every lookup on behalf of a caller checks that here, in one place.
  */
 import { DomainError } from '../errors/domain-error.js';
 import { ConsumerInstance } from './consumer-instance.js';
@@ -23,15 +24,27 @@ export interface InstanceSummary {
   readonly assignment: TopicPartitions[];
 }
 
+/** Who asks for an instance (an authenticated principal): its username, and whether it has `admin`. */
+export interface InstanceCaller {
+  readonly username: string;
+  readonly permission: string;
+}
+
 const keyOf = (group: string, name: string): string => `${group}\u0000${name}`;
 
 /** The registry as one dialect's handlers use it (see ConsumerRegistry.forDialect). */
 export type ConsumerInstances = Pick<ConsumerRegistry, 'create' | 'acquire' | 'get' | 'delete' | 'list'>;
 
+function requireOwner(instance: ConsumerInstance, caller: InstanceCaller): void {
+  if (instance.owner === caller.username) return;
+  throw new DomainError(
+    'forbidden',
+    `Consumer instance '${instance.name}' of group '${instance.group}' belongs to another user; user '${caller.username}' may not use it.`,
+  );
+}
+
 export class ConsumerRegistry {
   private readonly instances = new Map<string, ConsumerInstance>();
-  /** Who created each instance (by key), for the per-user limit. */
-  private readonly owners = new Map<string, string>();
   /** Subscriptions being changed by `acquire`: later calls for the same instance wait for the same promise. */
   private readonly pending = new Map<string, Promise<ConsumerInstance>>();
   private readonly sweeper: NodeJS.Timeout;
@@ -50,22 +63,23 @@ export class ConsumerRegistry {
     return this.instances.size;
   }
 
-  /** A new, unsubscribed instance owned by `owner`; 40902 when the group already has one by that name. */
   /**
    * The registry for one dialect's handlers: the instances they create count the records they hand out under that
    * dialect's `meter` (an instance created by one dialect and read through the other stays counted under the first).
    */
   forDialect(meter: TrafficMeter): ConsumerInstances {
     return {
-      create: (group, name, config, owner) => this.create(group, name, config, owner, meter),
-      acquire: (group, name, topics, config, owner) => this.acquire(group, name, topics, config, owner, meter),
-      get: (group, name) => this.get(group, name),
-      delete: (group, name) => this.delete(group, name),
+      create: (group, name, config, caller) => this.create(group, name, config, caller, meter),
+      acquire: (group, name, topics, config, caller) => this.acquire(group, name, topics, config, caller, meter),
+      get: (group, name, caller) => this.get(group, name, caller),
+      delete: (group, name, caller) => this.delete(group, name, caller),
       list: () => this.list(),
     };
   }
 
-  create(group: string, name: string, config: ConsumerInstanceConfig, owner: string, meter: TrafficMeter = NO_METER): ConsumerInstance {
+  /** A new, unsubscribed instance owned by the caller; 40902 when the group already has one by that name. */
+  create(group: string, name: string, config: ConsumerInstanceConfig, caller: InstanceCaller, meter: TrafficMeter = NO_METER): ConsumerInstance {
+    const owner = caller.username;
     const key = keyOf(group, name);
     if (this.instances.has(key)) {
       throw new DomainError('consumer_already_exists', `Consumer with specified consumer ID '${name}' already exists in consumer group '${group}'.`);
@@ -79,27 +93,27 @@ export class ConsumerRegistry {
         `User '${owner}' already has ${this.limits.maxInstancesPerUser} consumer instances (consumer.instances.max.per.user); delete one or let it expire.`,
       );
     }
-    const instance = new ConsumerInstance(group, name, config, this.factory, this.support, this.onBackgroundError, meter);
+    const instance = new ConsumerInstance(group, name, owner, config, this.factory, this.support, this.onBackgroundError, meter);
     this.instances.set(key, instance);
-    this.owners.set(key, owner);
     return instance;
   }
 
-  /** The instance subscribed to `topics`: created if missing, re-subscribed if it followed other topics. */
+  /** The caller's instance subscribed to `topics`: created if missing, re-subscribed if it followed other topics. */
   async acquire(
     group: string,
     name: string,
     topics: readonly string[],
     config: ConsumerInstanceConfig,
-    owner: string,
+    caller: InstanceCaller,
     meter: TrafficMeter = NO_METER,
   ): Promise<ConsumerInstance> {
     const key = keyOf(group, name);
+    const existing = this.instances.get(key);
+    if (existing) requireOwner(existing, caller);
     const pending = this.pending.get(key);
     if (pending) return pending;
-    const existing = this.instances.get(key);
     if (existing?.sameTopics(topics)) return existing;
-    const instance = existing ?? this.create(group, name, config, owner, meter);
+    const instance = existing ?? this.create(group, name, config, caller, meter);
     const subscribing = instance
       .subscribe(topics)
       .then(() => instance)
@@ -112,16 +126,25 @@ export class ConsumerRegistry {
     return subscribing;
   }
 
-  get(group: string, name: string): ConsumerInstance {
-    const instance = this.instances.get(keyOf(group, name));
-    if (!instance) throw new DomainError('consumer_instance_not_found', `Consumer instance '${name}' of group '${group}' not found.`);
+  /** The caller's instance (404 when there is none, 403 when it is another user's). */
+  get(group: string, name: string, caller: InstanceCaller): ConsumerInstance {
+    const instance = this.find(group, name);
+    requireOwner(instance, caller);
     instance.lastUsed = Date.now();
     return instance;
   }
 
-  async delete(group: string, name: string): Promise<void> {
-    this.get(group, name);
+  /** Closes the caller's instance; a caller with `admin` may close anyone's. */
+  async delete(group: string, name: string, caller: InstanceCaller): Promise<void> {
+    const instance = this.find(group, name);
+    if (caller.permission !== 'admin') requireOwner(instance, caller);
     await this.remove(keyOf(group, name));
+  }
+
+  private find(group: string, name: string): ConsumerInstance {
+    const instance = this.instances.get(keyOf(group, name));
+    if (!instance) throw new DomainError('consumer_instance_not_found', `Consumer instance '${name}' of group '${group}' not found.`);
+    return instance;
   }
 
   list(): InstanceSummary[] {
@@ -130,7 +153,7 @@ export class ConsumerRegistry {
 
   private countOwnedBy(owner: string): number {
     let count = 0;
-    for (const o of this.owners.values()) if (o === owner) count++;
+    for (const instance of this.instances.values()) if (instance.owner === owner) count++;
     return count;
   }
 
@@ -149,7 +172,6 @@ export class ConsumerRegistry {
     const instance = this.instances.get(key);
     if (!instance) return;
     this.instances.delete(key);
-    this.owners.delete(key);
     await instance.close().catch(this.onBackgroundError);
   }
 }

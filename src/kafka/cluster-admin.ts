@@ -169,15 +169,6 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
     return resources[0]?.configEntries ?? [];
   }
 
-  topicOverrides(topic: string): Promise<Record<string, string>> {
-    return kafkaCall(`describe configs of '${topic}'`, async () => {
-      const { resources } = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
-      const entries = resources[0]?.configEntries ?? [];
-      // configSource 1 = DYNAMIC_TOPIC_CONFIG: set on this topic rather than inherited.
-      return Object.fromEntries(entries.filter((e) => e.configSource === 1).map((e) => [e.configName, e.configValue]));
-    });
-  }
-
   partitionOffsets(topic: string): Promise<{ partition: number; earliest: string; latest: string }[]> {
     return kafkaRetryingCall(`fetch offsets of '${topic}'`, async () => {
       const offsets = await this.admin.fetchTopicOffsets(topic);

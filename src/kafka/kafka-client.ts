@@ -4,13 +4,13 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
-import type { Admin, KafkaConfig, LogEntry, Producer, SASLOptions } from 'kafkajs';
+import type { Admin, KafkaConfig, Producer, SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DomainError } from '../errors/domain-error.js';
 import type { KafkaSecurityConfig } from '../config/config.js';
 import { loadKeyStore, loadTrustStore } from '../config/key-stores.js';
-import { redactSecrets } from '../server/logger.js';
 import { withInternalCluster } from './kafkajs-internals.js';
+import { pinoLogCreator } from './kafkajs-log.js';
 import type { InternalCluster } from './kafkajs-internals.js';
 import { pinningPartitioner } from './pinning-partitioner.js';
 import { PRODUCER_METADATA_MAX_AGE_MS } from './record-producer.js';
@@ -43,20 +43,6 @@ export function securityOptions(security: KafkaSecurityConfig | undefined): Pick
     ...(security?.ssl ? { ssl: tlsOptions(security.ssl) } : {}),
     ...(security?.sasl ? { sasl: saslOptions(security.sasl) } : {}),
   };
-}
-
-function pinoLogCreator(logger: Logger): () => (entry: LogEntry) => void {
-  const kafkaLogger = logger.child({ component: 'kafkajs' });
-  return () =>
-    ({ level, log }: LogEntry) => {
-      const { message, ...rest } = log;
-      const extra = redactSecrets(rest);
-      // kafkajs logs a failed request at ERROR even when it retries it and succeeds; whatever really fails
-      // reaches the caller as an error response, so its own lines are warnings here.
-      if (level <= KafkaLogLevel.WARN) kafkaLogger.warn(extra, message);
-      else if (level === KafkaLogLevel.INFO) kafkaLogger.debug(extra, message);
-      else kafkaLogger.trace(extra, message);
-    };
 }
 
 /** The producer the produce path sends with, and a way to replace it (see KafkaClient.renewProducer). */

@@ -19,7 +19,10 @@ import type { Log } from './local-broker/system.js';
 
 export { AUTHORIZER_PROPERTIES, PortInUseError } from './local-broker/broker-config.js';
 export type { ExtraListener } from './local-broker/broker-config.js';
-export { javaBinary } from './local-broker/broker-process.js';
+export { javaBinary, spawnWatchdog } from './local-broker/broker-process.js';
+export { acquireLock } from './local-broker/lock-file.js';
+export type { LockFile } from './local-broker/lock-file.js';
+export { pathExists, signalQuietly } from './local-broker/system.js';
 export { DEFAULT_KAFKA_CACHE_DIR, DEFAULT_KAFKA_VERSION, ensureKafkaJars } from './local-broker/kafka-jars.js';
 export type { KafkaJarOptions } from './local-broker/kafka-jars.js';
 

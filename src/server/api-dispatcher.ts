@@ -12,6 +12,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { requireOperationAccess } from '../auth/principal.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors/domain-error.js';
+import { requireAcceptableV2 } from './accept-negotiation.js';
 import { addFormats, MediaTypeValidator } from './media-type-validator.js';
 import type { OperationWithBody } from './media-type-validator.js';
 import { mediaTypeOf, readRequestBody, requireDeclaredMediaType } from './request-body.js';
@@ -198,20 +199,20 @@ export class ApiDispatcher {
     return raw;
   }
 
-  private securityHandlers(): Record<string, (api: ApiContext, state: DispatchState) => boolean> {
+  private securityHandlers(): Record<string, (api: ApiContext, state: DispatchState) => boolean | Promise<boolean>> {
     const found = (state: DispatchState, principal: Principal | undefined): boolean => {
       if (principal) state.principal ??= principal;
       return principal !== undefined;
     };
     return {
       // Without an Authorization header, a verified client certificate (HTTPS listener) names the user.
-      basicAuth: (api, state) => {
+      basicAuth: async (api, state) => {
         const header = state.req.headers.authorization;
-        return found(state, header === undefined ? this.authenticator.fromCertificate(state.req.socket) : this.authenticator.fromBasic(header));
+        return found(state, header === undefined ? this.authenticator.fromCertificate(state.req.socket) : await this.authenticator.fromBasic(header));
       },
-      webhookQueryAuth: (api, state) => {
+      webhookQueryAuth: async (api, state) => {
         const query = api.request.query as Record<string, unknown>;
-        return found(state, this.authenticator.fromQuery(query['user'], query['pass']));
+        return found(state, await this.authenticator.fromQuery(query['user'], query['pass']));
       },
     };
   }
@@ -227,6 +228,7 @@ export class ApiDispatcher {
         if (!api.operation) return;
         const meta = metaOf(api.operation.operationId);
         state.meta = meta;
+        if (state.context.dialect === 'v2') requireAcceptableV2(state.req.headers.accept);
         if (meta.streamingBody) {
           requireDeclaredMediaType(meta, state.req.headers['content-type']);
           // The handler reads the body as it arrives; an empty object stands in for it in openapi-backend's
@@ -256,7 +258,9 @@ export class ApiDispatcher {
       },
       validationFail: async (api, state) => {
         const errors = api.validation.errors ?? [];
-        throw new DomainError(validationKind(errors, state.context.dialect), validationMessage(errors));
+        const kind = validationKind(errors, state.context.dialect);
+        if (kind === 'route_not_found') throw new DomainError(kind, `HTTP 404 Not Found: no resource at ${(state.req.url ?? api.request.path).split('?')[0]} (${validationMessage(errors)})`);
+        throw new DomainError(kind, validationMessage(errors));
       },
     };
   }

@@ -59,8 +59,9 @@ kill -KILL "$broker" 2>/dev/null
 rm -rf "$dir"
 `;
 
-function spawnWatchdog(brokerPid: number, dir: string): ChildProcess {
-  const watchdog = spawn('sh', ['-c', WATCHDOG_SCRIPT, 'local-kafka-watchdog', String(process.pid), String(brokerPid), dir], {
+/** Also used for the local Schema Registry (with its own `label`). */
+export function spawnWatchdog(brokerPid: number, dir: string, label = 'local-kafka-watchdog'): ChildProcess {
+  const watchdog = spawn('sh', ['-c', WATCHDOG_SCRIPT, label, String(process.pid), String(brokerPid), dir], {
     detached: true,
     stdio: 'ignore',
   });

@@ -3,21 +3,21 @@
  * download happens in a private directory and is renamed into place with its completion marker, and a lock file
  * keeps concurrent callers from downloading twice.
  */
-import { mkdir, mkdtemp, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { runChecked } from '../../process/run-command.js';
-import { PROJECT_ROOT } from '../../project-paths.js';
-import { defaultLog, errnoCode, isAlive, pathExists } from './system.js';
+import { cacheDir } from '../../project-paths.js';
+import { acquireLock } from './lock-file.js';
+import { defaultLog, pathExists } from './system.js';
 import type { Log } from './system.js';
 
 export const DEFAULT_KAFKA_VERSION = '3.9.2';
-export const DEFAULT_KAFKA_CACHE_DIR = join(PROJECT_ROOT, '.cache', 'kafka');
+export const DEFAULT_KAFKA_CACHE_DIR = join(cacheDir(), 'kafka');
 
 export interface KafkaJarOptions {
   /** Apache Kafka version (Maven artifact `org.apache.kafka:kafka_2.13`); default 3.9.2. */
   readonly version?: string;
-  /** Where jars are cached, one subdirectory per version; default `<project>/.cache/kafka`. */
+  /** Where jars are cached, one subdirectory per version; default `kafka/` in the project's cacheDir(). */
   readonly cacheDir?: string;
   /** Progress and status lines (including Maven's output on the first download); default stderr. */
   readonly log?: (line: string) => void;
@@ -26,7 +26,6 @@ export interface KafkaJarOptions {
 /** The slf4j-api version kafka_2.13 3.9.x depends on; the reload4j binding has to be from the same line. */
 const SLF4J_BINDING_VERSION = '1.7.36';
 const COMPLETE_MARKER = '.complete';
-const LOCK_STALE_MS = 30 * 60_000;
 
 function assertSafeVersion(version: string): void {
   // It becomes part of a path and of the generated pom.xml.
@@ -52,46 +51,6 @@ async function isCompleteLibsDir(libsDir: string): Promise<boolean> {
   return pathExists(join(libsDir, COMPLETE_MARKER));
 }
 
-interface LockFile {
-  readonly path: string;
-  release(): Promise<void>;
-}
-
-async function isStaleLock(path: string): Promise<boolean> {
-  try {
-    const [content, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-    const pid = Number.parseInt(content, 10);
-    return !Number.isInteger(pid) || !isAlive(pid) || Date.now() - info.mtimeMs > LOCK_STALE_MS;
-  } catch {
-    return false; // released meanwhile: just try again
-  }
-}
-
-/**
- * An exclusive lock file holding our pid, taken over when its owner died. Taking over a stale lock can race with
- * another waiter; that only costs a duplicate download, because the jars are published by an atomic rename.
- */
-async function acquireLock(path: string, log: Log): Promise<LockFile> {
-  let announced = false;
-  for (;;) {
-    try {
-      const handle = await open(path, 'wx');
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
-      return { path, release: () => rm(path, { force: true }) };
-    } catch (error) {
-      if (errnoCode(error) !== 'EEXIST') throw error;
-    }
-    if (await isStaleLock(path)) {
-      await rm(path, { force: true });
-      continue;
-    }
-    if (!announced) log(`waiting for another process that is fetching Kafka (lock ${path})`);
-    announced = true;
-    await sleep(500);
-  }
-}
-
 async function removeAbandonedDownloads(versionDir: string): Promise<void> {
   for (const name of await readdir(versionDir)) {
     if (name.startsWith('.download-')) await rm(join(versionDir, name), { recursive: true, force: true });
@@ -112,9 +71,11 @@ async function downloadJars(version: string, versionDir: string, libsDir: string
     const downloadedLibs = join(workDir, 'libs');
     await writeFile(pom, pomFor(version));
     log(`fetching Apache Kafka ${version} from Maven Central with mvn (first run only) into ${libsDir}`);
-    const args = ['-B', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${downloadedLibs}`];
-    // The first download of Kafka's ~100 jars can take a while on a slow link.
-    await runChecked('mvn', args, { cwd: workDir, log: (line) => log(`mvn: ${line}`), timeoutMs: 30 * 60_000 });
+    const args = ['-B', '-ntp', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${downloadedLibs}`];
+    // The first download of Kafka's ~100 jars can take a while on a slow link. Maven's line per jar is left out
+    // (the line below sums them up); its warnings and errors are passed on, and a failure shows its last lines.
+    const problems = (line: string): void => (/^\[(WARNING|ERROR)\]/.test(line) ? log(`mvn: ${line}`) : undefined);
+    await runChecked('mvn', args, { cwd: workDir, log: problems, timeoutMs: 30 * 60_000 });
     const jars = (await readdir(downloadedLibs)).filter((name) => name.endsWith('.jar'));
     if (!jars.includes(`kafka_2.13-${version}.jar`)) throw new Error(`mvn did not produce kafka_2.13-${version}.jar`);
     await writeFile(join(downloadedLibs, COMPLETE_MARKER), `${JSON.stringify({ version, jars: jars.length, at: new Date().toISOString() })}\n`);
