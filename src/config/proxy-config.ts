@@ -4,6 +4,8 @@
  */
 import { ConfigError } from './config-error.js';
 import type { Fail } from './config-error.js';
+import { corsConfig } from './cors-settings.js';
+import type { CorsConfig } from './cors-settings.js';
 import { InvalidValue } from './parsers.js';
 import { schemaRegistry } from './schema-registry-settings.js';
 import type { SchemaRegistrySettings } from './schema-registry-settings.js';
@@ -20,6 +22,8 @@ export interface ProxyConfig extends SettingFields {
   readonly kafkaSecurity: KafkaSecurityConfig;
   /** Unset: the schema formats answer 422/42206 naming `schema.registry.url`. */
   readonly schemaRegistry?: SchemaRegistrySettings;
+  /** Set when `access.control.allow.origin` is. */
+  readonly cors?: CorsConfig;
 }
 
 /** Where each key's value came from (`environment KAFKA_REST_LOG_LEVEL`), for messages; unknown: not said. */
@@ -58,11 +62,13 @@ export function toProxyConfig(raw: Readonly<Record<string, string>>, originOf: O
   const bootstrap = resolveBootstrap(values, fail);
   const tls = listenerTls(values, fields.listeners, fail);
   const registry = schemaRegistry(values, fail);
+  const cors = corsConfig(values);
   return {
     ...fields,
     bootstrapServers: bootstrap.addresses,
     kafkaSecurity: kafkaSecurity(values, bootstrap, fail),
     ...(tls ? { tls } : {}),
     ...(registry ? { schemaRegistry: registry } : {}),
+    ...(cors ? { cors } : {}),
   };
 }

@@ -18,6 +18,8 @@ import type {
   TopicPartitionOffset,
   TopicPartitions,
 } from './model.js';
+import { NO_METER, polledPayloadBytes } from './traffic-meter.js';
+import type { TrafficMeter } from './traffic-meter.js';
 
 export interface TopicPartition {
   readonly topic: string;
@@ -78,6 +80,8 @@ export class ConsumerInstance {
     private readonly factory: GroupConsumerFactory,
     private readonly support: AssignmentSupport,
     private readonly onBackgroundError: (error: unknown) => void,
+    /** Counts the records this instance hands out, under the dialect that created it. */
+    private readonly meter: TrafficMeter = NO_METER,
   ) {
     if (config.autoCommit) {
       this.autoCommitTimer = setInterval(() => {
@@ -221,6 +225,7 @@ export class ConsumerInstance {
         ? await once(timeoutMs, maxRecords, maxBytes)
         : await readAtLeastMinBytes(once, { timeoutMs, maxRecords, maxBytes, minBytes }, (back) => this.unread(back.offsetsFrom(0)));
     this.lastUsed = Date.now();
+    this.meter.consumed(records.count, polledPayloadBytes(records));
     return records;
   }
 

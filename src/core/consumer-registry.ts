@@ -7,6 +7,8 @@ import { DomainError } from '../errors/domain-error.js';
 import { ConsumerInstance } from './consumer-instance.js';
 import type { AssignmentSupport, ConsumerInstanceConfig } from './consumer-instance.js';
 import type { GroupConsumerFactory, TopicPartitions } from './model.js';
+import { NO_METER } from './traffic-meter.js';
+import type { TrafficMeter } from './traffic-meter.js';
 
 export interface RegistryLimits {
   readonly maxInstances: number;
@@ -29,6 +31,9 @@ export interface InstanceCaller {
 }
 
 const keyOf = (group: string, name: string): string => `${group}\u0000${name}`;
+
+/** The registry as one dialect's handlers use it (see ConsumerRegistry.forDialect). */
+export type ConsumerInstances = Pick<ConsumerRegistry, 'create' | 'acquire' | 'get' | 'delete' | 'list'>;
 
 function requireOwner(instance: ConsumerInstance, caller: InstanceCaller): void {
   if (instance.owner === caller.username) return;
@@ -58,8 +63,22 @@ export class ConsumerRegistry {
     return this.instances.size;
   }
 
+  /**
+   * The registry for one dialect's handlers: the instances they create count the records they hand out under that
+   * dialect's `meter` (an instance created by one dialect and read through the other stays counted under the first).
+   */
+  forDialect(meter: TrafficMeter): ConsumerInstances {
+    return {
+      create: (group, name, config, caller) => this.create(group, name, config, caller, meter),
+      acquire: (group, name, topics, config, caller) => this.acquire(group, name, topics, config, caller, meter),
+      get: (group, name, caller) => this.get(group, name, caller),
+      delete: (group, name, caller) => this.delete(group, name, caller),
+      list: () => this.list(),
+    };
+  }
+
   /** A new, unsubscribed instance owned by the caller; 40902 when the group already has one by that name. */
-  create(group: string, name: string, config: ConsumerInstanceConfig, caller: InstanceCaller): ConsumerInstance {
+  create(group: string, name: string, config: ConsumerInstanceConfig, caller: InstanceCaller, meter: TrafficMeter = NO_METER): ConsumerInstance {
     const owner = caller.username;
     const key = keyOf(group, name);
     if (this.instances.has(key)) {
@@ -74,20 +93,27 @@ export class ConsumerRegistry {
         `User '${owner}' already has ${this.limits.maxInstancesPerUser} consumer instances (consumer.instances.max.per.user); delete one or let it expire.`,
       );
     }
-    const instance = new ConsumerInstance(group, name, owner, config, this.factory, this.support, this.onBackgroundError);
+    const instance = new ConsumerInstance(group, name, owner, config, this.factory, this.support, this.onBackgroundError, meter);
     this.instances.set(key, instance);
     return instance;
   }
 
   /** The caller's instance subscribed to `topics`: created if missing, re-subscribed if it followed other topics. */
-  async acquire(group: string, name: string, topics: readonly string[], config: ConsumerInstanceConfig, caller: InstanceCaller): Promise<ConsumerInstance> {
+  async acquire(
+    group: string,
+    name: string,
+    topics: readonly string[],
+    config: ConsumerInstanceConfig,
+    caller: InstanceCaller,
+    meter: TrafficMeter = NO_METER,
+  ): Promise<ConsumerInstance> {
     const key = keyOf(group, name);
     const existing = this.instances.get(key);
     if (existing) requireOwner(existing, caller);
     const pending = this.pending.get(key);
     if (pending) return pending;
     if (existing?.sameTopics(topics)) return existing;
-    const instance = existing ?? this.create(group, name, config, caller);
+    const instance = existing ?? this.create(group, name, config, caller, meter);
     const subscribing = instance
       .subscribe(topics)
       .then(() => instance)

@@ -4,8 +4,9 @@
  * for the whole time) — then answer with everything gathered. (Confluent's KafkaConsumerReadTask: it stops once
  * `bytesConsumed > responseMinBytes`, and a negative setting never stops it early.)
  */
-import type { PolledRecords, RecordView } from './model.js';
+import type { PolledRecords } from './model.js';
 import { PollSequence } from './poll-sequence.js';
+import { polledPayloadBytes } from './traffic-meter.js';
 
 /** One read of whatever is there within `timeoutMs` (or arrives first), within the record and byte bounds. */
 export type ReadOnce = (timeoutMs: number, maxRecords: number, maxBytes: number) => Promise<PolledRecords>;
@@ -16,19 +17,6 @@ export interface MinBytesBounds {
   readonly maxBytes: number;
   /** `-1` (or any negative): never enough before the timeout. */
   readonly minBytes: number;
-}
-
-/** The key and value bytes of a record. */
-export function recordBytes(r: RecordView): number {
-  return (r.keyBuffer ? r.keyEnd - r.keyStart : 0) + (r.valueBuffer ? r.valueEnd - r.valueStart : 0);
-}
-
-function bytesOf(records: PolledRecords): number {
-  let bytes = 0;
-  records.forEach((r) => {
-    bytes += recordBytes(r);
-  });
-  return bytes;
 }
 
 /**
@@ -46,7 +34,7 @@ export async function readAtLeastMinBytes(read: ReadOnce, bounds: MinBytesBounds
     const room = bounds.maxRecords - gathered.count;
     if (room <= 0 || bytes > enough || bytes >= bounds.maxBytes) return gathered;
     const batch = await read(Math.max(0, remaining), room, bounds.maxBytes - bytes);
-    const batchBytes = bytesOf(batch);
+    const batchBytes = polledPayloadBytes(batch);
     if (batchBytes > bounds.maxBytes - bytes && gathered.count > 0) {
       putBack(batch);
       return gathered;

@@ -80,6 +80,11 @@ export class KafkaClient implements ProducerSource {
    * creation (the broker's auto.create.topics.enable decides, as for a Java producer), and each metadata refresh
    * naming a deleted topic would create it again.
    */
+  /** Whether the producer has an open connection to at least one broker (closed sockets count as gone). */
+  get connected(): boolean {
+    return this.producerCluster.isConnected();
+  }
+
   forgetTopic(topic: string): void {
     this.producerCluster.targetTopics.delete(topic);
   }
