@@ -16,6 +16,7 @@ import { AclService } from './core/acl-service.js';
 import { ConfigService } from './core/config-service.js';
 import { ConsumerGroupService } from './core/consumer-group-service.js';
 import { ConsumerRegistry } from './core/consumer-registry.js';
+import { createDeployment } from './deployment.js';
 import { FetchService } from './core/fetch-service.js';
 import type { PartitionReaderPort } from './core/model.js';
 import { OffsetService } from './core/offset-service.js';
@@ -132,11 +133,13 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
     fetchMaxWaitMs: 500,
   });
   const offsets = new OffsetService(admin, groups);
+  const deployment = createDeployment(config, kafka, logger);
   const consumers = new ConsumerRegistry(
     groups,
     { reader: readerPort(reader), offsetsAt: (point, partitions) => offsets.at(point, partitions) },
     { maxInstances: config.consumerInstancesMax, maxInstancesPerUser: config.consumerInstancesMaxPerUser, idleTimeoutMs: config.consumerInstanceTimeoutMs },
     (error) => logger.warn({ err: error }, 'consumer instance background error'),
+    deployment.placement,
   );
   const services: Services = {
     cluster: new ClusterService(admin),
@@ -175,10 +178,13 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
     requestBodyTimeoutMs: config.requestBodyTimeoutMs,
     requestBodyIdleTimeoutMs: config.requestBodyIdleTimeoutMs,
     authenticator,
-    middleware: [tracker.middleware(), ...(hooks.middleware ?? [])],
+    middleware: [tracker.middleware(), ...deployment.middleware, ...(hooks.middleware ?? [])],
+    nodeId: deployment.nodeId,
+    ...(deployment.routing ? { routing: deployment.routing } : {}),
   });
   await connected;
   const bound = await bindListeners(app, config.listeners, { headersTimeoutMs: config.requestHeadersTimeoutMs }, secure);
+  await deployment.start(bound.map((b) => b.url));
   let stopping: Promise<void> | undefined;
   return {
     urls: bound.map((b) => b.url),
@@ -187,6 +193,7 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
         const finished = await closeListeners(bound, tracker, config.shutdownGracefulMs);
         if (!finished) logger.warn({ active: tracker.active }, 'shutdown grace period over; closing remaining connections');
         await consumers.closeAll();
+        await deployment.stop();
         await reader.disconnect();
         await clusterConfigs.disconnect();
         await kafka.disconnect();

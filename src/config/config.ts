@@ -4,8 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { getProperties } from 'properties-file';
+import { ConfigError, positiveInteger } from './config-values.js';
+import type { RawConfig } from './config-values.js';
+import { DEPLOYMENT_DEFAULTS, deploymentConfig } from './deployment-config.js';
+import type { DeploymentConfig } from './deployment-config.js';
 import { STORE_TYPES } from './key-stores.js';
 import type { KeyStoreConfig, StoreType, TrustStoreConfig } from './key-stores.js';
+
+export { ConfigError } from './config-values.js';
 
 export interface Listener {
   readonly protocol: 'http' | 'https';
@@ -75,9 +81,9 @@ export interface ProxyConfig {
   /** Set when `ssl.keystore.location` is: needed by https:// listeners. */
   readonly tls?: ListenerTlsConfig;
   readonly kafkaSecurity: KafkaSecurityConfig;
+  /** How this node finds the other nodes of its deployment (docs/scaling.md). */
+  readonly deployment: DeploymentConfig;
 }
-
-type RawConfig = Record<string, string>;
 
 export const DEFAULTS: Readonly<RawConfig> = {
   'bootstrap.servers': '',
@@ -108,9 +114,8 @@ export const DEFAULTS: Readonly<RawConfig> = {
   'ssl.client.authentication': 'NONE',
   'client.sasl.mechanism': 'PLAIN',
   'client.ssl.endpoint.identification.algorithm': 'https',
+  ...DEPLOYMENT_DEFAULTS,
 };
-
-export class ConfigError extends Error {}
 
 /** `KAFKA_REST_BOOTSTRAP_SERVERS` → `bootstrap.servers`; `__` → `_` and `___` → `-`, as in Confluent's images. */
 export function envKeyToProperty(envKey: string): string | undefined {
@@ -289,12 +294,6 @@ function list(value: string | undefined): string[] {
     .filter((s) => s.length > 0);
 }
 
-function positiveInteger(raw: RawConfig, key: string): number {
-  const value = Number(raw[key]);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new ConfigError(`${key} must be a positive integer, got '${raw[key]}'`);
-  return value;
-}
-
 function prefix(raw: RawConfig, key: string): string {
   const value = (raw[key] ?? '').replace(/\/+$/, '');
   if (!/^\/[A-Za-z0-9._~\-/]+$/.test(value)) throw new ConfigError(`${key} must be a path like /upstash, got '${raw[key]}'`);
@@ -343,6 +342,7 @@ export function toProxyConfig(raw: RawConfig): ProxyConfig {
     v3ProduceBatchMaxEntries: positiveInteger(raw, 'api.v3.produce.batch.maximum.entries'),
     authFile: raw['auth.file'] ?? '',
     kafkaSecurity: kafkaSecurity(raw, bootstrap.protocol),
+    deployment: deploymentConfig(raw),
     ...(tls ? { tls } : {}),
   };
 }

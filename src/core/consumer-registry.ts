@@ -1,24 +1,23 @@
 /**
  * The consumer instances this server hosts, shared by every dialect that has them: created explicitly (v2) or on
- * first use (Upstash), bounded in number, closed when idle for too long, and closed cleanly on shutdown.
+ * first use (Upstash), bounded in number, closed when idle for too long, and closed cleanly on shutdown. Placement
+ * decides which node of a deployment may create one (a claim in the directory) and hears when one is gone.
  */
 import { DomainError } from '../errors/domain-error.js';
 import { ConsumerInstance } from './consumer-instance.js';
 import type { AssignmentSupport, ConsumerInstanceConfig } from './consumer-instance.js';
-import type { GroupConsumerFactory, TopicPartitions } from './model.js';
+import { StandalonePlacement } from './instance-placement.js';
+import type { InstancePlacement } from './instance-placement.js';
+import type { GroupConsumerFactory } from './model.js';
+import type { InstanceSummary } from './placement-ports.js';
+
+export type { InstanceSummary } from './placement-ports.js';
 
 export interface RegistryLimits {
   readonly maxInstances: number;
   /** Instances one user (the authenticated principal's username) may have at once. */
   readonly maxInstancesPerUser: number;
   readonly idleTimeoutMs: number;
-}
-
-export interface InstanceSummary {
-  readonly group: string;
-  readonly name: string;
-  readonly topics: readonly string[];
-  readonly assignment: TopicPartitions[];
 }
 
 const keyOf = (group: string, name: string): string => `${group}\u0000${name}`;
@@ -29,6 +28,8 @@ export class ConsumerRegistry {
   private readonly owners = new Map<string, string>();
   /** Subscriptions being changed by `acquire`: later calls for the same instance wait for the same promise. */
   private readonly pending = new Map<string, Promise<ConsumerInstance>>();
+  /** Instances being claimed, by key, and who asked. */
+  private readonly creating = new Map<string, string>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -36,22 +37,31 @@ export class ConsumerRegistry {
     private readonly support: AssignmentSupport,
     private readonly limits: RegistryLimits,
     private readonly onBackgroundError: (error: unknown) => void,
+    private readonly placement: InstancePlacement = new StandalonePlacement(),
   ) {
     this.sweeper = setInterval(() => void this.closeIdle(), Math.max(1000, Math.min(30_000, limits.idleTimeoutMs / 4)));
     this.sweeper.unref();
+    placement.attach({
+      hosts: (group, name) => this.hosts(keyOf(group, name)),
+      drop: (group, name) => this.remove(keyOf(group, name), false),
+      list: () => this.list(),
+    });
   }
 
   get size(): number {
     return this.instances.size;
   }
 
-  /** A new, unsubscribed instance owned by `owner`; 40902 when the group already has one by that name. */
-  create(group: string, name: string, config: ConsumerInstanceConfig, owner: string): ConsumerInstance {
+  /**
+   * A new, unsubscribed instance owned by `owner`; 40902 when the group already has one by that name, here or on
+   * another node of the deployment.
+   */
+  async create(group: string, name: string, config: ConsumerInstanceConfig, owner: string): Promise<ConsumerInstance> {
     const key = keyOf(group, name);
-    if (this.instances.has(key)) {
-      throw new DomainError('consumer_already_exists', `Consumer with specified consumer ID '${name}' already exists in consumer group '${group}'.`);
-    }
-    if (this.instances.size >= this.limits.maxInstances) {
+    const exists = (): DomainError =>
+      new DomainError('consumer_already_exists', `Consumer with specified consumer ID '${name}' already exists in consumer group '${group}'.`);
+    if (this.instances.has(key) || this.creating.has(key)) throw exists();
+    if (this.instances.size + this.creating.size >= this.limits.maxInstances) {
       throw new DomainError('limit_exceeded', `This server already hosts ${this.limits.maxInstances} consumer instances (consumer.instances.max).`);
     }
     if (this.countOwnedBy(owner) >= this.limits.maxInstancesPerUser) {
@@ -59,6 +69,12 @@ export class ConsumerRegistry {
         'limit_exceeded',
         `User '${owner}' already has ${this.limits.maxInstancesPerUser} consumer instances (consumer.instances.max.per.user); delete one or let it expire.`,
       );
+    }
+    this.creating.set(key, owner);
+    try {
+      if (!(await this.placement.claim(group, name))) throw exists();
+    } finally {
+      this.creating.delete(key);
     }
     const instance = new ConsumerInstance(group, name, config, this.factory, this.support, this.onBackgroundError);
     this.instances.set(key, instance);
@@ -73,15 +89,16 @@ export class ConsumerRegistry {
     if (pending) return pending;
     const existing = this.instances.get(key);
     if (existing?.sameTopics(topics)) return existing;
-    const instance = existing ?? this.create(group, name, config, owner);
-    const subscribing = instance
-      .subscribe(topics)
-      .then(() => instance)
-      .catch(async (error: unknown) => {
+    const subscribing = (async () => {
+      const instance = existing ?? (await this.create(group, name, config, owner));
+      try {
+        await instance.subscribe(topics);
+      } catch (error) {
         if (!existing) await this.remove(key);
         throw error;
-      })
-      .finally(() => this.pending.delete(key));
+      }
+      return instance;
+    })().finally(() => this.pending.delete(key));
     this.pending.set(key, subscribing);
     return subscribing;
   }
@@ -102,9 +119,24 @@ export class ConsumerRegistry {
     return [...this.instances.values()].map((i) => ({ group: i.group, name: i.name, topics: i.topics, assignment: i.assignment() }));
   }
 
+  /** The instances of every node of the deployment, each once. */
+  async listEverywhere(): Promise<InstanceSummary[]> {
+    const all = new Map<string, InstanceSummary>();
+    for (const summary of [...this.list(), ...(await this.placement.peerInstances())]) {
+      const key = keyOf(summary.group, summary.name);
+      if (!all.has(key)) all.set(key, summary);
+    }
+    return [...all.values()];
+  }
+
+  private hosts(key: string): boolean {
+    return this.instances.has(key) || this.creating.has(key) || this.pending.has(key);
+  }
+
   private countOwnedBy(owner: string): number {
     let count = 0;
     for (const o of this.owners.values()) if (o === owner) count++;
+    for (const o of this.creating.values()) if (o === owner) count++;
     return count;
   }
 
@@ -119,11 +151,13 @@ export class ConsumerRegistry {
     await Promise.all([...this.instances.keys()].map((key) => this.remove(key)));
   }
 
-  private async remove(key: string): Promise<void> {
+  /** Closes the instance; `release`: and withdraws its claim (not when placement took it away). */
+  private async remove(key: string, release = true): Promise<void> {
     const instance = this.instances.get(key);
     if (!instance) return;
     this.instances.delete(key);
     this.owners.delete(key);
     await instance.close().catch(this.onBackgroundError);
+    if (release) await this.placement.release(instance.group, instance.name).catch(this.onBackgroundError);
   }
 }

@@ -17,6 +17,9 @@ import type { OperationWithBody } from './media-type-validator.js';
 import { mediaTypeOf, readRequestBody, requireDeclaredMediaType } from './request-body.js';
 import type { BodyTimeouts } from './request-body.js';
 import type { RequestContext } from './request-context.js';
+import type { ForwardedIdentity } from './forwarding-signature.js';
+import type { InstanceRouting } from './instance-routing.js';
+import type { ForwardedResponse } from './peer-client.js';
 import { HTTP_METHODS_UPPER, validationKind, validationMessage } from './validation-messages.js';
 
 
@@ -27,14 +30,26 @@ export interface DispatchState {
   readonly context: RequestContext;
   readonly bodyLimit: number;
   readonly bodyTimeouts: BodyTimeouts;
+  /** The scheme the client used. */
+  readonly proto: 'http' | 'https';
+  /** Set when another node of the deployment forwarded the request (with the principal it authenticated). */
+  readonly forwarded?: ForwardedIdentity;
   meta?: OperationMeta;
   body?: unknown;
   principal?: Principal;
 }
 
-export interface DispatchResult {
-  readonly meta: OperationMeta;
-  readonly result: AnyHandlerResult;
+export type DispatchResult =
+  | { readonly meta: OperationMeta; readonly result: AnyHandlerResult; readonly forwarded?: undefined }
+  /** Another node holds the consumer instance the request addresses: its answer, to be passed on as it comes. */
+  | { readonly meta: OperationMeta; readonly forwarded: ForwardedResponse; readonly result?: undefined };
+
+/** Thrown from the routing step to end the request with the answer of the node that handled it. */
+class AnsweredElsewhere {
+  constructor(
+    readonly meta: OperationMeta,
+    readonly response: ForwardedResponse,
+  ) {}
 }
 
 type RawHandler = (api: ApiContext, state: DispatchState) => Promise<unknown>;
@@ -113,12 +128,15 @@ function topicsNamedIn(...parameterSets: Record<string, unknown>[]): string[] {
 export class ApiDispatcher {
   private readonly api: OpenAPIBackend;
   private readonly mediaTypes = new MediaTypeValidator();
+  private readonly authenticators: Record<string, (api: ApiContext, state: DispatchState) => boolean>;
 
   constructor(
     spec: Document,
     handlers: OperationHandlers<RequestContext>,
     private readonly authenticator: Authenticator,
+    private readonly routing?: InstanceRouting,
   ) {
+    this.authenticators = this.securityHandlers();
     this.api = new OpenAPIBackend({
       definition: structuredClone(spec),
       strict: true,
@@ -131,7 +149,7 @@ export class ApiDispatcher {
       coerceTypes: true,
       customizeAjv: (ajv) => addFormats(ajv),
       handlers: { ...this.operationHandlers(handlers), ...this.specialHandlers() },
-      securityHandlers: this.securityHandlers(),
+      securityHandlers: this.authenticators,
     });
   }
 
@@ -145,8 +163,35 @@ export class ApiDispatcher {
     router.matchOperation = precompiledMatcher(router, operations) as typeof router.matchOperation;
   }
 
-  dispatch(state: DispatchState): Promise<DispatchResult> {
-    return this.api.handleRequest(state.apiRequest, state) as Promise<DispatchResult>;
+  async dispatch(state: DispatchState): Promise<DispatchResult> {
+    try {
+      return (await this.api.handleRequest(state.apiRequest, state)) as DispatchResult;
+    } catch (error) {
+      if (error instanceof AnsweredElsewhere) return { meta: error.meta, forwarded: error.response };
+      throw error;
+    }
+  }
+
+  /**
+   * For an operation addressing a consumer instance that another node holds: authenticates here (the edge), then
+   * hands the request, body unread, to that node. Without valid credentials it stays here and gets its 401.
+   */
+  private async routeToHolder(api: ApiContext, state: DispatchState, meta: OperationMeta): Promise<void> {
+    const target = meta.consumerInstance;
+    if (!target || !this.routing) return;
+    const schemes = (api.operation?.security ?? []).flatMap((requirement) => Object.keys(requirement));
+    const authenticated = schemes.length === 0 || schemes.some((scheme) => this.authenticators[scheme]?.(api, state) === true);
+    if (!authenticated) return;
+    const response = await this.routing.elsewhere({
+      target,
+      params: api.request.params,
+      req: state.req,
+      principal: state.principal ?? state.context.principal,
+      requestId: state.context.requestId,
+      proto: state.proto,
+      ...(state.forwarded ? { forwarded: state.forwarded } : {}),
+    });
+    if (response) throw new AnsweredElsewhere(meta, response);
   }
 
   private documentValidator(api: ApiContext, state: DispatchState): (document: unknown) => string | undefined {
@@ -204,12 +249,15 @@ export class ApiDispatcher {
       return principal !== undefined;
     };
     return {
-      // Without an Authorization header, a verified client certificate (HTTPS listener) names the user.
+      // Without an Authorization header, a verified client certificate (HTTPS listener) names the user. A request
+      // another node forwarded acts for the user that node authenticated (signed: forwarding-signature.ts).
       basicAuth: (api, state) => {
+        if (state.forwarded) return found(state, state.forwarded.principal);
         const header = state.req.headers.authorization;
         return found(state, header === undefined ? this.authenticator.fromCertificate(state.req.socket) : this.authenticator.fromBasic(header));
       },
       webhookQueryAuth: (api, state) => {
+        if (state.forwarded) return found(state, state.forwarded.principal);
         const query = api.request.query as Record<string, unknown>;
         return found(state, this.authenticator.fromQuery(query['user'], query['pass']));
       },
@@ -227,6 +275,7 @@ export class ApiDispatcher {
         if (!api.operation) return;
         const meta = metaOf(api.operation.operationId);
         state.meta = meta;
+        await this.routeToHolder(api, state, meta);
         if (meta.streamingBody) {
           requireDeclaredMediaType(meta, state.req.headers['content-type']);
           // The handler reads the body as it arrives; an empty object stands in for it in openapi-backend's

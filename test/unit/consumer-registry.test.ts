@@ -100,13 +100,13 @@ describe('the consumer instance registry', () => {
 
   it('bounds the instances of each user; deleting one frees a place for that user only', async () => {
     const registry = new ConsumerRegistry(new FakeFactory(), noAssignment, { maxInstances: 10, maxInstancesPerUser: 2, idleTimeoutMs: 60_000 }, noErrors);
-    registry.create('g', 'a1', manual, 'alice');
+    await registry.create('g', 'a1', manual, 'alice');
     await registry.acquire('g', 'a2', ['t'], manual, 'alice');
-    expect(() => registry.create('g', 'a3', manual, 'alice')).toThrow(expect.objectContaining({ kind: 'limit_exceeded' }));
+    await expect(registry.create('g', 'a3', manual, 'alice')).rejects.toThrow(expect.objectContaining({ kind: 'limit_exceeded' }));
     await expect(registry.acquire('g', 'a3', ['t'], manual, 'alice')).rejects.toMatchObject({ kind: 'limit_exceeded' });
-    registry.create('g', 'b1', manual, 'bob');
+    await registry.create('g', 'b1', manual, 'bob');
     await registry.delete('g', 'a1');
-    registry.create('g', 'a3', manual, 'alice');
+    await registry.create('g', 'a3', manual, 'alice');
     expect(registry.size).toBe(3);
     await registry.closeAll();
   });
@@ -130,8 +130,8 @@ describe('the consumer instance registry', () => {
   it('creates unsubscribed instances explicitly (v2): duplicates are 40902, polling before subscribing 40903', async () => {
     const factory = new FakeFactory();
     const registry = new ConsumerRegistry(factory, noAssignment, { maxInstances: 10, maxInstancesPerUser: 10, idleTimeoutMs: 60_000 }, noErrors);
-    const instance = registry.create('g', 'v2', manual, 'u');
-    expect(() => registry.create('g', 'v2', manual, 'u')).toThrow(expect.objectContaining({ kind: 'consumer_already_exists' }));
+    const instance = await registry.create('g', 'v2', manual, 'u');
+    await expect(registry.create('g', 'v2', manual, 'u')).rejects.toThrow(expect.objectContaining({ kind: 'consumer_already_exists' }));
     await expect(instance.poll(0, 1)).rejects.toMatchObject({ kind: 'illegal_state' });
     await instance.subscribe(['t']);
     expect(instance.topics).toEqual(['t']);

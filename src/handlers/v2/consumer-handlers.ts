@@ -87,7 +87,7 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
     v2CreateConsumer: async ({ params, body }, ctx) => {
       const request = body ?? {};
       const name = request.name ?? request.id ?? `rest-consumer-${randomUUID()}`;
-      services.consumers.create(params.group_name, name, configOf(request, defaults), ctx.principal.username);
+      await services.consumers.create(params.group_name, name, configOf(request, defaults), ctx.principal.username);
       return {
         status: 200,
         body: { instance_id: name, base_uri: ctx.links.url('consumers', params.group_name, 'instances', name) },

@@ -39,7 +39,8 @@ export async function startProxyProcess(env: Record<string, string>): Promise<Pr
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', `--listeners=http://127.0.0.1:${port}`], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, KAFKA_REST_LOG_LEVEL: 'info', ...env },
+    // A deployment of its own unless the test names one: fault tests share the broker, not their instances.
+    env: { ...process.env, KAFKA_REST_LOG_LEVEL: 'info', KAFKA_REST_DEPLOYMENT_NAME: `fault-${port}-${Date.now().toString(36)}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,0 +1,303 @@
+/**
+ * Instance placement for a deployment of any number of nodes. An instance lives on one node (the one holding its
+ * Kafka consumer); its claim in the directory (instance-directory.ts) tells the others where. Nodes are alive while
+ * they are members of the deployment's node group; a dead node's claims are revoked by whichever node notices first
+ * — its URL refuses connections, or the group no longer lists it — so that the name can be created again.
+ *
+ * A node with no peers works as a single node does: its claims always win and nothing is ever elsewhere.
+ */
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../errors/domain-error.js';
+import { FreshRead } from './fresh-read.js';
+import { claimKey, claimValue, DirectoryView } from './instance-directory.js';
+import type { Claim, NodeAddress } from './instance-directory.js';
+import type { InstancePlacement, LocalInstances, Route } from './instance-placement.js';
+import type { DirectoryLogPort, InstanceSummary, MembershipPort, PeerPort } from './placement-ports.js';
+
+export interface PlacementOptions {
+  readonly nodeId: string;
+  readonly sessionTimeoutMs: number;
+  /** How long a claim made for a request that then created nothing is kept before it is released. */
+  readonly unusedClaimMs?: number;
+  readonly onBackgroundError: (error: unknown) => void;
+  /** What changed hands, and why (logged at info). */
+  readonly onNotice?: (message: string, details: Record<string, unknown>) => void;
+}
+
+const keyOf = (group: string, instance: string): string => `${group}\u0000${instance}`;
+/** Dead claims an instance may have to be revoked before a live one (or none) is found. */
+const MAX_REVOCATIONS = 8;
+
+export class DirectoryPlacement implements InstancePlacement {
+  private readonly view = new DirectoryView();
+  /** The claims this node holds, by instance, and since when. */
+  private readonly held = new Map<string, { claim: Claim; since: number }>();
+  /** Claims being made, by instance: concurrent requests of this node share one. */
+  private readonly claiming = new Map<string, Promise<Route>>();
+  /** Claims this node is withdrawing (so the sweep leaves them alone). */
+  private readonly releasing = new Set<string>();
+  /** Every member id this process has had: claims under an old one are dead. */
+  private readonly myMembers = new Set<string>();
+  private me: NodeAddress | undefined;
+  private local: LocalInstances | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly caughtUp: FreshRead<void>;
+  private readonly members: FreshRead<{ members: ReadonlySet<string>; askedAt: number }>;
+  /** Settles when start() has: joined, or failed — then this node works alone. */
+  private readonly ready: Promise<void>;
+  private markReady: () => void = () => undefined;
+  private alone = false;
+
+  constructor(
+    private readonly log: DirectoryLogPort,
+    private readonly membership: MembershipPort,
+    private readonly peers: PeerPort,
+    private readonly options: PlacementOptions,
+  ) {
+    this.caughtUp = new FreshRead(() => this.log.catchUp());
+    this.members = new FreshRead(async () => {
+      const askedAt = Date.now();
+      return { members: await this.membership.liveMembers(), askedAt };
+    });
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  attach(local: LocalInstances): void {
+    this.local = local;
+  }
+
+  /** Reads the directory, joins the node group, and from then on holds claims under `url`. */
+  async start(url: string): Promise<void> {
+    try {
+      await this.log.start({ apply: (record) => this.onRecord(this.view.apply(record)), reset: () => this.onReset() });
+      const member = await this.membership.join({ rejoined: (m) => this.onRejoined(m), lost: () => this.onLost() });
+      this.myMembers.add(member);
+      this.me = { id: this.options.nodeId, member, url };
+      this.sweeper = setInterval(() => void this.sweep().catch(this.options.onBackgroundError), Math.max(1000, this.options.sessionTimeoutMs / 2));
+      this.sweeper.unref();
+    } catch (error) {
+      // Without its directory the node still serves everything itself, as a single node does.
+      this.alone = true;
+      await this.log.stop().catch(() => undefined);
+      throw error;
+    } finally {
+      this.markReady();
+    }
+  }
+
+  /** Call after the local instances are closed (their claims released): leaves the node group. */
+  async stop(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.me = undefined;
+    await this.membership.leave().catch(this.options.onBackgroundError);
+    await this.log.stop().catch(this.options.onBackgroundError);
+  }
+
+  /** The instances this node hosts (what it answers another node asking for its list). */
+  hostedHere(): InstanceSummary[] {
+    return this.local?.list() ?? [];
+  }
+
+  async route(group: string, instance: string, create: boolean): Promise<Route> {
+    await this.ready;
+    if (this.alone || this.local?.hosts(group, instance)) return { kind: 'local' };
+    // A claim this node is making for the instance decides.
+    const claiming = this.claiming.get(keyOf(group, instance));
+    if (claiming) return claiming;
+    let holder = this.view.holder(group, instance);
+    if (!holder) {
+      // Created elsewhere a moment ago? Read the directory to its end before saying "nobody".
+      await this.caughtUp.get();
+      if (this.local?.hosts(group, instance)) return { kind: 'local' };
+      holder = this.view.holder(group, instance);
+    }
+    for (let revoked = 0; holder && this.isMine(holder) && !this.isHeld(holder) && revoked < MAX_REVOCATIONS; revoked++) {
+      // Ours, but not hosted (left over from a membership this node lost): nobody has it.
+      await this.revoke(holder);
+      holder = this.view.holder(group, instance);
+    }
+    if (holder && !this.isMine(holder)) return { kind: 'remote', holder };
+    if (holder || !create) return { kind: 'local' };
+    return this.claimOrFind(group, instance);
+  }
+
+  async claim(group: string, instance: string): Promise<boolean> {
+    await this.ready;
+    if (this.alone) return true;
+    return (await this.claimOrFind(group, instance)).kind === 'local';
+  }
+
+  async release(group: string, instance: string): Promise<void> {
+    if (this.alone) return;
+    const key = keyOf(group, instance);
+    const held = this.held.get(key);
+    if (!held) return;
+    this.held.delete(key);
+    this.releasing.add(held.claim.claimId);
+    try {
+      await this.revoke(held.claim);
+    } finally {
+      this.releasing.delete(held.claim.claimId);
+    }
+  }
+
+  async holderFailed(holder: Claim): Promise<boolean> {
+    if (this.alone || this.isMine(holder) || (await this.peers.reachable(holder.node))) return false;
+    await Promise.all(this.view.claimsOf(holder.node.member).map((claim) => this.revoke(claim, 'its URL does not answer')));
+    return true;
+  }
+
+  async peerInstances(): Promise<InstanceSummary[]> {
+    await this.ready;
+    if (this.alone) return [];
+    const nodes = this.view.holders(this.me?.member).filter((node) => !this.myMembers.has(node.member));
+    const lists = await Promise.all(
+      nodes.map((node) =>
+        this.peers.instancesOn(node).catch((error: unknown) => {
+          this.options.onBackgroundError(error);
+          return [];
+        }),
+      ),
+    );
+    return lists.flat();
+  }
+
+  private claimOrFind(group: string, instance: string): Promise<Route> {
+    const key = keyOf(group, instance);
+    const held = this.held.get(key);
+    if (held) return Promise.resolve({ kind: 'local' });
+    let pending = this.claiming.get(key);
+    if (!pending) {
+      pending = this.claimNow(group, instance).finally(() => this.claiming.delete(key));
+      this.claiming.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async claimNow(group: string, instance: string): Promise<Route> {
+    await this.caughtUp.get();
+    const existing = await this.liveHolder(group, instance);
+    if (existing) return this.isHeld(existing) ? { kind: 'local' } : { kind: 'remote', holder: existing };
+    const me = this.requireMembership();
+    const claimId = randomUUID();
+    // Once written, the log decides: the earliest remaining claim of the instance holds it (read back by write()).
+    await this.write(claimKey(claimId), claimValue(group, instance, me));
+    const winner = this.view.holder(group, instance);
+    if (winner?.claimId === claimId) {
+      this.held.set(keyOf(group, instance), { claim: winner, since: Date.now() });
+      return { kind: 'local' };
+    }
+    const ours = this.view.get(claimId);
+    if (ours) await this.revoke(ours);
+    if (!winner) throw new DomainError('kafka_unavailable', `Consumer instance '${instance}' of group '${group}' could not be claimed; retry.`);
+    return { kind: 'remote', holder: winner };
+  }
+
+  /** The instance's holder after revoking the dead claims ahead of it; undefined when nobody holds it. */
+  private async liveHolder(group: string, instance: string): Promise<Claim | undefined> {
+    for (let revoked = 0; revoked < MAX_REVOCATIONS; revoked++) {
+      const holder = this.view.holder(group, instance);
+      if (!holder || this.isHeld(holder) || !(await this.isDead(holder))) return holder;
+      await this.revoke(holder, 'its node is gone (claiming the instance anew)');
+    }
+    throw new DomainError('kafka_unavailable', `Consumer instance '${instance}' of group '${group}' has too many stale claims; retry.`);
+  }
+
+  /** Dead: made under a membership this node lost, or its member is not in a member list asked for after it was read. */
+  private async isDead(claim: Claim): Promise<boolean> {
+    if (this.isMine(claim)) return !this.isHeld(claim);
+    const { members, askedAt } = await this.members.get();
+    if (askedAt >= claim.readAt && !members.has(claim.node.member)) return true;
+    // Still listed (the group notices a killed node only after its session timeout): is anything there?
+    return !(await this.peers.reachable(claim.node));
+  }
+
+  private isMine(claim: Claim): boolean {
+    return this.myMembers.has(claim.node.member);
+  }
+
+  private isHeld(claim: Claim): boolean {
+    return this.held.get(keyOf(claim.group, claim.instance))?.claim.claimId === claim.claimId;
+  }
+
+  private requireMembership(): NodeAddress {
+    if (!this.me) throw new DomainError('kafka_unavailable', 'This node is not a member of its deployment right now (Kafka unreachable?); retry.');
+    return this.me;
+  }
+
+  private async revoke(claim: Claim, reason?: string): Promise<void> {
+    if (!this.view.get(claim.claimId)) return;
+    if (reason) this.notice(`revoking the claim of node ${claim.node.id}: ${reason}`, claim);
+    await this.write(claimKey(claim.claimId), null);
+  }
+
+  private write(key: string, value: Buffer | null): Promise<bigint> {
+    return this.log.write(key, value);
+  }
+
+  /** A claim withdrawn by another node (its holder was thought gone) takes the instance away from this one. */
+  private notice(message: string, claim: Claim): void {
+    this.options.onNotice?.(message, { group: claim.group, instance: claim.instance, claimId: claim.claimId, member: claim.node.member });
+  }
+
+  private onRecord(withdrawn: Claim | undefined): void {
+    if (!withdrawn || !this.isHeld(withdrawn)) return;
+    this.notice('another node revoked this node\'s claim: closing the instance here', withdrawn);
+    this.held.delete(keyOf(withdrawn.group, withdrawn.instance));
+    this.local?.drop(withdrawn.group, withdrawn.instance).catch(this.options.onBackgroundError);
+  }
+
+  /** The directory was lost and is empty again: this node claims what it hosts anew (and drops what it loses). */
+  private onReset(): void {
+    this.view.clear();
+    const held = [...this.held.values()].map(({ claim }) => claim);
+    this.held.clear();
+    for (const { group, instance } of held) {
+      void this.claimOrFind(group, instance)
+        .then((route) => (route.kind === 'local' ? undefined : this.local?.drop(group, instance)))
+        .catch(async (error: unknown) => {
+          this.options.onBackgroundError(error);
+          await this.local?.drop(group, instance);
+        });
+    }
+  }
+
+  private onRejoined(member: string): void {
+    this.options.onNotice?.('rejoined the node group under a new member id: closing every instance here', { member, instances: this.held.size });
+    this.myMembers.add(member);
+    this.dropAll();
+    this.me = { id: this.options.nodeId, member, url: this.me?.url ?? '' };
+  }
+
+  private onLost(): void {
+    this.options.onNotice?.('no word from the node group for two session timeouts: closing every instance here', { instances: this.held.size });
+    this.dropAll();
+  }
+
+  /** Every instance goes: the other nodes no longer count this node's claims. */
+  private dropAll(): void {
+    const held = [...this.held.values()];
+    this.held.clear();
+    for (const { claim } of held) this.local?.drop(claim.group, claim.instance).catch(this.options.onBackgroundError);
+  }
+
+  /**
+   * Now and then: revokes the claims of members the group no longer lists (read before it was asked), this node's
+   * stale ones, and its claims that no instance came of (a request that claimed, then failed before creating).
+   */
+  private async sweep(): Promise<void> {
+    if (!this.me) return;
+    const { members, askedAt } = await this.members.get();
+    const unusedMs = this.options.unusedClaimMs ?? 30_000;
+    const now = Date.now();
+    for (const [key, { claim, since }] of this.held) {
+      if (now - since > unusedMs && !this.claiming.has(key) && !this.local?.hosts(claim.group, claim.instance)) await this.release(claim.group, claim.instance);
+    }
+    for (const claim of this.view.all()) {
+      const stale = this.isMine(claim)
+        ? !this.isHeld(claim) && !this.claiming.has(keyOf(claim.group, claim.instance)) && !this.releasing.has(claim.claimId)
+        : claim.readAt <= askedAt && !members.has(claim.node.member);
+      if (stale) await this.revoke(claim, this.isMine(claim) ? 'left over' : 'the node group no longer lists it');
+    }
+  }
+}
