@@ -14,7 +14,7 @@ import { StandalonePlacement } from './core/instance-placement.js';
 import type { InstancePlacement } from './core/instance-placement.js';
 import { KafkaDirectoryLog } from './kafka/directory-log.js';
 import type { KafkaClient } from './kafka/kafka-client.js';
-import { KafkaNodeMembership } from './kafka/node-membership.js';
+import { KafkaNodeMembership, SILENCE_LIMIT } from './kafka/node-membership.js';
 import { deploymentSecret, ForwardingSigner } from './server/forwarding-signature.js';
 import { InstanceRouting } from './server/instance-routing.js';
 import { internalUrl } from './server/internal-url.js';
@@ -72,6 +72,7 @@ export function createDeployment(config: ProxyConfig, kafka: KafkaClient, logger
   const placement = new DirectoryPlacement(directory, membership, peers, {
     nodeId,
     sessionTimeoutMs: settings.sessionTimeoutMs,
+    silenceLimitMs: SILENCE_LIMIT * settings.sessionTimeoutMs,
     onBackgroundError: onError,
     onNotice: (message, details) => log.info(details, message),
   });

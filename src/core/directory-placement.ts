@@ -17,6 +17,8 @@ import type { DirectoryLogPort, InstanceSummary, MembershipPort, PeerPort } from
 export interface PlacementOptions {
   readonly nodeId: string;
   readonly sessionTimeoutMs: number;
+  /** Silence from the node group after which this node counts itself dropped (MembershipPort.silentMs). */
+  readonly silenceLimitMs: number;
   /** How long a claim made for a request that then created nothing is kept before it is released. */
   readonly unusedClaimMs?: number;
   readonly onBackgroundError: (error: unknown) => void;
@@ -34,6 +36,8 @@ export class DirectoryPlacement implements InstancePlacement {
   private readonly held = new Map<string, { claim: Claim; since: number }>();
   /** Claims being made, by instance: concurrent requests of this node share one. */
   private readonly claiming = new Map<string, Promise<Route>>();
+  /** Who waits for a claim to be withdrawn (forwards in flight to its holder). */
+  private readonly watchers = new Map<string, Set<() => void>>();
   /** Claims this node is withdrawing (so the sweep leaves them alone). */
   private readonly releasing = new Set<string>();
   /** Every member id this process has had: claims under an old one are dead. */
@@ -100,7 +104,9 @@ export class DirectoryPlacement implements InstancePlacement {
 
   async route(group: string, instance: string, create: boolean): Promise<Route> {
     await this.ready;
-    if (this.alone || this.local?.hosts(group, instance)) return { kind: 'local' };
+    if (this.alone) return { kind: 'local' };
+    this.requireContact();
+    if (this.local?.hosts(group, instance)) return { kind: 'local' };
     // A claim this node is making for the instance decides.
     const claiming = this.claiming.get(keyOf(group, instance));
     if (claiming) return claiming;
@@ -162,6 +168,17 @@ export class DirectoryPlacement implements InstancePlacement {
     return lists.flat();
   }
 
+  watch(claimId: string, gone: () => void): () => void {
+    const set = this.watchers.get(claimId) ?? new Set();
+    set.add(gone);
+    this.watchers.set(claimId, set);
+    if (!this.view.get(claimId)) gone();
+    return () => {
+      set.delete(gone);
+      if (set.size === 0) this.watchers.delete(claimId);
+    };
+  }
+
   private claimOrFind(group: string, instance: string): Promise<Route> {
     const key = keyOf(group, instance);
     const held = this.held.get(key);
@@ -220,8 +237,17 @@ export class DirectoryPlacement implements InstancePlacement {
     return this.held.get(keyOf(claim.group, claim.instance))?.claim.claimId === claim.claimId;
   }
 
+  /**
+   * A node the group has not heard from for longer than its session must not serve what it holds: the others have
+   * taken it over (e.g. the node was frozen, or cut off from Kafka). It closes it all, as when it learns so later.
+   */
+  private requireContact(): void {
+    if (!this.me || this.held.size === 0) return;
+    if (this.membership.silentMs() > this.options.silenceLimitMs) this.onLost();
+  }
+
   private requireMembership(): NodeAddress {
-    if (!this.me) throw new DomainError('kafka_unavailable', 'This node is not a member of its deployment right now (Kafka unreachable?); retry.');
+    if (!this.me || this.membership.silentMs() > this.options.silenceLimitMs) throw new DomainError('kafka_unavailable', 'This node is not a member of its deployment right now (Kafka unreachable?); retry.');
     return this.me;
   }
 
@@ -241,7 +267,9 @@ export class DirectoryPlacement implements InstancePlacement {
   }
 
   private onRecord(withdrawn: Claim | undefined): void {
-    if (!withdrawn || !this.isHeld(withdrawn)) return;
+    if (!withdrawn) return;
+    for (const gone of this.watchers.get(withdrawn.claimId) ?? []) gone();
+    if (!this.isHeld(withdrawn)) return;
     this.notice('another node revoked this node\'s claim: closing the instance here', withdrawn);
     this.held.delete(keyOf(withdrawn.group, withdrawn.instance));
     this.local?.drop(withdrawn.group, withdrawn.instance).catch(this.options.onBackgroundError);

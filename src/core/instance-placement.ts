@@ -28,6 +28,8 @@ export interface InstancePlacement {
   holderFailed(holder: Claim): Promise<boolean>;
   /** The instances the other nodes host. */
   peerInstances(): Promise<InstanceSummary[]>;
+  /** Calls `gone` once the claim is withdrawn (its holder released it, or it was revoked); returns the unwatch. */
+  watch(claimId: string, gone: () => void): () => void;
 }
 
 /** One node alone: every claim wins, nothing is elsewhere. */
@@ -45,5 +47,8 @@ export class StandalonePlacement implements InstancePlacement {
   }
   async peerInstances(): Promise<InstanceSummary[]> {
     return [];
+  }
+  watch(): () => void {
+    return () => undefined;
   }
 }

@@ -32,6 +32,8 @@ export interface MembershipPort {
   join(events: MembershipEvents): Promise<string>;
   /** The member ids the group's coordinator lists now. */
   liveMembers(): Promise<ReadonlySet<string>>;
+  /** How long since the group last answered this node (a heartbeat, or a join). */
+  silentMs(): number;
   leave(): Promise<void>;
 }
 

@@ -24,6 +24,11 @@ export interface NodeMembershipOptions {
 }
 
 const PROTOCOL = 'kafka-rest-nodes';
+/**
+ * Session timeouts of silence after which this node counts itself dropped from the group. A heartbeat is due every
+ * fifth of a session; a rebalance blocks heartbeats for at most a session (its timeout here).
+ */
+export const SILENCE_LIMIT = 1.5;
 
 /** Every member gets nothing: the group is only for liveness. */
 const assignNothing: PartitionAssigner = () => ({
@@ -93,14 +98,18 @@ export class KafkaNodeMembership implements MembershipPort {
       await this.leave().catch(() => undefined);
       throw error;
     }
-    // Silent for longer than a session and a rebalance: the coordinator has dropped this member by now.
+    // Silent for longer than a session (and the rebalance that may have started it): dropped from the group by now.
     this.watchdog = setInterval(() => {
-      if (this.lost || Date.now() - this.lastContact <= 2 * sessionTimeoutMs) return;
+      if (this.lost || this.silentMs() <= SILENCE_LIMIT * sessionTimeoutMs) return;
       this.lost = true;
       events.lost();
     }, 1000);
     this.watchdog.unref();
     return member;
+  }
+
+  silentMs(): number {
+    return Date.now() - this.lastContact;
   }
 
   async liveMembers(): Promise<ReadonlySet<string>> {

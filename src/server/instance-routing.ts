@@ -53,10 +53,14 @@ export class InstanceRouting {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const route = await this.placement.route(group, instance, request.target.creates);
       if (route.kind === 'local') return undefined;
+      // A holder that stops answering (frozen, or its host gone) is found out by the others' sweep: stop waiting then.
+      const abort = new AbortController();
+      const unwatch = this.placement.watch(route.holder.claimId, () => abort.abort());
       try {
         return await this.peers.forward(route.holder.node.url, request.req, {
           identity: { principal: request.principal, hops: hops + 1, proto: request.forwarded?.proto ?? request.proto },
           requestId: request.requestId,
+          signal: abort.signal,
         });
       } catch (error) {
         if (!(error instanceof ForwardFailed)) throw error;
@@ -64,6 +68,8 @@ export class InstanceRouting {
         if (error.bodyUntouched && gone) continue;
         if (gone) throw new DomainError('consumer_instance_not_found', `Consumer instance '${instance}' of group '${group}' not found.`, { cause: error });
         throw new DomainError('kafka_unavailable', `The node holding consumer instance '${instance}' of group '${group}' did not answer; retry.`, { cause: error });
+      } finally {
+        unwatch();
       }
     }
     throw new DomainError('kafka_unavailable', `Consumer instance '${instance}' of group '${group}' is moving between nodes; retry.`);

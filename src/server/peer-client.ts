@@ -49,6 +49,8 @@ export class ForwardFailed extends Error {
 export interface ForwardContext {
   readonly identity: Omit<ForwardedIdentity, 'from'>;
   readonly requestId: string;
+  /** Aborts the forward (its holder is gone). */
+  readonly signal?: AbortSignal;
 }
 
 function hasBody(req: IncomingMessage): boolean {
@@ -77,7 +79,7 @@ export class PeerClient implements PeerPort {
       if (!hasBody(req)) return outgoing.end();
       bodyRead = true;
       req.pipe(outgoing);
-    }).catch((error: unknown) => {
+    }, context.signal).catch((error: unknown) => {
       throw new ForwardFailed(`no answer from ${baseUrl}: ${(error as Error).message}`, !bodyRead || !hasBody(req), { cause: error });
     });
   }
@@ -111,9 +113,16 @@ export class PeerClient implements PeerPort {
   }
 
   /** One request; `write` sends its body once the connection is open (so a refused connection has read nothing). */
-  private send(url: URL, method: string, headers: OutgoingHttpHeaders, timeoutMs: number, write: (outgoing: ReturnType<typeof httpRequest>) => void): Promise<ForwardedResponse> {
+  private send(
+    url: URL,
+    method: string,
+    headers: OutgoingHttpHeaders,
+    timeoutMs: number,
+    write: (outgoing: ReturnType<typeof httpRequest>) => void,
+    signal?: AbortSignal,
+  ): Promise<ForwardedResponse> {
     const secure = url.protocol === 'https:';
-    const options = { method, headers, agent: secure ? this.https : this.http, timeout: timeoutMs };
+    const options = { method, headers, agent: secure ? this.https : this.http, timeout: timeoutMs, ...(signal ? { signal } : {}) };
     return new Promise((resolve, reject) => {
       const outgoing = secure ? httpsRequest(url, options) : httpRequest(url, options);
       outgoing.once('response', (res) => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res }));
