@@ -172,7 +172,6 @@ export class DirectoryPlacement implements InstancePlacement {
     const set = this.watchers.get(claimId) ?? new Set();
     set.add(gone);
     this.watchers.set(claimId, set);
-    if (!this.view.get(claimId)) gone();
     return () => {
       set.delete(gone);
       if (set.size === 0) this.watchers.delete(claimId);
@@ -262,13 +261,21 @@ export class DirectoryPlacement implements InstancePlacement {
   }
 
   /** A claim withdrawn by another node (its holder was thought gone) takes the instance away from this one. */
+  /** A claim withdrawn because its holder released it is no news to a forward waiting for that holder's answer. */
+  private async tellIfGone(claim: Claim, watching: ReadonlySet<() => void>): Promise<void> {
+    const { members } = await this.members.get().catch(() => ({ members: new Set<string>() }));
+    if (members.has(claim.node.member)) return;
+    for (const gone of [...watching]) gone();
+  }
+
   private notice(message: string, claim: Claim): void {
     this.options.onNotice?.(message, { group: claim.group, instance: claim.instance, claimId: claim.claimId, member: claim.node.member });
   }
 
   private onRecord(withdrawn: Claim | undefined): void {
     if (!withdrawn) return;
-    for (const gone of this.watchers.get(withdrawn.claimId) ?? []) gone();
+    const watching = this.watchers.get(withdrawn.claimId);
+    if (watching) void this.tellIfGone(withdrawn, watching);
     if (!this.isHeld(withdrawn)) return;
     this.notice('another node revoked this node\'s claim: closing the instance here', withdrawn);
     this.held.delete(keyOf(withdrawn.group, withdrawn.instance));

@@ -28,7 +28,7 @@ export interface InstancePlacement {
   holderFailed(holder: Claim): Promise<boolean>;
   /** The instances the other nodes host. */
   peerInstances(): Promise<InstanceSummary[]>;
-  /** Calls `gone` once the claim is withdrawn (its holder released it, or it was revoked); returns the unwatch. */
+  /** Calls `gone` once the claim is withdrawn and its holder is not in the node group; returns the unwatch. */
   watch(claimId: string, gone: () => void): () => void;
 }
 
