@@ -8,7 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../errors/domain-error.js';
+import { ClaimWatchers } from './claim-watchers.js';
 import { FreshRead } from './fresh-read.js';
+import { HeldClaims, instanceKey as keyOf } from './held-claims.js';
 import { claimKey, claimValue, DirectoryView } from './instance-directory.js';
 import type { Claim, NodeAddress } from './instance-directory.js';
 import type { InstancePlacement, LocalInstances, Route } from './instance-placement.js';
@@ -26,22 +28,15 @@ export interface PlacementOptions {
   readonly onNotice?: (message: string, details: Record<string, unknown>) => void;
 }
 
-const keyOf = (group: string, instance: string): string => `${group}\u0000${instance}`;
 /** Dead claims an instance may have to be revoked before a live one (or none) is found. */
 const MAX_REVOCATIONS = 8;
 
 export class DirectoryPlacement implements InstancePlacement {
   private readonly view = new DirectoryView();
-  /** The claims this node holds, by instance, and since when. */
-  private readonly held = new Map<string, { claim: Claim; since: number }>();
+  private readonly held = new HeldClaims();
   /** Claims being made, by instance: concurrent requests of this node share one. */
   private readonly claiming = new Map<string, Promise<Route>>();
-  /** Who waits for a claim to be withdrawn (forwards in flight to its holder). */
-  private readonly watchers = new Map<string, Set<() => void>>();
-  /** Claims this node is withdrawing (so the sweep leaves them alone). */
-  private readonly releasing = new Set<string>();
-  /** Every member id this process has had: claims under an old one are dead. */
-  private readonly myMembers = new Set<string>();
+  private readonly watchers: ClaimWatchers;
   private me: NodeAddress | undefined;
   private local: LocalInstances | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -64,6 +59,7 @@ export class DirectoryPlacement implements InstancePlacement {
       return { members: await this.membership.liveMembers(), askedAt };
     });
     this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.watchers = new ClaimWatchers(async (claim) => (await this.members.get()).members.has(claim.node.member));
   }
 
   attach(local: LocalInstances): void {
@@ -75,7 +71,7 @@ export class DirectoryPlacement implements InstancePlacement {
     try {
       await this.log.start({ apply: (record) => this.onRecord(this.view.apply(record)), reset: () => this.onReset() });
       const member = await this.membership.join({ rejoined: (m) => this.onRejoined(m), lost: () => this.onLost() });
-      this.myMembers.add(member);
+      this.held.addMember(member);
       this.me = { id: this.options.nodeId, member, url };
       this.sweeper = setInterval(() => void this.sweep().catch(this.options.onBackgroundError), Math.max(1000, this.options.sessionTimeoutMs / 2));
       this.sweeper.unref();
@@ -135,16 +131,8 @@ export class DirectoryPlacement implements InstancePlacement {
 
   async release(group: string, instance: string): Promise<void> {
     if (this.alone) return;
-    const key = keyOf(group, instance);
-    const held = this.held.get(key);
-    if (!held) return;
-    this.held.delete(key);
-    this.releasing.add(held.claim.claimId);
-    try {
-      await this.revoke(held.claim);
-    } finally {
-      this.releasing.delete(held.claim.claimId);
-    }
+    const claim = this.held.take(group, instance);
+    if (claim) await this.held.releasingWhile(claim, () => this.revoke(claim));
   }
 
   async holderFailed(holder: Claim): Promise<boolean> {
@@ -156,7 +144,7 @@ export class DirectoryPlacement implements InstancePlacement {
   async peerInstances(): Promise<InstanceSummary[]> {
     await this.ready;
     if (this.alone) return [];
-    const nodes = this.view.holders(this.me?.member).filter((node) => !this.myMembers.has(node.member));
+    const nodes = this.view.holders().filter((node) => !this.held.isMyMember(node.member));
     const lists = await Promise.all(
       nodes.map((node) =>
         this.peers.instancesOn(node).catch((error: unknown) => {
@@ -169,19 +157,12 @@ export class DirectoryPlacement implements InstancePlacement {
   }
 
   watch(claimId: string, gone: () => void): () => void {
-    const set = this.watchers.get(claimId) ?? new Set();
-    set.add(gone);
-    this.watchers.set(claimId, set);
-    return () => {
-      set.delete(gone);
-      if (set.size === 0) this.watchers.delete(claimId);
-    };
+    return this.watchers.watch(claimId, gone);
   }
 
   private claimOrFind(group: string, instance: string): Promise<Route> {
     const key = keyOf(group, instance);
-    const held = this.held.get(key);
-    if (held) return Promise.resolve({ kind: 'local' });
+    if (this.held.holds(group, instance)) return Promise.resolve({ kind: 'local' });
     let pending = this.claiming.get(key);
     if (!pending) {
       pending = this.claimNow(group, instance).finally(() => this.claiming.delete(key));
@@ -200,7 +181,7 @@ export class DirectoryPlacement implements InstancePlacement {
     await this.write(claimKey(claimId), claimValue(group, instance, me));
     const winner = this.view.holder(group, instance);
     if (winner?.claimId === claimId) {
-      this.held.set(keyOf(group, instance), { claim: winner, since: Date.now() });
+      this.held.hold(winner);
       return { kind: 'local' };
     }
     const ours = this.view.get(claimId);
@@ -229,11 +210,11 @@ export class DirectoryPlacement implements InstancePlacement {
   }
 
   private isMine(claim: Claim): boolean {
-    return this.myMembers.has(claim.node.member);
+    return this.held.isMine(claim);
   }
 
   private isHeld(claim: Claim): boolean {
-    return this.held.get(keyOf(claim.group, claim.instance))?.claim.claimId === claim.claimId;
+    return this.held.isHeld(claim);
   }
 
   /**
@@ -260,34 +241,24 @@ export class DirectoryPlacement implements InstancePlacement {
     return this.log.write(key, value);
   }
 
-  /** A claim withdrawn by another node (its holder was thought gone) takes the instance away from this one. */
-  /** A claim withdrawn because its holder released it is no news to a forward waiting for that holder's answer. */
-  private async tellIfGone(claim: Claim, watching: ReadonlySet<() => void>): Promise<void> {
-    const { members } = await this.members.get().catch(() => ({ members: new Set<string>() }));
-    if (members.has(claim.node.member)) return;
-    for (const gone of [...watching]) gone();
-  }
-
   private notice(message: string, claim: Claim): void {
     this.options.onNotice?.(message, { group: claim.group, instance: claim.instance, claimId: claim.claimId, member: claim.node.member });
   }
 
+  /** A claim withdrawn by another node (its holder was thought gone) takes the instance away from this one. */
   private onRecord(withdrawn: Claim | undefined): void {
     if (!withdrawn) return;
-    const watching = this.watchers.get(withdrawn.claimId);
-    if (watching) void this.tellIfGone(withdrawn, watching);
+    this.watchers.withdrawn(withdrawn);
     if (!this.isHeld(withdrawn)) return;
     this.notice('another node revoked this node\'s claim: closing the instance here', withdrawn);
-    this.held.delete(keyOf(withdrawn.group, withdrawn.instance));
+    this.held.take(withdrawn.group, withdrawn.instance);
     this.local?.drop(withdrawn.group, withdrawn.instance).catch(this.options.onBackgroundError);
   }
 
   /** The directory was lost and is empty again: this node claims what it hosts anew (and drops what it loses). */
   private onReset(): void {
     this.view.clear();
-    const held = [...this.held.values()].map(({ claim }) => claim);
-    this.held.clear();
-    for (const { group, instance } of held) {
+    for (const { group, instance } of this.held.takeAll()) {
       void this.claimOrFind(group, instance)
         .then((route) => (route.kind === 'local' ? undefined : this.local?.drop(group, instance)))
         .catch(async (error: unknown) => {
@@ -299,21 +270,19 @@ export class DirectoryPlacement implements InstancePlacement {
 
   private onRejoined(member: string): void {
     this.options.onNotice?.('rejoined the node group under a new member id: closing every instance here', { member, instances: this.held.size });
-    this.myMembers.add(member);
+    this.held.addMember(member);
     this.dropAll();
     this.me = { id: this.options.nodeId, member, url: this.me?.url ?? '' };
   }
 
   private onLost(): void {
-    this.options.onNotice?.('no word from the node group for two session timeouts: closing every instance here', { instances: this.held.size });
+    this.options.onNotice?.('no word from the node group for longer than its session: closing every instance here', { instances: this.held.size });
     this.dropAll();
   }
 
   /** Every instance goes: the other nodes no longer count this node's claims. */
   private dropAll(): void {
-    const held = [...this.held.values()];
-    this.held.clear();
-    for (const { claim } of held) this.local?.drop(claim.group, claim.instance).catch(this.options.onBackgroundError);
+    for (const claim of this.held.takeAll()) this.local?.drop(claim.group, claim.instance).catch(this.options.onBackgroundError);
   }
 
   /**
@@ -323,14 +292,13 @@ export class DirectoryPlacement implements InstancePlacement {
   private async sweep(): Promise<void> {
     if (!this.me) return;
     const { members, askedAt } = await this.members.get();
-    const unusedMs = this.options.unusedClaimMs ?? 30_000;
-    const now = Date.now();
-    for (const [key, { claim, since }] of this.held) {
-      if (now - since > unusedMs && !this.claiming.has(key) && !this.local?.hosts(claim.group, claim.instance)) await this.release(claim.group, claim.instance);
+    for (const claim of this.held.heldLongerThan(this.options.unusedClaimMs ?? 30_000)) {
+      const { group, instance } = claim;
+      if (!this.claiming.has(keyOf(group, instance)) && !this.local?.hosts(group, instance)) await this.release(group, instance);
     }
     for (const claim of this.view.all()) {
       const stale = this.isMine(claim)
-        ? !this.isHeld(claim) && !this.claiming.has(keyOf(claim.group, claim.instance)) && !this.releasing.has(claim.claimId)
+        ? !this.isHeld(claim) && !this.claiming.has(keyOf(claim.group, claim.instance)) && !this.held.isReleasing(claim)
         : claim.readAt <= askedAt && !members.has(claim.node.member);
       if (stale) await this.revoke(claim, this.isMine(claim) ? 'left over' : 'the node group no longer lists it');
     }

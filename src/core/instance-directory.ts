@@ -129,12 +129,12 @@ export class DirectoryView {
     return [...this.claims.values()];
   }
 
-  /** The nodes holding at least one instance (by member), other than `exceptMember`. */
-  holders(exceptMember?: string): NodeAddress[] {
+  /** The nodes holding at least one instance (one entry per member). */
+  holders(): NodeAddress[] {
     const nodes = new Map<string, NodeAddress>();
     for (const list of this.byInstance.values()) {
       const node = list[0]?.node;
-      if (node && node.member !== exceptMember) nodes.set(node.member, node);
+      if (node) nodes.set(node.member, node);
     }
     return [...nodes.values()];
   }

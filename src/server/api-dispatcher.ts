@@ -20,7 +20,10 @@ import type { RequestContext } from './request-context.js';
 import type { ForwardedIdentity } from './forwarding-signature.js';
 import type { InstanceRouting } from './instance-routing.js';
 import type { ForwardedResponse } from './peer-client.js';
+import { precompiledMatcher } from './route-matcher.js';
 import { HTTP_METHODS_UPPER, validationKind, validationMessage } from './validation-messages.js';
+
+export { precompiledMatcher } from './route-matcher.js';
 
 
 /** Everything one request carries through openapi-backend's handler chain. */
@@ -70,35 +73,6 @@ function declaredHeaders(meta: OperationMeta, headers: Record<string, unknown>):
   return out;
 }
 
-type Router = OpenAPIBackend['router'];
-type RoutedOperation = ReturnType<Router['getOperations']>[number];
-
-/**
- * openapi-backend's `matchOperation`, with each path template's regex built once instead of for every operation
- * on every request. Same rules: an exact path wins; else the templates that match, most literal characters first,
- * the first with the request's method; strict mode throws its 404/405 errors. (Its apiRoot check is left out: the
- * apiRoot is `/`, under which every path is.)
- */
-export function precompiledMatcher(router: Router, operations: readonly RoutedOperation[]) {
-  const literalLength = (path: string): number => path.replace(/\{.*?\}/g, '').length;
-  const templates = operations
-    .map((operation) => ({ operation, pattern: new RegExp(`^${path2regex(operation.path)}$`), specificity: literalLength(operation.path) }))
-    .sort((a, b) => b.specificity - a.specificity);
-  return (request: ApiRequest, strict = false): RoutedOperation | undefined => {
-    const req = router.normalizeRequest(request);
-    const fail = (message: string): undefined => {
-      if (strict) throw Error(message);
-      return undefined;
-    };
-    const path = router.normalizePath(req.path);
-    const exact = operations.find((o) => o.path === path && o.method === req.method);
-    if (exact) return exact;
-    const matching = templates.filter((t) => t.pattern.test(path));
-    if (matching.length === 0) return fail('404-notFound: no route matches request');
-    return matching.find((t) => t.operation.method === req.method)?.operation ?? fail('405-methodNotAllowed: this method is not registered for the route');
-  };
-}
-
 /**
  * `?=x` or `?a=1&=x`: a query parameter without a name. openapi-backend's query parser drops it silently, so the
  * schema's "no undeclared parameters" rule never sees it; it is refused like any undeclared one.
@@ -108,14 +82,6 @@ function requireNamedQueryParameters(query: ApiRequest['query']): void {
   if (query.split('&').some((pair) => pair.startsWith('='))) {
     throw new DomainError('bad_request', 'Invalid request: a query parameter has no name.');
   }
-}
-
-/** A path template as a regex source: `{name}` matches one segment, everything else literally. */
-function path2regex(path: string): string {
-  return path
-    .split(/\{[^}]+\}/)
-    .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[^/]+');
 }
 
 /** Parameters that name a topic: v2/v3 `topic_name` and Upstash `topic` (in the path, or the webhook's query). */
