@@ -66,13 +66,13 @@ export function createDeployment(config: ProxyConfig, kafka: KafkaClient, logger
     groupId: names.group,
     topic: names.topic,
     sessionTimeoutMs: settings.sessionTimeoutMs,
-    joinTimeoutMs: 60_000,
     onError,
   });
   const placement = new DirectoryPlacement(directory, membership, peers, {
     nodeId,
     sessionTimeoutMs: settings.sessionTimeoutMs,
     silenceLimitMs: SILENCE_LIMIT * settings.sessionTimeoutMs,
+    joinWaitMs: 30_000,
     onBackgroundError: onError,
     onNotice: (message, details) => log.info(details, message),
   });

@@ -12,6 +12,7 @@ import { ClaimWatchers } from './claim-watchers.js';
 import { FreshRead } from './fresh-read.js';
 import { HeldClaims, instanceKey as keyOf } from './held-claims.js';
 import { claimKey, claimValue, DirectoryView } from './instance-directory.js';
+import { within } from './within.js';
 import type { Claim, NodeAddress } from './instance-directory.js';
 import type { InstancePlacement, LocalInstances, Route } from './instance-placement.js';
 import type { DirectoryLogPort, InstanceSummary, MembershipPort, PeerPort } from './placement-ports.js';
@@ -21,6 +22,8 @@ export interface PlacementOptions {
   readonly sessionTimeoutMs: number;
   /** Silence from the node group after which this node counts itself dropped (MembershipPort.silentMs). */
   readonly silenceLimitMs: number;
+  /** How long start() waits for the first join before letting requests in. */
+  readonly joinWaitMs: number;
   /** How long a claim made for a request that then created nothing is kept before it is released. */
   readonly unusedClaimMs?: number;
   readonly onBackgroundError: (error: unknown) => void;
@@ -66,13 +69,27 @@ export class DirectoryPlacement implements InstancePlacement {
     this.local = local;
   }
 
-  /** Reads the directory, joins the node group, and from then on holds claims under `url`. */
+  /**
+   * Reads the directory and joins the node group; from then on holds claims under `url`. Waits `joinWaitMs` for the
+   * join: a node that is not a member yet forwards and serves what others hold, and refuses to claim (503).
+   */
   async start(url: string): Promise<void> {
     try {
       await this.log.start({ apply: (record) => this.onRecord(this.view.apply(record)), reset: () => this.onReset() });
-      const member = await this.membership.join({ rejoined: (m) => this.onRejoined(m), lost: () => this.onLost() });
-      this.held.addMember(member);
-      this.me = { id: this.options.nodeId, member, url };
+      const joining = this.membership.join({ rejoined: (m) => this.onRejoined(m), lost: () => this.onLost() });
+      const joined = (member: string): void => {
+        this.held.addMember(member);
+        this.me = { id: this.options.nodeId, member, url };
+      };
+      const member = await within(joining, this.options.joinWaitMs);
+      if (member !== undefined) joined(member);
+      else {
+        this.options.onNotice?.('not a member of the node group yet: instances are claimed once it is', { waitedMs: this.options.joinWaitMs });
+        joining.then(joined, (error: unknown) => {
+          this.options.onBackgroundError(error);
+          this.alone = true;
+        });
+      }
       this.sweeper = setInterval(() => void this.sweep().catch(this.options.onBackgroundError), Math.max(1000, this.options.sessionTimeoutMs / 2));
       this.sweeper.unref();
     } catch (error) {
@@ -113,12 +130,12 @@ export class DirectoryPlacement implements InstancePlacement {
       if (this.local?.hosts(group, instance)) return { kind: 'local' };
       holder = this.view.holder(group, instance);
     }
-    for (let revoked = 0; holder && this.isMine(holder) && !this.isHeld(holder) && revoked < MAX_REVOCATIONS; revoked++) {
+    for (let revoked = 0; holder && this.held.isMine(holder) && !this.held.isHeld(holder) && revoked < MAX_REVOCATIONS; revoked++) {
       // Ours, but not hosted (left over from a membership this node lost): nobody has it.
       await this.revoke(holder);
       holder = this.view.holder(group, instance);
     }
-    if (holder && !this.isMine(holder)) return { kind: 'remote', holder };
+    if (holder && !this.held.isMine(holder)) return { kind: 'remote', holder };
     if (holder || !create) return { kind: 'local' };
     return this.claimOrFind(group, instance);
   }
@@ -136,7 +153,7 @@ export class DirectoryPlacement implements InstancePlacement {
   }
 
   async holderFailed(holder: Claim): Promise<boolean> {
-    if (this.alone || this.isMine(holder) || (await this.peers.reachable(holder.node))) return false;
+    if (this.alone || this.held.isMine(holder) || (await this.peers.reachable(holder.node))) return false;
     await Promise.all(this.view.claimsOf(holder.node.member).map((claim) => this.revoke(claim, 'its URL does not answer')));
     return true;
   }
@@ -174,11 +191,11 @@ export class DirectoryPlacement implements InstancePlacement {
   private async claimNow(group: string, instance: string): Promise<Route> {
     await this.caughtUp.get();
     const existing = await this.liveHolder(group, instance);
-    if (existing) return this.isHeld(existing) ? { kind: 'local' } : { kind: 'remote', holder: existing };
+    if (existing) return this.held.isHeld(existing) ? { kind: 'local' } : { kind: 'remote', holder: existing };
     const me = this.requireMembership();
     const claimId = randomUUID();
     // Once written, the log decides: the earliest remaining claim of the instance holds it (read back by write()).
-    await this.write(claimKey(claimId), claimValue(group, instance, me));
+    await this.log.write(claimKey(claimId), claimValue(group, instance, me));
     const winner = this.view.holder(group, instance);
     if (winner?.claimId === claimId) {
       this.held.hold(winner);
@@ -194,7 +211,7 @@ export class DirectoryPlacement implements InstancePlacement {
   private async liveHolder(group: string, instance: string): Promise<Claim | undefined> {
     for (let revoked = 0; revoked < MAX_REVOCATIONS; revoked++) {
       const holder = this.view.holder(group, instance);
-      if (!holder || this.isHeld(holder) || !(await this.isDead(holder))) return holder;
+      if (!holder || this.held.isHeld(holder) || !(await this.isDead(holder))) return holder;
       await this.revoke(holder, 'its node is gone (claiming the instance anew)');
     }
     throw new DomainError('kafka_unavailable', `Consumer instance '${instance}' of group '${group}' has too many stale claims; retry.`);
@@ -202,19 +219,11 @@ export class DirectoryPlacement implements InstancePlacement {
 
   /** Dead: made under a membership this node lost, or its member is not in a member list asked for after it was read. */
   private async isDead(claim: Claim): Promise<boolean> {
-    if (this.isMine(claim)) return !this.isHeld(claim);
+    if (this.held.isMine(claim)) return !this.held.isHeld(claim);
     const { members, askedAt } = await this.members.get();
     if (askedAt >= claim.readAt && !members.has(claim.node.member)) return true;
     // Still listed (the group notices a killed node only after its session timeout): is anything there?
     return !(await this.peers.reachable(claim.node));
-  }
-
-  private isMine(claim: Claim): boolean {
-    return this.held.isMine(claim);
-  }
-
-  private isHeld(claim: Claim): boolean {
-    return this.held.isHeld(claim);
   }
 
   /**
@@ -234,11 +243,7 @@ export class DirectoryPlacement implements InstancePlacement {
   private async revoke(claim: Claim, reason?: string): Promise<void> {
     if (!this.view.get(claim.claimId)) return;
     if (reason) this.notice(`revoking the claim of node ${claim.node.id}: ${reason}`, claim);
-    await this.write(claimKey(claim.claimId), null);
-  }
-
-  private write(key: string, value: Buffer | null): Promise<bigint> {
-    return this.log.write(key, value);
+    await this.log.write(claimKey(claim.claimId), null);
   }
 
   private notice(message: string, claim: Claim): void {
@@ -249,7 +254,7 @@ export class DirectoryPlacement implements InstancePlacement {
   private onRecord(withdrawn: Claim | undefined): void {
     if (!withdrawn) return;
     this.watchers.withdrawn(withdrawn);
-    if (!this.isHeld(withdrawn)) return;
+    if (!this.held.isHeld(withdrawn)) return;
     this.notice('another node revoked this node\'s claim: closing the instance here', withdrawn);
     this.held.take(withdrawn.group, withdrawn.instance);
     this.local?.drop(withdrawn.group, withdrawn.instance).catch(this.options.onBackgroundError);
@@ -297,10 +302,10 @@ export class DirectoryPlacement implements InstancePlacement {
       if (!this.claiming.has(keyOf(group, instance)) && !this.local?.hosts(group, instance)) await this.release(group, instance);
     }
     for (const claim of this.view.all()) {
-      const stale = this.isMine(claim)
-        ? !this.isHeld(claim) && !this.claiming.has(keyOf(claim.group, claim.instance)) && !this.held.isReleasing(claim)
+      const stale = this.held.isMine(claim)
+        ? !this.held.isHeld(claim) && !this.claiming.has(keyOf(claim.group, claim.instance)) && !this.held.isReleasing(claim)
         : claim.readAt <= askedAt && !members.has(claim.node.member);
-      if (stale) await this.revoke(claim, this.isMine(claim) ? 'left over' : 'the node group no longer lists it');
+      if (stale) await this.revoke(claim, this.held.isMine(claim) ? 'left over' : 'the node group no longer lists it');
     }
   }
 }

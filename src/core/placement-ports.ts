@@ -28,7 +28,7 @@ export interface MembershipEvents {
 
 /** This node's membership of the deployment's node group, and who else is in it. */
 export interface MembershipPort {
-  /** Joins the group; resolves with this node's member id. */
+  /** Joins the group; resolves with this node's member id once it is one (it keeps trying until then). */
   join(events: MembershipEvents): Promise<string>;
   /** The member ids the group's coordinator lists now. */
   liveMembers(): Promise<ReadonlySet<string>>;

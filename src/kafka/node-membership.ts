@@ -18,8 +18,6 @@ export interface NodeMembershipOptions {
   /** The topic the member subscribes to (it is never assigned any of its partitions). */
   readonly topic: string;
   readonly sessionTimeoutMs: number;
-  /** The longest the first join may take. */
-  readonly joinTimeoutMs: number;
   readonly onError: (error: unknown) => void;
 }
 
@@ -43,6 +41,8 @@ export class KafkaNodeMembership implements MembershipPort {
   private consumer: Consumer | undefined;
   private member: string | undefined;
   private lastContact = 0;
+  /** When the rejoin under way began (the coordinator keeps a member that is rejoining). */
+  private joiningSince: number | undefined;
   private lost = false;
   private watchdog: NodeJS.Timeout | undefined;
 
@@ -58,8 +58,10 @@ export class KafkaNodeMembership implements MembershipPort {
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       sessionTimeout: sessionTimeoutMs,
-      // A rebalance waits this long for members to rejoin: a dead member does not hold the others up for longer.
-      rebalanceTimeout: sessionTimeoutMs,
+      // How long a rebalance waits for the members to rejoin. A dead member is dropped at the end of its session
+      // whatever this says; a short one only made slow (loaded) members be dropped and rejoin, rebalance after
+      // rebalance.
+      rebalanceTimeout: this.rebalanceTimeoutMs,
       heartbeatInterval: heartbeatMs,
       // With nothing assigned the consumer sleeps this long between heartbeats.
       maxWaitTimeInMs: Math.floor(heartbeatMs / 2),
@@ -68,12 +70,17 @@ export class KafkaNodeMembership implements MembershipPort {
       retry: { restartOnFailure: () => Promise.resolve(this.consumer === consumer) },
     });
     this.consumer = consumer;
-    const joined = new Promise<string>((resolve) => {
+    const joined = new Promise<string>((resolve, reject) => {
       const contact = (): void => {
         this.lastContact = Date.now();
+        this.joiningSince = undefined;
       };
       consumer.on(consumer.events.HEARTBEAT, contact);
-      consumer.on(consumer.events.REBALANCING, contact);
+      consumer.on(consumer.events.REBALANCING, () => {
+        // After a long silence (e.g. the process was frozen) the rejoin does not make up for it.
+        this.checkSilence(events);
+        this.joiningSince ??= Date.now();
+      });
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         contact();
         const previous = this.member;
@@ -84,32 +91,46 @@ export class KafkaNodeMembership implements MembershipPort {
         }
         resolve(payload.memberId);
       });
-      consumer.on(consumer.events.CRASH, ({ payload }) => this.options.onError(payload.error));
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        this.options.onError(payload.error);
+        // kafkajs restarts the consumer after other failures; without the right to join, nothing will change.
+        if (/AUTHORIZATION_FAILED/.test((payload.error as { type?: string }).type ?? '')) {
+          reject(new DomainError('forbidden', `Kafka does not let this node join the node group '${this.options.groupId}': ${payload.error.message}`));
+        }
+      });
     });
-    let member: string;
     try {
       await kafkaCall(`join the node group '${this.options.groupId}'`, async () => {
         await consumer.connect();
         await consumer.subscribe({ topics: [this.options.topic] });
+        // Resolves once joined, or once the first attempt failed (kafkajs then restarts the consumer itself).
         await consumer.run({ eachBatch: async () => undefined });
       });
-      member = await this.firstJoin(joined);
     } catch (error) {
       await this.leave().catch(() => undefined);
       throw error;
     }
     // Silent for longer than a session (and the rebalance that may have started it): dropped from the group by now.
-    this.watchdog = setInterval(() => {
-      if (this.lost || this.silentMs() <= SILENCE_LIMIT * sessionTimeoutMs) return;
-      this.lost = true;
-      events.lost();
-    }, 1000);
+    this.watchdog = setInterval(() => this.checkSilence(events), 1000);
     this.watchdog.unref();
-    return member;
+    return joined;
   }
 
+  /** While rejoining, the node counts as heard from until the rebalance could have ended without it. */
   silentMs(): number {
-    return Date.now() - this.lastContact;
+    const now = Date.now();
+    if (this.joiningSince !== undefined) return Math.max(0, now - (this.joiningSince + this.rebalanceTimeoutMs));
+    return now - this.lastContact;
+  }
+
+  private checkSilence(events: MembershipEvents): void {
+    if (this.lost || this.member === undefined || this.silentMs() <= SILENCE_LIMIT * this.options.sessionTimeoutMs) return;
+    this.lost = true;
+    events.lost();
+  }
+
+  private get rebalanceTimeoutMs(): number {
+    return Math.max(30_000, 3 * this.options.sessionTimeoutMs);
   }
 
   async liveMembers(): Promise<ReadonlySet<string>> {
@@ -124,18 +145,4 @@ export class KafkaNodeMembership implements MembershipPort {
     await consumer?.disconnect();
   }
 
-  private async firstJoin(joined: Promise<string>): Promise<string> {
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new DomainError('kafka_unavailable', `This node did not join its node group '${this.options.groupId}' within ${this.options.joinTimeoutMs} ms.`)),
-        this.options.joinTimeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([joined, expired]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
 }

@@ -54,7 +54,7 @@ describe('three nodes behind a round-robin balancer', { timeout: 180_000 }, () =
     await admin.createTopics({ waitForLeaders: true, topics: [TOPIC, UPSTASH_TOPIC].map((topic) => ({ topic, numPartitions: 3 })) });
     deployment = await startDeployment(3, bootstrapServers, { KAFKA_REST_AUTH_FILE: writeUsersFile(), KAFKA_REST_DEPLOYMENT_SESSION_TIMEOUT_MS: '6000',
       // A few records per call, so that the records are spread over many calls (and nodes).
-      KAFKA_REST_CONSUMER_MAX_POLL_RECORDS: '4', ...(process.env['SCALE_DEBUG'] ? { KAFKA_REST_LOG_LEVEL: 'info' } : {}) });
+      KAFKA_REST_CONSUMER_MAX_POLL_RECORDS: '4', ...(process.env['SCALE_DEBUG'] ? { KAFKA_REST_LOG_LEVEL: process.env['SCALE_DEBUG'] } : {}) });
     balancer = deployment.balancer.url;
   }, 180_000);
 
@@ -286,5 +286,25 @@ describe('three nodes behind a round-robin balancer', { timeout: 180_000 }, () =
       const listed = await log.send('consumers', `${node.url}/upstash/consumers`);
       expect((listed.body as { name: string }[]).filter((g) => groups.includes(g.name))).toEqual([]);
     }
+  });
+
+  it('a deleted directory topic is created again and the instances are claimed anew', async () => {
+    const log = new CallLog({ ...auth, accept: V2 });
+    const group = `scale-lost-directory-${suffix}`;
+    const [a, b] = deployment.nodes as [(typeof deployment.nodes)[0], (typeof deployment.nodes)[0]];
+    expectStatus(await log.send('create', `${a.url}/consumers/${group}`, { method: 'POST', headers: { 'content-type': V2 }, body: { name: 'kept' } }), 200);
+    expectStatus(await log.send('subscribe', `${a.url}/consumers/${group}/instances/kept/subscription`, { method: 'POST', headers: { 'content-type': V2 }, body: { topics: [TOPIC] } }), 204);
+    const topic = `_kafka-rest-ts.${deployment.name}.instances`;
+    await admin.deleteTopics({ topics: [topic] });
+    const deadline = Date.now() + 60_000;
+    let last: Awaited<ReturnType<CallLog['send']>> | undefined;
+    while (Date.now() < deadline) {
+      last = await log.send('records', `${b.url}/consumers/${group}/instances/kept/records?timeout=100`, { headers: { accept: 'application/vnd.kafka.binary.v2+json' } });
+      if (last.status === 200 && last.forwardedTo === 'node1') break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(last).toMatchObject({ status: 200, forwardedTo: 'node1' });
+    expect(log.calls.filter((c) => c.status >= 500)).toEqual([]);
+    expectStatus(await log.send('delete', `${b.url}/consumers/${group}/instances/kept`, { method: 'DELETE', headers: { 'content-type': V2 } }), 204);
   });
 });
