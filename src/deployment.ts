@@ -61,7 +61,12 @@ export function createDeployment(config: ProxyConfig, kafka: KafkaClient, logger
     responseTimeoutMs: config.consumerRequestMaxWaitMs + 30_000,
     quickTimeoutMs: 3000,
   });
-  const directory = new KafkaDirectoryLog(kafka.kafka, kafka.admin, { topic: names.topic, timeoutMs: 15_000, onError });
+  const directory = new KafkaDirectoryLog(kafka.kafka, kafka.admin, {
+    topic: names.topic,
+    timeoutMs: 15_000,
+    onError,
+    forgetDeletedTopics: () => kafka.forgetDeletedTopics(),
+  });
   const membership = new KafkaNodeMembership(kafka.kafka, kafka.admin, {
     groupId: names.group,
     topic: names.topic,
@@ -73,6 +78,7 @@ export function createDeployment(config: ProxyConfig, kafka: KafkaClient, logger
     sessionTimeoutMs: settings.sessionTimeoutMs,
     silenceLimitMs: SILENCE_LIMIT * settings.sessionTimeoutMs,
     joinWaitMs: 30_000,
+    lingerMs: settings.sessionTimeoutMs,
     onBackgroundError: onError,
     onNotice: (message, details) => log.info(details, message),
   });
@@ -85,7 +91,7 @@ export function createDeployment(config: ProxyConfig, kafka: KafkaClient, logger
       const url = internalUrl(settings.internalUrl, boundUrls);
       try {
         await placement.start(url);
-        log.info({ internalUrl: url, topic: names.topic, group: names.group }, 'joined the deployment');
+        log.info({ internalUrl: url, topic: names.topic, group: names.group }, 'part of the deployment (it joins the node group when it hosts a consumer instance)');
       } catch (error) {
         log.warn({ err: error, topic: names.topic, group: names.group }, 'cannot use the deployment directory in Kafka: this node works alone');
       }

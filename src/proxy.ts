@@ -124,10 +124,15 @@ interface Clients {
 async function serve({ config, logger, hooks, kafka, reader, authenticator, secure }: Clients, connected: Promise<unknown>): Promise<RunningProxy> {
   const clusterConfigs = new ClusterConfigClient(kafka.kafka);
   const topicCache = new TopicMetadataCache(kafka.admin);
-  const admin = new KafkaClusterAdmin(kafka.admin, clusterConfigs, (topic) => {
-    kafka.forgetTopic(topic);
-    topicCache.forget(topic);
-  });
+  const admin = new KafkaClusterAdmin(
+    kafka.admin,
+    clusterConfigs,
+    (topic) => {
+      kafka.forgetTopic(topic);
+      topicCache.forget(topic);
+    },
+    () => kafka.forgetDeletedTopics(),
+  );
   const groups = new KafkaGroupConsumerFactory(kafka.kafka, kafka.admin, {
     maxBufferedRecords: config.consumerMaxBufferedRecords,
     fetchMaxWaitMs: 500,

@@ -7,12 +7,12 @@
  * A node with no peers works as a single node does: its claims always win and nothing is ever elsewhere.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError, isDomainError } from '../errors/domain-error.js';
 import { ClaimWatchers } from './claim-watchers.js';
 import { FreshRead } from './fresh-read.js';
 import { HeldClaims, instanceKey as keyOf } from './held-claims.js';
+import { OnDemandMembership } from './on-demand-membership.js';
 import { claimKey, claimValue, DirectoryView } from './instance-directory.js';
-import { within } from './within.js';
 import type { Claim, NodeAddress } from './instance-directory.js';
 import type { InstancePlacement, LocalInstances, Route } from './instance-placement.js';
 import type { DirectoryLogPort, InstanceSummary, MembershipPort, PeerPort } from './placement-ports.js';
@@ -22,8 +22,10 @@ export interface PlacementOptions {
   readonly sessionTimeoutMs: number;
   /** Silence from the node group after which this node counts itself dropped (MembershipPort.silentMs). */
   readonly silenceLimitMs: number;
-  /** How long start() waits for the first join before letting requests in. */
+  /** How long a claim waits for this node to join its node group. */
   readonly joinWaitMs: number;
+  /** How long a node that holds nothing stays in its node group. */
+  readonly lingerMs: number;
   /** How long a claim made for a request that then created nothing is kept before it is released. */
   readonly unusedClaimMs?: number;
   readonly onBackgroundError: (error: unknown) => void;
@@ -40,7 +42,7 @@ export class DirectoryPlacement implements InstancePlacement {
   /** Claims being made, by instance: concurrent requests of this node share one. */
   private readonly claiming = new Map<string, Promise<Route>>();
   private readonly watchers: ClaimWatchers;
-  private me: NodeAddress | undefined;
+  private readonly activity: OnDemandMembership;
   private local: LocalInstances | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly caughtUp: FreshRead<void>;
@@ -63,33 +65,29 @@ export class DirectoryPlacement implements InstancePlacement {
     });
     this.ready = new Promise((resolve) => (this.markReady = resolve));
     this.watchers = new ClaimWatchers(async (claim) => (await this.members.get()).members.has(claim.node.member));
+    this.activity = new OnDemandMembership(
+      membership,
+      { rejoined: () => this.dropAll('rejoined the node group under a new member id'), lost: () => this.dropAll('no word from the node group for longer than its session') },
+      {
+        nodeId: options.nodeId,
+        joinWaitMs: options.joinWaitMs,
+        lingerMs: options.lingerMs,
+        onMember: (member) => this.held.addMember(member),
+        onIdle: () => this.log.idle(),
+        peersHold: () => this.view.holders().some((node) => !this.held.isMyMember(node.member)),
+      },
+    );
   }
 
   attach(local: LocalInstances): void {
     this.local = local;
   }
 
-  /**
-   * Reads the directory and joins the node group; from then on holds claims under `url`. Waits `joinWaitMs` for the
-   * join: a node that is not a member yet forwards and serves what others hold, and refuses to claim (503).
-   */
+  /** Reads the directory; claims made from then on name `url`. The node joins its node group at its first claim. */
   async start(url: string): Promise<void> {
+    this.activity.setUrl(url);
     try {
       await this.log.start({ apply: (record) => this.onRecord(this.view.apply(record)), reset: () => this.onReset() });
-      const joining = this.membership.join({ rejoined: (m) => this.onRejoined(m), lost: () => this.onLost() });
-      const joined = (member: string): void => {
-        this.held.addMember(member);
-        this.me = { id: this.options.nodeId, member, url };
-      };
-      const member = await within(joining, this.options.joinWaitMs);
-      if (member !== undefined) joined(member);
-      else {
-        this.options.onNotice?.('not a member of the node group yet: instances are claimed once it is', { waitedMs: this.options.joinWaitMs });
-        joining.then(joined, (error: unknown) => {
-          this.options.onBackgroundError(error);
-          this.alone = true;
-        });
-      }
       this.sweeper = setInterval(() => void this.sweep().catch(this.options.onBackgroundError), Math.max(1000, this.options.sessionTimeoutMs / 2));
       this.sweeper.unref();
     } catch (error) {
@@ -105,8 +103,7 @@ export class DirectoryPlacement implements InstancePlacement {
   /** Call after the local instances are closed (their claims released): leaves the node group. */
   async stop(): Promise<void> {
     clearInterval(this.sweeper);
-    this.me = undefined;
-    await this.membership.leave().catch(this.options.onBackgroundError);
+    await this.activity.stop().catch(this.options.onBackgroundError);
     await this.log.stop().catch(this.options.onBackgroundError);
   }
 
@@ -150,6 +147,7 @@ export class DirectoryPlacement implements InstancePlacement {
     if (this.alone) return;
     const claim = this.held.take(group, instance);
     if (claim) await this.held.releasingWhile(claim, () => this.revoke(claim));
+    this.idleSoon();
   }
 
   async holderFailed(holder: Claim): Promise<boolean> {
@@ -182,7 +180,10 @@ export class DirectoryPlacement implements InstancePlacement {
     if (this.held.holds(group, instance)) return Promise.resolve({ kind: 'local' });
     let pending = this.claiming.get(key);
     if (!pending) {
-      pending = this.claimNow(group, instance).finally(() => this.claiming.delete(key));
+      pending = this.claimNow(group, instance).finally(() => {
+        this.claiming.delete(key);
+        this.idleSoon();
+      });
       this.claiming.set(key, pending);
     }
     return pending;
@@ -192,7 +193,8 @@ export class DirectoryPlacement implements InstancePlacement {
     await this.caughtUp.get();
     const existing = await this.liveHolder(group, instance);
     if (existing) return this.held.isHeld(existing) ? { kind: 'local' } : { kind: 'remote', holder: existing };
-    const me = this.requireMembership();
+    const me = await this.requireMembership();
+    if (!me) return { kind: 'local' };
     const claimId = randomUUID();
     // Once written, the log decides: the earliest remaining claim of the instance holds it (read back by write()).
     await this.log.write(claimKey(claimId), claimValue(group, instance, me));
@@ -231,19 +233,32 @@ export class DirectoryPlacement implements InstancePlacement {
    * taken it over (e.g. the node was frozen, or cut off from Kafka). It closes it all, as when it learns so later.
    */
   private requireContact(): void {
-    if (!this.me || this.held.size === 0) return;
-    if (this.membership.silentMs() > this.options.silenceLimitMs) this.onLost();
+    if (this.held.size === 0 || !this.activity.current()) return;
+    if (this.membership.silentMs() > this.options.silenceLimitMs) this.dropAll('no word from the node group for longer than its session');
   }
 
-  private requireMembership(): NodeAddress {
-    if (!this.me || this.membership.silentMs() > this.options.silenceLimitMs) throw new DomainError('kafka_unavailable', 'This node is not a member of its deployment right now (Kafka unreachable?); retry.');
-    return this.me;
+  /** This node as a member of its node group (joining it first if it is not one); undefined: it works alone. */
+  private async requireMembership(): Promise<NodeAddress | undefined> {
+    let me: NodeAddress;
+    try {
+      await this.log.ensure();
+      me = await this.activity.require();
+    } catch (error) {
+      if (!isDomainError(error) || error.kind !== 'forbidden') throw error;
+      // Kafka refuses this node its node group: it cannot share instances, and serves them itself.
+      this.options.onNotice?.('Kafka refuses this node its node group: it works alone', { error: error.message });
+      this.alone = true;
+      return undefined;
+    }
+    if (this.membership.silentMs() > this.options.silenceLimitMs) throw new DomainError('kafka_unavailable', 'This node is not a member of its deployment right now (Kafka unreachable?); retry.');
+    return me;
   }
 
   private async revoke(claim: Claim, reason?: string): Promise<void> {
     if (!this.view.get(claim.claimId)) return;
     if (reason) this.notice(`revoking the claim of node ${claim.node.id}: ${reason}`, claim);
     await this.log.write(claimKey(claim.claimId), null);
+    this.idleSoon();
   }
 
   private notice(message: string, claim: Claim): void {
@@ -258,36 +273,37 @@ export class DirectoryPlacement implements InstancePlacement {
     this.notice('another node revoked this node\'s claim: closing the instance here', withdrawn);
     this.held.take(withdrawn.group, withdrawn.instance);
     this.local?.drop(withdrawn.group, withdrawn.instance).catch(this.options.onBackgroundError);
+    this.idleSoon();
   }
 
   /** The directory was lost and is empty again: this node claims what it hosts anew (and drops what it loses). */
   private onReset(): void {
     this.view.clear();
-    for (const { group, instance } of this.held.takeAll()) {
-      void this.claimOrFind(group, instance)
-        .then((route) => (route.kind === 'local' ? undefined : this.local?.drop(group, instance)))
-        .catch(async (error: unknown) => {
-          this.options.onBackgroundError(error);
-          await this.local?.drop(group, instance);
-        });
+    for (const { group, instance } of this.held.takeAll()) void this.claimAgain(group, instance, 5);
+  }
+
+  private async claimAgain(group: string, instance: string, attempts: number): Promise<void> {
+    // After the reset's own turn: what waited on the old log has failed by then.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    try {
+      if ((await this.claimOrFind(group, instance)).kind !== 'local') await this.local?.drop(group, instance);
+    } catch (error) {
+      this.options.onBackgroundError(error);
+      if (attempts > 1) return this.claimAgain(group, instance, attempts - 1);
+      await this.local?.drop(group, instance);
     }
   }
 
-  private onRejoined(member: string): void {
-    this.options.onNotice?.('rejoined the node group under a new member id: closing every instance here', { member, instances: this.held.size });
-    this.held.addMember(member);
-    this.dropAll();
-    this.me = { id: this.options.nodeId, member, url: this.me?.url ?? '' };
-  }
-
-  private onLost(): void {
-    this.options.onNotice?.('no word from the node group for longer than its session: closing every instance here', { instances: this.held.size });
-    this.dropAll();
-  }
-
   /** Every instance goes: the other nodes no longer count this node's claims. */
-  private dropAll(): void {
+  private dropAll(why: string): void {
+    if (this.held.size > 0) this.options.onNotice?.(`${why}: closing every instance here`, { instances: this.held.size });
     for (const claim of this.held.takeAll()) this.local?.drop(claim.group, claim.instance).catch(this.options.onBackgroundError);
+    this.idleSoon();
+  }
+
+  /** Once this node holds and claims nothing for a while, it leaves its node group. */
+  private idleSoon(): void {
+    this.activity.idleSoon(() => this.held.size === 0 && this.claiming.size === 0);
   }
 
   /**
@@ -295,7 +311,7 @@ export class DirectoryPlacement implements InstancePlacement {
    * stale ones, and its claims that no instance came of (a request that claimed, then failed before creating).
    */
   private async sweep(): Promise<void> {
-    if (!this.me) return;
+    if (this.view.size === 0) return;
     const { members, askedAt } = await this.members.get();
     for (const claim of this.held.heldLongerThan(this.options.unusedClaimMs ?? 30_000)) {
       const { group, instance } = claim;

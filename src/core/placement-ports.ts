@@ -10,12 +10,16 @@ export interface DirectoryListener {
 
 /** The directory's log: one partition of a compacted topic, read from its start by every node. */
 export interface DirectoryLogPort {
-  /** Creates the log if it is missing and reads it up to its current end; then keeps reading until stop(). */
+  /** Reads the log (if it exists yet) up to its current end; then keeps reading until stop(). */
   start(listener: DirectoryListener): Promise<void>;
   /** Resolves once every record written before the call has been applied. */
   catchUp(): Promise<void>;
   /** Appends a record (null value: a tombstone) and resolves with its offset once it has been applied here. */
   write(key: string, value: Buffer | null): Promise<bigint>;
+  /** Creates the log if it does not exist yet (before this node's first claim: the node group follows it). */
+  ensure(): Promise<void>;
+  /** Closes what writing needs until the next write (this node holds nothing). */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,12 +32,13 @@ export interface MembershipEvents {
 
 /** This node's membership of the deployment's node group, and who else is in it. */
 export interface MembershipPort {
-  /** Joins the group; resolves with this node's member id once it is one (it keeps trying until then). */
+  /** Joins the group; resolves with this node's member id once it is one (it keeps trying until then, or leave()). */
   join(events: MembershipEvents): Promise<string>;
   /** The member ids the group's coordinator lists now. */
   liveMembers(): Promise<ReadonlySet<string>>;
   /** How long since the group last answered this node (a heartbeat, or a join). */
   silentMs(): number;
+  /** Leaves the group (or stops joining it); join() may be called again later. */
   leave(): Promise<void>;
 }
 

@@ -71,6 +71,8 @@ export class KafkaClient implements ProducerSource {
   readonly admin: Admin;
   /** The producer's kafkajs cluster: the topics its metadata requests name. */
   private producerCluster: InternalCluster;
+  /** The admin client's kafkajs cluster, likewise. */
+  private readonly adminCluster: InternalCluster;
 
   constructor(options: KafkaClientOptions) {
     this.kafka = new Kafka({
@@ -86,7 +88,17 @@ export class KafkaClient implements ProducerSource {
     // Idempotent (kafkajs sends acks=-1 and retries without limit): a batch retried after a lost ack is not
     // appended twice. One request in flight per broker keeps its sequence numbers in order.
     ({ client: this.producer, cluster: this.producerCluster } = this.newProducer());
-    this.admin = this.kafka.admin();
+    ({ client: this.admin, cluster: this.adminCluster } = withInternalCluster(this.kafka, () => this.kafka.admin()));
+  }
+
+  /**
+   * Drops from the admin client's metadata requests the topics that no longer exist. A topic it looked up (e.g. its
+   * offsets) stays named in them; once another client — another node of the deployment — deletes it, kafkajs fails
+   * every later topic creation with UNKNOWN_TOPIC_OR_PARTITION until the name exists again.
+   */
+  async forgetDeletedTopics(): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    for (const topic of [...this.adminCluster.targetTopics]) if (!existing.has(topic)) this.adminCluster.targetTopics.delete(topic);
   }
 
   /**

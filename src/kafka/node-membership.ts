@@ -45,6 +45,8 @@ export class KafkaNodeMembership implements MembershipPort {
   private joiningSince: number | undefined;
   private lost = false;
   private watchdog: NodeJS.Timeout | undefined;
+  /** Ends a join still under way when the node leaves. */
+  private abandonJoin: ((error: Error) => void) | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -71,17 +73,22 @@ export class KafkaNodeMembership implements MembershipPort {
     });
     this.consumer = consumer;
     const joined = new Promise<string>((resolve, reject) => {
+      this.abandonJoin = reject;
       const contact = (): void => {
+        if (this.consumer !== consumer) return;
         this.lastContact = Date.now();
         this.joiningSince = undefined;
       };
       consumer.on(consumer.events.HEARTBEAT, contact);
       consumer.on(consumer.events.REBALANCING, () => {
+        if (this.consumer !== consumer) return;
         // After a long silence (e.g. the process was frozen) the rejoin does not make up for it.
         this.checkSilence(events);
         this.joiningSince ??= Date.now();
       });
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        // One left already (a restart that was under way when leave() ran) disconnects itself again.
+        if (this.consumer !== consumer) return void consumer.disconnect().catch(() => undefined);
         contact();
         const previous = this.member;
         this.member = payload.memberId;
@@ -140,8 +147,13 @@ export class KafkaNodeMembership implements MembershipPort {
 
   async leave(): Promise<void> {
     clearInterval(this.watchdog);
+    this.abandonJoin?.(new DomainError('kafka_unavailable', `This node left the node group '${this.options.groupId}' before it had joined it.`));
+    this.abandonJoin = undefined;
     const consumer = this.consumer;
     this.consumer = undefined;
+    this.member = undefined;
+    this.lost = false;
+    this.joiningSince = undefined;
     await consumer?.disconnect();
   }
 

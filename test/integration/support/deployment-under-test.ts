@@ -37,9 +37,11 @@ export function haproxyConfig(port: number, backends: readonly string[]): string
     '  default_backend nodes',
     'backend nodes',
     '  balance roundrobin',
-    '  option httpchk GET /readyz',
+    '  # is the process there (a node that cannot reach Kafka still forwards; /readyz asks Kafka, slow under load)',
+    '  option httpchk GET /healthz',
     '  http-check expect status 200',
-    '  default-server inter 500ms fall 2 rise 2',
+    '  timeout check 5s',
+    '  default-server inter 1s fall 2 rise 2',
     ...servers,
     '',
   ].join('\n');
