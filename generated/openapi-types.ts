@@ -139,17 +139,19 @@ export interface paths {
         };
         /**
          * Get a topic
-         * @description The topic's non-default configs and its partitions with leader and replicas.
+         * @description The topic's configs (every one, defaults included, as Confluent lists them) and its partitions with leader and replicas.
          */
         get: operations["v2GetTopic"];
         put?: never;
         /**
          * Produce records to a topic
          * @description Produces the records with the embedded format named by the Content-Type: `binary` (base64 keys and values)
-         *     or `json` (any JSON). A record's `partition` picks its partition; otherwise the key does (murmur2, as Java
-         *     clients), or the partitioner spreads keyless records. Records may carry `headers` (an extension). The answer
-         *     comes after Kafka acknowledged every record (acks=all). The schema formats (`avro`, `jsonschema`,
-         *     `protobuf`) answer 422/42206 until a Schema Registry can be configured.
+         *     or `json` (any JSON), or a schema format (`avro`, `jsonschema`, `protobuf`) with the Schema Registry set by
+         *     `schema.registry.url`: keys and values as JSON, written in the registry's wire format with the schemas the
+         *     request names (`key_schema`/`value_schema` text or `key_schema_id`/`value_schema_id`; see
+         *     SchemaProduceRequest for its error codes); the answer carries the schema ids. A record's `partition` picks its
+         *     partition; otherwise the key does (murmur2, as Java clients), or the partitioner spreads keyless records.
+         *     Records may carry `headers` (an extension). The answer comes after Kafka acknowledged every record (acks=all).
          */
         post: operations["v2ProduceToTopic"];
         delete?: never;
@@ -322,7 +324,9 @@ export interface paths {
          * Create a consumer instance
          * @description Creates a consumer instance in the group, named `name` (or `id`, or a generated name), reading the embedded
          *     `format` it is created with. It joins the group when it subscribes. `base_uri` is built from the advertised
-         *     listener (or the request's host). Idle instances are closed after `consumer.instance.timeout.ms`.
+         *     listener (or the request's host). Idle instances are closed after `consumer.instance.timeout.ms`. The schema
+         *     formats (`avro`, `jsonschema`, `protobuf`) need a Schema Registry (`schema.registry.url`): without one the
+         *     instance is refused with 422/42206.
          */
         post: operations["v2CreateConsumer"];
         delete?: never;
@@ -354,7 +358,9 @@ export interface paths {
         post?: never;
         /**
          * Delete a consumer instance
-         * @description Closes the instance; it leaves its group (committing what it returned when auto-commit is on).
+         * @description Closes the instance; it leaves its group (committing what it returned when auto-commit is on). With a users
+         *     file, an instance belongs to the user who created it: another user gets 403/40301 here and on every call to
+         *     it, except that a user with `admin` may delete it.
          */
         delete: operations["v2DeleteConsumer"];
         options?: never;
@@ -389,7 +395,9 @@ export interface paths {
         /**
          * Subscribe to topics
          * @description Subscribes the instance to `topics`, or to every topic matching `topic_pattern` at the time of the call (topics
-         *     created later are not added); it joins its group. A new subscription replaces the old one.
+         *     created later are not added); it joins its group. A new subscription replaces the old one. A named topic that
+         *     does not exist yet is accepted, as a Java consumer accepts it: the instance joins for it (and receives its
+         *     records) once the topic exists.
          */
         post: operations["v2Subscribe"];
         /**
@@ -422,11 +430,18 @@ export interface paths {
         };
         /**
          * Consume records
-         * @description The next records for the instance, in its embedded format (the Accept header must name that format:
-         *     406/40601 otherwise). Returns as soon as records are there, or after `timeout` ms (default and cap:
-         *     `consumer.request.timeout.ms`) with none. The first call on a new subscription waits within that time for
-         *     the group assignment, so records that exist come back on the first call. Records carry `timestamp` and
-         *     `headers` too (extensions old clients ignore).
+         * @description The next records for the instance, in its embedded format (an embedded Accept type must name that format:
+         *     406/40601 otherwise). The wait ends after `timeout` ms (default and cap: `consumer.request.timeout.ms`), or
+         *     earlier: for an instance created with `fetch.min.bytes`, once the keys and values gathered exceed that many
+         *     bytes or the next record would pass `max_bytes` (Confluent's rule; `-1` waits for the whole timeout); for an
+         *     instance created without it, as soon as there are records. The first call on a new subscription waits within
+         *     that time for the group assignment, so records that exist come back on the first call. Records carry
+         *     `timestamp` and `headers` too (extensions old clients ignore). Instances of a schema format (`avro`, `jsonschema`,
+         *     `protobuf`) decode keys and values with the schemas their wire-format headers name (fetched from the Schema
+         *     Registry by id, and cached). A record they cannot decode (not in the wire format, an unknown schema id, another
+         *     format's schema, bytes the schema does not read) answers 406/40601 naming it when it comes first; otherwise the
+         *     records before it are returned and it stays next. No Schema Registry configured: 422/42206; the registry
+         *     unreachable: 503/50303 (the records stay next).
          */
         get: operations["v2ConsumeRecords"];
         put?: never;
@@ -587,7 +602,9 @@ export interface paths {
         };
         /**
          * Committed offsets
-         * @description The group's committed offsets for the partitions named in the body (a GET with a body, as Confluent's).
+         * @description The group's committed offsets for the partitions named in the body (a GET with a body, as Confluent's); a
+         *     partition the group has committed nothing for is left out, as Confluent's implementation answers. Without a body: 404/40402, as Confluent's
+         *     implementation answers.
          */
         get: operations["v2GetCommittedOffsets"];
         put?: never;
@@ -595,7 +612,9 @@ export interface paths {
          * Commit offsets
          * @description Commits, for each given partition, the offset after the one given (as Confluent does: the number is the last
          *     record consumed, and the group resumes after it). With no body, or no offsets, commits for every partition the
-         *     offset after the last record this instance returned.
+         *     offset after the last record this instance returned. Explicit offsets need no subscription or assignment (a
+         *     Java consumer's `commitSync(offsets)` needs none either): they are stored for the group as a commit from
+         *     outside it, which Kafka accepts while the group has no active members (409/40903 otherwise).
          */
         post: operations["v2CommitOffsets"];
         delete?: never;
@@ -1049,7 +1068,9 @@ export interface paths {
         };
         /**
          * Get a consumer group
-         * @description The group's state, protocol and assignor, with links to its consumers and lag summary.
+         * @description The group's state, type, protocol and assignor, with links to its coordinator, consumers and lag summary. A
+         *     group that only has committed offsets (no members, e.g. offsets committed through a v2 instance that never
+         *     subscribed) is listed too, as Kafka lists it: state EMPTY, `is_simple` true.
          */
         get: operations["v3GetConsumerGroup"];
         put?: never;
@@ -1265,7 +1286,9 @@ export interface paths {
         };
         /**
          * Lag summary of a consumer group
-         * @description The group's largest lag (and where it is) and its total lag.
+         * @description The group's largest lag (and where it is, with links to that consumer and partition) and its total lag. A
+         *     group without committed offsets answers max_lag and total_lag 0 without the max_lag_* fields (Confluent answers
+         *     404 "Consumer group offsets could not be found").
          */
         get: operations["v3GetConsumerGroupLagSummary"];
         put?: never;
@@ -1765,7 +1788,8 @@ export interface paths {
          *     acknowledged that record (acks=all); a record that cannot be produced gets an error report and the stream goes
          *     on. Records land in the order they are sent (within a stream, and across requests in arrival order). Per-record
          *     error codes: 400 for malformed JSON, data that is not base64 or a STRING that is not a string, 422/42206 for a
-         *     document that is not a record or uses a schema type (no Schema Registry yet), 400/40002 for data Kafka refuses
+         *     document that is not a record, the schema types' codes (see ProduceData: 400, 42205, 42206, 42207, 503/50303;
+         *     such a record is not written), 400/40002 for data Kafka refuses
          *     (e.g. a keyless record on a compacted topic), 413 for a record larger than the topic's `max.message.bytes`,
          *     404/40402 for an unknown partition, 503/50302 when Kafka does not acknowledge in time. Unknown cluster or topic,
          *     an empty body, or a first record that is not valid JSON (400) or not a valid record (422/42206) fail the whole
@@ -1802,7 +1826,8 @@ export interface paths {
          * Produce a batch of records
          * @description Entries with unique ids (1–80 characters), at most `api.v3.produce.batch.maximum.entries` (default 10); the
          *     answer, 207, lists each entry under `successes` (where it was stored) or `failures`. An empty batch, duplicate
-         *     ids or too many entries answer 422/42208.
+         *     ids or too many entries answer 422/42208. Entries may use the schema types (see ProduceData); an entry whose
+         *     schema cannot be resolved or whose data does not fit it is a failure with that code, and is not written.
          */
         post: operations["v3ProduceRecordsBatch"];
         delete?: never;
@@ -2229,16 +2254,29 @@ export interface components {
         };
         Topic: {
             name: string;
-            /** @description The topic's configs that differ from the broker defaults (as Confluent lists them). */
+            /**
+             * @description Every config of the topic with its value, defaults included (as Confluent lists them: its v2 resource
+             *     describes the topic's configs); null for a sensitive value.
+             */
             configs: {
-                [key: string]: string;
+                [key: string]: string | null;
             };
             partitions: components["schemas"]["Partition"][];
         };
+        /**
+         * @description The schemas of the keys and values, for the schema formats (avro, jsonschema, protobuf); the binary and json
+         *     formats ignore them. Give a schema as text (registered under the subject `<topic>-key` or `<topic>-value`,
+         *     Confluent's TopicNameStrategy, or found there when registered already) or the id of a registered schema (the
+         *     subject must hold it). Both for the same key or value: 400.
+         */
         SchemaFields: {
+            /** @description The key schema as text (Avro JSON, JSON Schema, or `.proto` source). */
             key_schema?: string;
+            /** @description The id of a registered key schema. */
             key_schema_id?: number;
+            /** @description The value schema as text (Avro JSON, JSON Schema, or `.proto` source). */
             value_schema?: string;
+            /** @description The id of a registered value schema. */
             value_schema_id?: number;
         };
         Header: {
@@ -2277,8 +2315,32 @@ export interface components {
         JsonProduceRequest: components["schemas"]["SchemaFields"] & {
             records: components["schemas"]["JsonRecord"][];
         };
-        /** @description Accepted as a media type, answered 422/42206 until a Schema Registry can be configured. */
-        SchemaProduceRequest: Record<string, never>;
+        SchemaRecord: {
+            /**
+             * @description The key as JSON, in the format's JSON mapping: for avro Avro's JSON encoding (a union value other than null
+             *     is wrapped as `{"<branch type>": value}`, bytes and fixed are strings whose code points are the bytes,
+             *     logical types travel as their underlying type), for protobuf the proto3 JSON mapping (JSON or declared
+             *     field names, 64-bit integers as numbers or strings, enums by name, bytes as base64), for jsonschema any JSON
+             *     the schema admits. Absent or null: no key.
+             */
+            key?: unknown;
+            /** @description The value as JSON, in the format's JSON mapping (see `key`). Absent or null is a tombstone. */
+            value?: unknown;
+            partition?: number;
+            headers?: components["schemas"]["Header"][];
+        };
+        /**
+         * @description Records in a schema format. Every key and value is checked against its schema before anything is written: one
+         *     that does not fit fails the whole request (422/42207) and nothing is produced. Error codes, in the order they
+         *     are checked: 42201/42202 a record has a key/value but the request no key/value schema; 42206 no Schema
+         *     Registry is configured (`schema.registry.url`); 400 both a schema and a schema id; 42205 the schema does not
+         *     parse, or the registry refuses it as invalid; 42207 the schema id is unknown or not held by the subject, the
+         *     registry refuses the schema (e.g. incompatible), or a key or value does not fit its schema; 503/50303 the
+         *     registry cannot be reached or fails (Confluent answers 42207 here; a 503 says that retrying may help).
+         */
+        SchemaProduceRequest: components["schemas"]["SchemaFields"] & {
+            records: components["schemas"]["SchemaRecord"][];
+        };
         ProduceOffset: {
             partition: number | null;
             /** Format: int64 */
@@ -2288,7 +2350,9 @@ export interface components {
         };
         ProduceResponse: {
             offsets: components["schemas"]["ProduceOffset"][];
+            /** @description The id of the key schema the keys were written with (schema formats); null otherwise. */
             key_schema_id: number | null;
+            /** @description The id of the value schema the values were written with (schema formats); null otherwise. */
             value_schema_id: number | null;
         };
         Partitions: components["schemas"]["Partition"][];
@@ -2317,6 +2381,11 @@ export interface components {
             "auto.offset.reset"?: "earliest" | "latest" | "none";
             /** @default true */
             "auto.commit.enable"?: ("true" | "false") | boolean;
+            /**
+             * @description How many bytes of keys and values a `records` call gathers before it answers (it answers earlier when
+             *     `max_bytes` would be passed, and at its timeout with what it has); `-1` waits for the whole timeout. At most
+             *     10000000, as in Confluent. Not set: `records` answers as soon as it has any record.
+             */
             "fetch.min.bytes"?: number | string;
             "consumer.request.timeout.ms"?: number | string;
         };
@@ -2363,6 +2432,24 @@ export interface components {
             timestamp: number;
             headers: components["schemas"]["Header"][];
         };
+        /** @description A record read by an avro, jsonschema or protobuf instance, its key and value decoded to JSON. */
+        SchemaConsumerRecord: {
+            topic: string;
+            /**
+             * @description The key decoded with the schema its Schema Registry wire-format header names (magic byte 0, 4-byte schema
+             *     id, Protobuf message indexes), in the format's JSON mapping: Avro's JSON encoding, Protobuf's proto3 JSON
+             *     mapping (JSON field names, default values included), or the JSON text itself. Null when absent.
+             */
+            key: unknown;
+            /** @description The value decoded like the key; null for a tombstone. */
+            value: unknown;
+            partition: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: int64 */
+            timestamp: number;
+            headers: components["schemas"]["Header"][];
+        };
         TopicPartition: {
             topic: string;
             partition: number;
@@ -2391,7 +2478,7 @@ export interface components {
                 partition: number;
                 /**
                  * Format: int64
-                 * @description The stored offset (the next record the group reads); `-1` when none is committed.
+                 * @description The stored offset (the next record the group reads). A partition with none committed is left out of the list, as on Confluent.
                  */
                 offset: number;
                 metadata: string;
@@ -2401,6 +2488,15 @@ export interface components {
             /** @description For each partition, the offset of the last record consumed; the group resumes after it. */
             offsets?: components["schemas"]["TopicPartitionOffset"][];
         };
+        /** @description Confluent's commit answer, a list of `{topic, partition, consumed, committed}`; its implementation always answers it empty. */
+        CommitOffsetsResponse: {
+            topic?: string;
+            partition?: number;
+            /** Format: int64 */
+            consumed?: number;
+            /** Format: int64 */
+            committed?: number;
+        }[];
         ResourceCollectionMetadata: {
             /** Format: uri */
             self: string;
@@ -2593,6 +2689,7 @@ export interface components {
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaReplica"][];
         };
+        /** @description A consumer group; `coordinator` links to the broker coordinating it. */
         KafkaConsumerGroup: {
             /** @enum {string} */
             kind: "KafkaConsumerGroup";
@@ -2604,6 +2701,15 @@ export interface components {
             partition_assignor: string;
             /** @enum {string} */
             state: "UNKNOWN" | "PREPARING_REBALANCE" | "COMPLETING_REBALANCE" | "STABLE" | "DEAD" | "EMPTY";
+            /**
+             * @description Kafka's group type: CLASSIC for groups of the JoinGroup protocol (every group Kafka's classic
+             *     DescribeGroups describes, which is how this proxy reads groups), CONSUMER for KIP-848 groups.
+             * @enum {string}
+             */
+            type: "UNKNOWN" | "CLASSIC" | "CONSUMER";
+            /** @description Whether a CONSUMER group also has members of the classic protocol; always false for a CLASSIC group. */
+            is_mixed_consumer_group: boolean;
+            coordinator: components["schemas"]["Relationship"];
             consumers: components["schemas"]["Relationship"];
             lag_summary: components["schemas"]["Relationship"];
         };
@@ -2676,6 +2782,11 @@ export interface components {
             metadata: components["schemas"]["ResourceCollectionMetadata"];
             data: components["schemas"]["KafkaConsumerLag"][];
         };
+        /**
+         * @description The group's lag; when it has committed offsets, also where the largest lag is: `max_lag_consumer` links to that
+         *     partition's consumer (ending in `consumers/` when no member has the partition, as Confluent builds it) and
+         *     `max_lag_partition` to the partition.
+         */
         KafkaConsumerGroupLagSummary: {
             /** @enum {string} */
             kind: "KafkaConsumerGroupLagSummary";
@@ -2687,6 +2798,8 @@ export interface components {
             max_lag_client_id?: string;
             max_lag_topic_name?: string;
             max_lag_partition_id?: number;
+            max_lag_consumer?: components["schemas"]["Relationship"];
+            max_lag_partition?: components["schemas"]["Relationship"];
             /** Format: int64 */
             max_lag: number;
             /** Format: int64 */
@@ -2818,18 +2931,41 @@ export interface components {
         };
         /**
          * @description A key or value. `type` BINARY takes base64 `data`, STRING a JSON string (stored as UTF-8), JSON any JSON value
-         *     (stored as its JSON text); without `type`, JSON. The schema types (AVRO, JSONSCHEMA, PROTOBUF) and schema fields
-         *     answer 400/40002-style errors until a Schema Registry can be configured.
+         *     (stored as its JSON text); without `type` and schema fields, JSON.
+         *
+         *     The schema types (AVRO, JSONSCHEMA, PROTOBUF) write `data` (JSON, in the format's JSON mapping — see the v2
+         *     SchemaRecord) in the Schema Registry wire format, with the schema that the fields name, by Confluent's rules:
+         *     `schema_id` (its subject must hold it), `schema_version` of the subject, or `schema` as text (with its
+         *     `type`; registered under the subject, or found there), or — with none of these — the subject's latest version
+         *     (looked up at most once a second). The subject is `subject`, or the one `subject_name_strategy` names
+         *     (TOPIC_NAME `<topic>-key|value` by default, RECORD_NAME the schema's record name, TOPIC_RECORD_NAME
+         *     `<topic>-<record name>`; the last two need `schema_id` or `schema`). Any schema field implies a schema type;
+         *     `type` may then be left out (it is the registered schema's) or must match it.
+         *
+         *     Error codes: 400 more than one of `schema_id`, `schema_version` and `schema`, `schema` without a schema
+         *     `type`, a `type` that differs from the registered schema's, a version the subject does not have, or a
+         *     strategy that needs a schema; 422/42205 a schema that does not parse (or the registry refuses as invalid);
+         *     422/42206 no Schema Registry configured (`schema.registry.url`); 422/42207 an unknown schema id, a subject
+         *     without that schema or without any, a schema the registry refuses (e.g. incompatible), or `data` that does
+         *     not fit the schema — then nothing of the record is written; 503/50303 the registry cannot be reached.
          */
         ProduceData: {
             /** @enum {string} */
             type?: "BINARY" | "JSON" | "STRING" | "AVRO" | "JSONSCHEMA" | "PROTOBUF";
             /** @description The payload, as `type` says; `null` for no key / a tombstone. */
             data?: unknown;
+            /** @description The subject the schema is looked up (or registered) under. */
             subject?: string;
-            subject_name_strategy?: string;
+            /**
+             * @description How the subject is named when `subject` is not given; default TOPIC_NAME.
+             * @enum {string}
+             */
+            subject_name_strategy?: "TOPIC_NAME" | "RECORD_NAME" | "TOPIC_RECORD_NAME";
+            /** @description The id of a registered schema. */
             schema_id?: number;
+            /** @description A version of the subject. */
             schema_version?: number;
+            /** @description The schema as text (Avro JSON, JSON Schema, or `.proto` source); needs `type`. */
             schema?: string;
         };
         ProduceRecord: {
@@ -2842,8 +2978,14 @@ export interface components {
         };
         DataSize: {
             type: string;
-            /** @description Bytes stored. */
+            /** @description Bytes stored (with a schema type, the 5-byte wire-format header and message indexes included). */
             size: number;
+            /** @description Schema types only, the subject of the schema used. */
+            subject?: string;
+            /** @description Schema types only, the id of the schema used. */
+            schema_id?: number;
+            /** @description Schema types only, the schema's version under `subject`. */
+            schema_version?: number;
         };
         /** @description One record's outcome; `error_code` 200 with where it was stored, or an error code and message. */
         ProduceReport: {
@@ -3190,9 +3332,560 @@ export interface components {
                  *     }
                  */
                 "application/vnd.kafka.json.v2+json": components["schemas"]["JsonProduceRequest"];
+                /**
+                 * @example {
+                 *       "value_schema": "{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"email\",\"type\":[\"null\",\"string\"],\"default\":null}]}",
+                 *       "records": [
+                 *         {
+                 *           "value": {
+                 *             "name": "testUser",
+                 *             "email": {
+                 *               "string": "test@example.com"
+                 *             }
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/vnd.kafka.avro.v2+json": components["schemas"]["SchemaProduceRequest"];
+                /**
+                 * @example {
+                 *       "value_schema": "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}",
+                 *       "records": [
+                 *         {
+                 *           "value": {
+                 *             "name": "testUser"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["SchemaProduceRequest"];
+                /**
+                 * @example {
+                 *       "value_schema": "syntax = \"proto3\"; message User { string name = 1; int64 visits = 2; }",
+                 *       "records": [
+                 *         {
+                 *           "value": {
+                 *             "name": "testUser",
+                 *             "visits": "3"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/vnd.kafka.protobuf.v2+json": components["schemas"]["SchemaProduceRequest"];
+            };
+        };
+        CreateConsumer: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["CreateConsumerRequest"];
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["CreateConsumerRequest"];
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["CreateConsumerRequest"];
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["CreateConsumerRequest"];
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["CreateConsumerRequest"];
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["CreateConsumerRequest"];
+                /**
+                 * @example {
+                 *       "name": "my_consumer_instance",
+                 *       "format": "json",
+                 *       "auto.offset.reset": "earliest"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateConsumerRequest"];
+            };
+        };
+        Subscription: {
+            content: {
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["Subscription"];
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["Subscription"];
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["Subscription"];
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["Subscription"];
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["Subscription"];
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["Subscription"];
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "jsontest"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Subscription"];
+            };
+        };
+        PartitionList: {
+            content: {
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PartitionList"];
+            };
+        };
+        Positions: {
+            content: {
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["Positions"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["Positions"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["Positions"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["Positions"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["Positions"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["Positions"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ],
+                 *       "timestamps": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 1,
+                 *           "timestamp": "2021-09-01T10:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Positions"];
+            };
+        };
+        /**
+         * @description The partitions to report (a GET with a body, as Confluent's). Without a body the answer is 404/40402, as
+         *     Confluent's implementation answers it.
+         */
+        CommittedOffsetsQuery: {
+            content: {
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["PartitionList"];
+                /**
+                 * @example {
+                 *       "partitions": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PartitionList"];
+            };
+        };
+        CommitOffsets: {
+            content: {
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.v2+json": components["schemas"]["CommitOffsets"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.binary.v2+json": components["schemas"]["CommitOffsets"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.json.v2+json": components["schemas"]["CommitOffsets"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.avro.v2+json": components["schemas"]["CommitOffsets"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["CommitOffsets"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/vnd.kafka.protobuf.v2+json": components["schemas"]["CommitOffsets"];
+                /**
+                 * @example {
+                 *       "offsets": [
+                 *         {
+                 *           "topic": "test",
+                 *           "partition": 0,
+                 *           "offset": 20
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CommitOffsets"];
             };
         };
         /** @description One message or an array of messages (parsed as JSON whatever the Content-Type says). */
@@ -3357,6 +4050,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
         };
     };
     v2ListTopics: {
@@ -3386,6 +4080,7 @@ export interface operations {
             400: components["responses"]["V2Error"];
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3438,6 +4133,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3483,6 +4179,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             413: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -3533,6 +4230,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3582,6 +4280,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3632,6 +4331,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             413: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -3678,6 +4378,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3737,6 +4438,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3770,6 +4472,7 @@ export interface operations {
             400: components["responses"]["V2Error"];
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -3786,18 +4489,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                /**
-                 * @example {
-                 *       "name": "my_consumer_instance",
-                 *       "format": "json",
-                 *       "auto.offset.reset": "earliest"
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["CreateConsumerRequest"];
-            };
-        };
+        requestBody?: components["requestBodies"]["CreateConsumer"];
         responses: {
             /** @description The instance. */
             200: {
@@ -3817,6 +4509,7 @@ export interface operations {
             400: components["responses"]["V2Error"];
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -3855,6 +4548,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
         };
     };
     v2GetSubscription: {
@@ -3897,6 +4591,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
         };
     };
     v2Subscribe: {
@@ -3917,18 +4612,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "topics": [
-                 *         "jsontest"
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["Subscription"];
-            };
-        };
+        requestBody: components["requestBodies"]["Subscription"];
         responses: {
             /** @description Subscribed. */
             204: {
@@ -3941,6 +4625,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -3979,6 +4664,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
         };
     };
     v2ConsumeRecords: {
@@ -4042,6 +4728,27 @@ export interface operations {
                      *     ]
                      */
                     "application/vnd.kafka.json.v2+json": components["schemas"]["JsonConsumerRecord"][];
+                    /**
+                     * @example [
+                     *       {
+                     *         "topic": "avrotest",
+                     *         "key": null,
+                     *         "value": {
+                     *           "name": "testUser",
+                     *           "email": {
+                     *             "string": "test@example.com"
+                     *           }
+                     *         },
+                     *         "partition": 0,
+                     *         "offset": 0,
+                     *         "timestamp": 1637745824883,
+                     *         "headers": []
+                     *       }
+                     *     ]
+                     */
+                    "application/vnd.kafka.avro.v2+json": components["schemas"]["SchemaConsumerRecord"][];
+                    "application/vnd.kafka.jsonschema.v2+json": components["schemas"]["SchemaConsumerRecord"][];
+                    "application/vnd.kafka.protobuf.v2+json": components["schemas"]["SchemaConsumerRecord"][];
                 };
             };
             400: components["responses"]["V2Error"];
@@ -4050,6 +4757,7 @@ export interface operations {
             404: components["responses"]["V2Error"];
             406: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
+            422: components["responses"]["V2Error"];
             503: components["responses"]["V2Error"];
         };
     };
@@ -4096,6 +4804,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
         };
     };
     v2Assign: {
@@ -4116,21 +4825,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "partitions": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 0
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
-            };
-        };
+        requestBody: components["requestBodies"]["PartitionList"];
         responses: {
             /** @description Assigned. */
             204: {
@@ -4143,6 +4838,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4168,29 +4864,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "offsets": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 0,
-                 *           "offset": 20
-                 *         }
-                 *       ],
-                 *       "timestamps": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 1,
-                 *           "timestamp": "2021-09-01T10:00:00Z"
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["Positions"];
-            };
-        };
+        requestBody: components["requestBodies"]["Positions"];
         responses: {
             /** @description Positions set. */
             204: {
@@ -4203,6 +4877,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4228,21 +4903,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "partitions": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 0
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
-            };
-        };
+        requestBody: components["requestBodies"]["PartitionList"];
         responses: {
             /** @description Positions set. */
             204: {
@@ -4255,6 +4916,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4280,21 +4942,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "partitions": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 0
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
-            };
-        };
+        requestBody: components["requestBodies"]["PartitionList"];
         responses: {
             /** @description Positions set. */
             204: {
@@ -4307,6 +4955,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -4332,21 +4981,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "partitions": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 0
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["PartitionList"];
-            };
-        };
+        requestBody?: components["requestBodies"]["CommittedOffsetsQuery"];
         responses: {
             /** @description The committed offsets, in request order. */
             200: {
@@ -4373,6 +5008,7 @@ export interface operations {
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
             422: components["responses"]["V2Error"];
@@ -4397,34 +5033,26 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                /**
-                 * @example {
-                 *       "offsets": [
-                 *         {
-                 *           "topic": "test",
-                 *           "partition": 0,
-                 *           "offset": 20
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/vnd.kafka.v2+json": components["schemas"]["CommitOffsets"];
-            };
-        };
+        requestBody?: components["requestBodies"]["CommitOffsets"];
         responses: {
-            /** @description Committed. */
+            /**
+             * @description Committed. The body is a JSON array, empty, as Confluent's implementation answers (its `commitOffsets`
+             *     returns an empty list of `{topic, partition, consumed, committed}` entries).
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /** @example [] */
+                    "application/vnd.kafka.v2+json": components["schemas"]["CommitOffsetsResponse"];
+                };
             };
             400: components["responses"]["V2Error"];
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
             404: components["responses"]["V2Error"];
+            406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
             415: components["responses"]["V2Error"];
@@ -5548,6 +6176,11 @@ export interface operations {
                      *       "is_simple": false,
                      *       "partition_assignor": "RoundRobinAssigner",
                      *       "state": "STABLE",
+                     *       "type": "CLASSIC",
+                     *       "is_mixed_consumer_group": false,
+                     *       "coordinator": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/brokers/1"
+                     *       },
                      *       "consumers": {
                      *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/consumers"
                      *       },
@@ -5907,6 +6540,12 @@ export interface operations {
                      *       "max_lag_client_id": "consumer-1",
                      *       "max_lag_topic_name": "orders",
                      *       "max_lag_partition_id": 0,
+                     *       "max_lag_consumer": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/consumer-groups/orders-app/consumers/consumer-1-7f2c"
+                     *       },
+                     *       "max_lag_partition": {
+                     *         "related": "http://localhost:8082/v3/clusters/xFhUvurESIeeCI87SXWR-Q/topics/orders/partitions/0"
+                     *       },
                      *       "max_lag": 42,
                      *       "total_lag": 50
                      *     }

@@ -1,7 +1,8 @@
 /**
  * `npm run test:contract` (and, with --quick, the bounded pass `npm test` ends with): schemathesis, installed in a
  * project-local virtualenv, runs every phase (examples, coverage, fuzzing, stateful) with every check over the whole
- * bundled spec against a proxy started here on a broker of its own. Settings live in schemathesis.toml; the run's
+ * bundled spec against a proxy started here on a broker and a Schema Registry of its own (so the schema formats'
+ * fields are exercised against a real registry). Settings live in schemathesis.toml; the run's
  * length is the only thing chosen here. Exits with schemathesis's status.
  *
  * CI's log is read by a machine: schemathesis's pytest-style closing banner (`=== 2 warnings in 150s ===`) reads as
@@ -19,6 +20,7 @@ import { pino } from 'pino';
 import { DEFAULTS, toProxyConfig } from '../src/config/config.js';
 import { startLocalBroker } from '../src/kafka/local-broker.js';
 import { startProxy } from '../src/proxy.js';
+import { startLocalRegistry } from '../src/schema-registry/local-registry.js';
 import { BUNDLED_SPEC_PATH, PROJECT_ROOT } from '../src/project-paths.js';
 
 const quick = process.argv.includes('--quick');
@@ -123,16 +125,20 @@ function printSummary(reportDir: string, status: number): void {
 }
 
 const st = ensureSchemathesis();
-const broker = await startLocalBroker({
-  log: (line) => process.stderr.write(`[local-kafka] ${line}\n`),
-  // With an authorizer, so the ACL operations work on real ACLs (PLAINTEXT clients are User:ANONYMOUS).
-  extraServerProperties: { 'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'super.users': 'User:ANONYMOUS' },
-});
+const [broker, registry] = await Promise.all([
+  startLocalBroker({
+    log: (line) => process.stderr.write(`[local-kafka] ${line}\n`),
+    // With an authorizer, so the ACL operations work on real ACLs (PLAINTEXT clients are User:ANONYMOUS).
+    extraServerProperties: { 'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'super.users': 'User:ANONYMOUS' },
+  }),
+  startLocalRegistry({ log: (line) => process.stderr.write(`[schema-registry] ${line}\n`) }),
+]);
 let status = 1;
 try {
   const config = toProxyConfig({
     ...DEFAULTS,
     'bootstrap.servers': broker.bootstrapServers,
+    'schema.registry.url': registry.url,
     listeners: 'http://127.0.0.1:0',
     'auth.file': usersFile(),
     'log.level': 'error',
@@ -150,6 +156,6 @@ try {
     await proxy.stop();
   }
 } finally {
-  await broker.stop();
+  await Promise.all([broker.stop(), registry.stop()]);
 }
 process.exit(status);

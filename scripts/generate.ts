@@ -3,6 +3,7 @@
  *   generated/openapi.json       the bundled spec (redocly bundle)
  *   generated/openapi-types.ts   TypeScript types (openapi-typescript)
  *   generated/operations.ts      the typed operationId → handler map and per-operation metadata
+ * and the settings tables of docs/configuration.md and README.md from src/config/settings.ts.
  *
  * `--check` writes nothing and exits 1 when any file in generated/ differs from what the spec produces.
  */
@@ -13,10 +14,10 @@ import { join } from 'node:path';
 import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
 import type { OpenAPI3 } from 'openapi-typescript';
 import { renderOperationsModule } from './generate/operations-module.js';
+import { configurationDoc, readmeDoc } from './generate/settings-docs.js';
 import type { SpecDocument } from './generate/spec-model.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const generatedDir = join(root, 'generated');
 
 function bundleSpec(): string {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-rest-bundle-'));
@@ -42,24 +43,27 @@ async function typesFor(bundled: string): Promise<string> {
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   const bundled = bundleSpec();
+  // Paths relative to the project root.
   const files: Record<string, string> = {
-    'openapi.json': bundled,
-    'openapi-types.ts': await typesFor(bundled),
-    'operations.ts': renderOperationsModule(JSON.parse(bundled) as SpecDocument),
+    'generated/openapi.json': bundled,
+    'generated/openapi-types.ts': await typesFor(bundled),
+    'generated/operations.ts': renderOperationsModule(JSON.parse(bundled) as SpecDocument),
+    'docs/configuration.md': configurationDoc(readFileSync(join(root, 'docs/configuration.md'), 'utf8')),
+    'README.md': readmeDoc(readFileSync(join(root, 'README.md'), 'utf8')),
   };
   const stale = Object.entries(files).filter(([name, text]) => {
-    const path = join(generatedDir, name);
+    const path = join(root, name);
     return !existsSync(path) || readFileSync(path, 'utf8') !== text;
   });
   if (check) {
     if (stale.length > 0) {
-      console.error(`generated/ is stale: ${stale.map(([n]) => n).join(', ')} differ from openapi/. Run: npm run generate`);
+      console.error(`stale: ${stale.map(([n]) => n).join(', ')} differ from openapi/ and src/config/settings.ts. Run: npm run generate`);
       process.exit(1);
     }
-    console.log('generated/ is up to date with openapi/');
+    console.log('generated/ and the settings tables are up to date');
     return;
   }
-  for (const [name, text] of stale) writeFileSync(join(generatedDir, name), text);
+  for (const [name, text] of stale) writeFileSync(join(root, name), text);
   console.log(stale.length ? `regenerated: ${stale.map(([n]) => n).join(', ')}` : 'generated/ already up to date');
 }
 

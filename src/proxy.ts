@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Document } from 'openapi-backend';
 import { credentialsAuthenticator, OPEN_AUTHENTICATOR } from './auth/authenticator.js';
 import type { Authenticator } from './auth/authenticator.js';
-import { Credentials } from './auth/credentials.js';
+import { UsersFile } from './auth/users-file.js';
 import type { ProxyConfig } from './config/config.js';
 import { ClusterService } from './core/cluster-service.js';
 import type { Services } from './core/services.js';
@@ -21,6 +21,7 @@ import { FetchService } from './core/fetch-service.js';
 import type { PartitionReaderPort } from './core/model.js';
 import { OffsetService } from './core/offset-service.js';
 import { ProduceService } from './core/produce-service.js';
+import { SchemaService } from './core/schemas/schema-service.js';
 import { TopicService } from './core/topic-service.js';
 import { readRedocBundle, renderReferencePage } from './docs/reference-page.js';
 import { createHandlers } from './handlers/index.js';
@@ -29,20 +30,25 @@ import { ClusterConfigClient } from './kafka/cluster-config-client.js';
 import { KafkaAclAdmin } from './kafka/acl-admin.js';
 import { KafkaGroupAdmin } from './kafka/group-admin.js';
 import { KafkaGroupConsumerFactory } from './kafka/group-consumer.js';
+import { GroupCoordinatorClient } from './kafka/group-coordinator.js';
 import { KafkaClient } from './kafka/kafka-client.js';
 import { PartitionReader } from './kafka/partition-reader.js';
 import { KafkaRecordProducer } from './kafka/record-producer.js';
 import { TopicMetadataCache } from './kafka/topic-metadata-cache.js';
+import { HttpSchemaRegistry } from './schema-registry/http-schema-registry.js';
 import { BUNDLED_SPEC_PATH } from './project-paths.js';
 import { createApp } from './server/app.js';
 import { redactSecrets } from './server/logger.js';
-import { bindListeners, closeListeners, httpsOptions, InFlightTracker } from './server/http-listeners.js';
+import { closeListeners, InFlightTracker, openConfiguredListeners } from './server/http-listeners.js';
+import type { OpenListeners } from './server/http-listeners.js';
 
 export interface RunningProxy {
   /** One URL per listener, with the real port. */
   readonly urls: readonly string[];
   /** Stops accepting, finishes in-flight requests, disconnects from Kafka. Idempotent. */
   stop(): Promise<void>;
+  /** Re-reads `auth.file` now (SIGHUP); it is also re-read whenever it changes. */
+  reloadCredentials(): void;
 }
 
 export function loadBundledSpec(): Document & Record<string, unknown> {
@@ -61,51 +67,85 @@ function readerPort(reader: PartitionReader): PartitionReaderPort {
   };
 }
 
-function authenticatorFor(config: ProxyConfig, logger: Logger): Authenticator {
+interface Authentication {
+  readonly authenticator: Authenticator;
+  readonly usersFile?: UsersFile;
+}
+
+function authenticationFor(config: ProxyConfig, logger: Logger): Authentication {
   if (!config.authFile) {
     logger.warn('auth.file (KAFKA_REST_AUTH_FILE) is not set: every request is let in without credentials');
-    return OPEN_AUTHENTICATOR;
+    return { authenticator: OPEN_AUTHENTICATOR };
   }
-  return credentialsAuthenticator(Credentials.fromFile(config.authFile));
+  const usersFile = UsersFile.open(config.authFile, logger);
+  return { authenticator: credentialsAuthenticator(() => usersFile.credentials), usersFile };
+}
+
+/** The first connection to Kafka failed: where to, over what, and why, in one line. */
+export class KafkaConnectionError extends Error {}
+
+function timeLimit(ms: number): { expired: Promise<never>; clear: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms (kafka.request.timeout.ms)`)), ms);
+  });
+  return { expired, clear: () => clearTimeout(timer) };
+}
+
+/** The innermost cause: what kafkajs saw (`Connection error: connect ECONNREFUSED …`), without the layers' repeats. */
+function rootCause(error: unknown): string {
+  let inner = error;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  return inner instanceof Error ? inner.message : String(inner);
 }
 
 /** A failed first connection (unreachable, TLS or SASL refused) says where to and how it was tried. */
 async function connectToKafka(kafka: KafkaClient, reader: PartitionReader, config: ProxyConfig): Promise<void> {
+  const limit = timeLimit(config.kafkaRequestTimeoutMs);
   try {
-    await Promise.all([kafka.connect(), reader.connect()]);
+    await Promise.race([Promise.all([kafka.connect(), reader.connect()]), limit.expired]);
   } catch (error) {
     await Promise.allSettled([reader.disconnect(), kafka.disconnect()]);
     const how = config.kafkaSecurity.protocol + (config.kafkaSecurity.sasl ? ` with SASL ${config.kafkaSecurity.sasl.mechanism}` : '');
-    throw new Error(`cannot connect to Kafka at ${config.bootstrapServers.join(',')} over ${how}: ${(error as Error).message}`, { cause: error });
+    throw new KafkaConnectionError(`cannot connect to Kafka at ${config.bootstrapServers.join(',')} (bootstrap.servers) over ${how}: ${rootCause(error)}`, { cause: error });
+  } finally {
+    limit.clear();
   }
 }
 
-/** Koa middleware run around every request after the proxy's own (tests use it to check responses against the spec). */
 export interface ProxyHooks {
+  /** Koa middleware run around every request after the proxy's own (tests use it to check responses against the spec). */
   readonly middleware?: readonly Koa.Middleware[];
+  /** Listeners already bound (see `openConfiguredListeners`); without them, startProxy binds its own first. */
+  readonly listeners?: OpenListeners;
 }
 
 export async function startProxy(config: ProxyConfig, logger: Logger, hooks: ProxyHooks = {}): Promise<RunningProxy> {
   if (config.bootstrapServers.length === 0) throw new Error('bootstrap.servers is empty');
-  logger.info({ config: redactSecrets(config) }, 'starting with this configuration');
-  const authenticator = authenticatorFor(config, logger);
-  const secure = httpsOptions(config.listeners, config.tls);
-  const kafka = new KafkaClient({
-    brokers: config.bootstrapServers,
-    clientId: config.clientId,
-    requestTimeoutMs: config.kafkaRequestTimeoutMs,
-    logger,
-    security: config.kafkaSecurity,
-  });
-  const reader = new PartitionReader(kafka.kafka);
-  // Connected while the app is built below (validators, spec): both take a few hundred ms at startup.
-  const connected = connectToKafka(kafka, reader, config);
-  connected.catch(() => undefined); // handled: serve() awaits it after building the app
+  logger.debug({ config: redactSecrets(config) }, 'starting with this configuration');
+  // Undone in reverse order when the start fails.
+  const undo: (() => unknown)[] = [];
   try {
-    return await serve({ config, logger, hooks, kafka, reader, authenticator, secure }, connected);
+    const listeners = hooks.listeners ?? (await openConfiguredListeners(config));
+    undo.push(() => listeners.close());
+    const auth = authenticationFor(config, logger);
+    undo.push(() => auth.usersFile?.close());
+    const kafka = new KafkaClient({
+      brokers: config.bootstrapServers,
+      clientId: config.clientId,
+      requestTimeoutMs: config.kafkaRequestTimeoutMs,
+      logger,
+      security: config.kafkaSecurity,
+    });
+    const reader = new PartitionReader(kafka.kafka);
+    undo.push(() => kafka.disconnect(), () => reader.disconnect());
+    // Connected while the app is built below (validators, spec): both take a few hundred ms at startup.
+    const connected = connectToKafka(kafka, reader, config);
+    connected.catch(() => undefined); // handled: serve() awaits it after building the app
+    undo.push(() => connected);
+    return await serve({ config, logger, hooks, kafka, reader, auth, listeners }, connected);
   } catch (error) {
-    await connected.catch(() => undefined);
-    await Promise.allSettled([reader.disconnect(), kafka.disconnect()]);
+    for (const step of undo.reverse()) await Promise.resolve().then(step).catch(() => undefined);
     throw error;
   }
 }
@@ -116,44 +156,51 @@ interface Clients {
   readonly hooks: ProxyHooks;
   readonly kafka: KafkaClient;
   readonly reader: PartitionReader;
-  readonly authenticator: Authenticator;
-  readonly secure: ReturnType<typeof httpsOptions>;
+  readonly auth: Authentication;
+  readonly listeners: OpenListeners;
 }
 
 /** Builds the services and the app, then listens once Kafka is `connected`. */
-async function serve({ config, logger, hooks, kafka, reader, authenticator, secure }: Clients, connected: Promise<unknown>): Promise<RunningProxy> {
+async function serve({ config, logger, hooks, kafka, reader, auth, listeners }: Clients, connected: Promise<unknown>): Promise<RunningProxy> {
   const clusterConfigs = new ClusterConfigClient(kafka.kafka);
   const topicCache = new TopicMetadataCache(kafka.admin);
-  const admin = new KafkaClusterAdmin(
-    kafka.admin,
-    clusterConfigs,
-    (topic) => {
+  const admin = new KafkaClusterAdmin(kafka.admin, clusterConfigs, {
+    forget: (topic) => {
       kafka.forgetTopic(topic);
       topicCache.forget(topic);
     },
-    () => kafka.forgetDeletedTopics(),
-  );
-  const groups = new KafkaGroupConsumerFactory(kafka.kafka, kafka.admin, {
-    maxBufferedRecords: config.consumerMaxBufferedRecords,
-    fetchMaxWaitMs: 500,
+    forgetDeleted: () => kafka.forgetDeletedTopics(),
   });
+  const coordinators = new GroupCoordinatorClient(kafka.kafka);
+  const groups = new KafkaGroupConsumerFactory(
+    kafka.kafka,
+    kafka.admin,
+    { maxBufferedRecords: config.consumerMaxBufferedRecords, fetchMaxWaitMs: 500 },
+    coordinators,
+  );
   const offsets = new OffsetService(admin, groups);
   const deployment = createDeployment(config, kafka, logger);
   const consumers = new ConsumerRegistry(
     groups,
-    { reader: readerPort(reader), offsetsAt: (point, partitions) => offsets.at(point, partitions) },
+    {
+      reader: readerPort(reader),
+      offsetsAt: (point, partitions) => offsets.at(point, partitions),
+      existingTopics: async (topics) => (await Promise.all(topics.map((t) => admin.describeTopic(t)))).filter((t) => t !== undefined).map((t) => t.name),
+    },
     { maxInstances: config.consumerInstancesMax, maxInstancesPerUser: config.consumerInstancesMaxPerUser, idleTimeoutMs: config.consumerInstanceTimeoutMs },
     (error) => logger.warn({ err: error }, 'consumer instance background error'),
     deployment.placement,
   );
+  const registry = config.schemaRegistry ? new HttpSchemaRegistry(config.schemaRegistry) : undefined;
   const services: Services = {
     cluster: new ClusterService(admin),
     topics: new TopicService(admin),
     produce: new ProduceService(new KafkaRecordProducer(kafka, topicCache, config.produceAckTimeoutMs), config.produceRequestMaxRecords),
+    schemas: new SchemaService(registry),
     fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition, config.consumerRequestMaxWaitMs),
     consumers,
     offsets,
-    groups: new ConsumerGroupService(new KafkaGroupAdmin(kafka.admin), admin),
+    groups: new ConsumerGroupService(new KafkaGroupAdmin(kafka.admin, coordinators), admin),
     configs: new ConfigService(admin),
     acls: new AclService(new KafkaAclAdmin(kafka.admin)),
   };
@@ -182,26 +229,33 @@ async function serve({ config, logger, hooks, kafka, reader, authenticator, secu
     requestMaxBytes: config.requestMaxBytes,
     requestBodyTimeoutMs: config.requestBodyTimeoutMs,
     requestBodyIdleTimeoutMs: config.requestBodyIdleTimeoutMs,
-    authenticator,
+    authenticator: auth.authenticator,
     middleware: [tracker.middleware(), ...deployment.middleware, ...(hooks.middleware ?? [])],
     nodeId: deployment.nodeId,
     ...(deployment.routing ? { routing: deployment.routing } : {}),
   });
   await connected;
-  const bound = await bindListeners(app, config.listeners, { headersTimeoutMs: config.requestHeadersTimeoutMs }, secure);
-  await deployment.start(bound.map((b) => b.url));
+  listeners.serve(app);
+  await deployment.start(listeners.bound.map((b) => b.url));
   let stopping: Promise<void> | undefined;
   return {
-    urls: bound.map((b) => b.url),
+    urls: listeners.bound.map((b) => b.url),
+    reloadCredentials: () => {
+      if (auth.usersFile) auth.usersFile.reload('SIGHUP');
+      else logger.info('SIGHUP: no auth.file to re-read');
+    },
     stop: () =>
       (stopping ??= (async () => {
-        const finished = await closeListeners(bound, tracker, config.shutdownGracefulMs);
+        auth.usersFile?.close();
+        const finished = await closeListeners(listeners.bound, tracker, config.shutdownGracefulMs);
         if (!finished) logger.warn({ active: tracker.active }, 'shutdown grace period over; closing remaining connections');
         await consumers.closeAll();
         await deployment.stop();
+        await coordinators.disconnect();
         await reader.disconnect();
         await clusterConfigs.disconnect();
         await kafka.disconnect();
+        registry?.close();
       })()),
   };
 }

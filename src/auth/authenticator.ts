@@ -8,8 +8,8 @@ import type { Principal } from './principal.js';
 export interface Authenticator {
   /** False when no credentials file is configured: every request is let in as ANONYMOUS. */
   readonly enabled: boolean;
-  fromBasic(header: string | undefined): Principal | undefined;
-  fromQuery(user: unknown, pass: unknown): Principal | undefined;
+  fromBasic(header: string | undefined): Promise<Principal | undefined>;
+  fromQuery(user: unknown, pass: unknown): Promise<Principal | undefined>;
   /** The users-file user named by the CN of the connection's client certificate, when the listener verified it. */
   fromCertificate(socket: Socket): Principal | undefined;
 }
@@ -23,19 +23,20 @@ export function verifiedCertificateName(socket: Socket): string | undefined {
 
 export const OPEN_AUTHENTICATOR: Authenticator = {
   enabled: false,
-  fromBasic: () => ANONYMOUS,
-  fromQuery: () => ANONYMOUS,
+  fromBasic: async () => ANONYMOUS,
+  fromQuery: async () => ANONYMOUS,
   fromCertificate: () => ANONYMOUS,
 };
 
-export function credentialsAuthenticator(credentials: Credentials): Authenticator {
+/** Checks against `current()`: the users file as last (re)loaded, so rotated credentials apply to new requests. */
+export function credentialsAuthenticator(current: () => Credentials): Authenticator {
   return {
     enabled: true,
-    fromBasic: (header) => credentials.verifyBasic(header),
-    fromQuery: (user, pass) => (typeof user === 'string' && typeof pass === 'string' ? credentials.verify(user, pass) : undefined),
+    fromBasic: (header) => current().verifyBasic(header),
+    fromQuery: async (user, pass) => (typeof user === 'string' && typeof pass === 'string' ? current().verify(user, pass) : undefined),
     fromCertificate: (socket) => {
       const name = verifiedCertificateName(socket);
-      return name === undefined ? undefined : credentials.lookup(name);
+      return name === undefined ? undefined : current().lookup(name);
     },
   };
 }

@@ -4,6 +4,9 @@
  * interval, and the time it was last used (for idle expiry).
  */
 import { DomainError } from '../errors/domain-error.js';
+import { readAtLeastMinBytes, recordBytes } from './min-bytes-read.js';
+import type { ExistingTopics } from './pending-topics.js';
+import { PendingTopics } from './pending-topics.js';
 import type {
   ConsumedRecord,
   GroupConsumerFactory,
@@ -19,17 +22,17 @@ export interface TopicPartition {
   readonly partition: number;
 }
 
-/** What an instance with manually assigned partitions reads and looks up offsets with (no group membership). */
+/**
+ * What an instance with manually assigned partitions reads and looks up offsets with (no group membership), and
+ * how a subscription learns which of its topics exist.
+ */
 export interface AssignmentSupport {
   readonly reader: PartitionReaderPort;
   offsetsAt(point: 'earliest' | 'latest' | { timestampMs: number }, partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
+  readonly existingTopics: ExistingTopics;
 }
 
 const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
-
-function byteSize(r: ConsumedRecord): number {
-  return (r.key?.length ?? 0) + (r.value?.length ?? 0);
-}
 
 export type EmbeddedFormat = 'binary' | 'json' | 'avro' | 'jsonschema' | 'protobuf';
 
@@ -42,7 +45,10 @@ export interface ConsumerInstanceConfig {
   readonly format: EmbeddedFormat;
   /** Longest a records call waits (v2's consumer.request.timeout.ms). */
   readonly requestTimeoutMs: number;
-  /** v2's fetch.min.bytes; -1 or absent: the broker default (1). */
+  /**
+   * v2's fetch.min.bytes: a records call gathers more than this many bytes before it answers (`-1`: it waits for
+   * its whole timeout). Absent: it answers as soon as it has records.
+   */
   readonly fetchMinBytes?: number;
 }
 
@@ -52,6 +58,9 @@ export class ConsumerInstance {
   /** Manually assigned partitions and the next offset to read of each (no group membership). */
   private readonly positions = new Map<string, TopicPartitionOffset>();
   private subscribed: readonly string[] = [];
+  /** Subscribed topics that did not exist yet: the member is started again with them once they do. */
+  private pending: PendingTopics | undefined;
+  private joining: Promise<void> | undefined;
   /** Per partition, the offset after the last record handed out. */
   private readonly returned = new Map<string, TopicPartitionOffset>();
   private readonly autoCommitTimer: NodeJS.Timeout | undefined;
@@ -59,6 +68,8 @@ export class ConsumerInstance {
   constructor(
     readonly group: string,
     readonly name: string,
+    /** The username of who created the instance: only they may use it (the registry checks). */
+    readonly owner: string,
     readonly config: ConsumerInstanceConfig,
     private readonly factory: GroupConsumerFactory,
     private readonly support: AssignmentSupport,
@@ -80,17 +91,28 @@ export class ConsumerInstance {
     return topics.length === this.subscribed.length && topics.every((t) => this.subscribed.includes(t));
   }
 
-  /** Joins the group for these topics, leaving it first for the old ones if there were any. */
+  /**
+   * Joins the group for these topics, leaving it first for the old ones if there were any. Topics that do not
+   * exist yet are joined for once they do (as a Java consumer's subscription); until one exists there is no member.
+   */
   async subscribe(topics: readonly string[]): Promise<void> {
     this.lastUsed = Date.now();
     if (this.positions.size > 0) throw new DomainError('illegal_state', 'Subscription to topics and manual assignment of partitions are mutually exclusive.');
     await this.unsubscribe();
+    const present = await this.support.existingTopics(topics);
+    const missing = topics.filter((t) => !present.includes(t));
+    if (present.length > 0) this.member = await this.startMember(present);
+    this.subscribed = [...topics];
+    this.pending = missing.length > 0 ? new PendingTopics(missing, this.support.existingTopics) : undefined;
+  }
+
+  private async startMember(topics: readonly string[]): Promise<GroupConsumerPort> {
     const member = this.factory.create({
       groupId: this.group,
       topics,
       autoOffsetReset: this.config.autoOffsetReset,
       sessionTimeoutMs: this.config.sessionTimeoutMs,
-      ...(this.config.fetchMinBytes === undefined ? {} : { fetchMinBytes: this.config.fetchMinBytes }),
+      ...(this.config.fetchMinBytes === undefined || this.config.fetchMinBytes < 1 ? {} : { fetchMinBytes: this.config.fetchMinBytes }),
     });
     try {
       await member.start();
@@ -98,17 +120,48 @@ export class ConsumerInstance {
       await member.close();
       throw error;
     }
-    this.member = member;
-    this.subscribed = [...topics];
+    return member;
+  }
+
+  /** Once a pending topic exists, the member is replaced by one for every subscribed topic that exists now. */
+  private joinArrivedTopics(): Promise<void> {
+    // Concurrent polls share one check, so a topic's arrival starts one member.
+    this.joining ??= this.rejoinIfArrived().finally(() => (this.joining = undefined));
+    return this.joining;
+  }
+
+  private async rejoinIfArrived(): Promise<void> {
+    const pending = this.pending;
+    if (!pending?.waiting || (await pending.arrived()).length === 0) return;
+    const old = this.member;
+    if (old && this.config.autoCommit) await this.commitReturned().catch(this.onBackgroundError);
+    this.member = undefined;
+    this.returned.clear();
+    await old?.close();
+    this.member = await this.startMember(await this.support.existingTopics(this.subscribed));
+  }
+
+  /** A subscription none of whose topics exists yet: nothing to read until one does, or the time is up. */
+  private async awaitFirstTopic(deadline: number): Promise<GroupConsumerPort | undefined> {
+    while (!this.member && this.pending?.waiting && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(this.pending!.intervalMs, Math.max(0, deadline - Date.now()))));
+      await this.joinArrivedTopics();
+    }
+    return this.member;
   }
 
   /** Leaves the group (committing what was handed out when auto-commit is on); the instance stays usable. */
   async unsubscribe(): Promise<void> {
     const member = this.member;
-    if (!member) return;
+    if (!member) {
+      this.subscribed = [];
+      this.pending = undefined;
+      return;
+    }
     if (this.config.autoCommit) await this.commitReturned().catch(this.onBackgroundError);
     this.member = undefined;
     this.subscribed = [];
+    this.pending = undefined;
     this.returned.clear();
     await member.close();
   }
@@ -119,7 +172,7 @@ export class ConsumerInstance {
    */
   async assign(partitions: readonly TopicPartition[]): Promise<void> {
     this.lastUsed = Date.now();
-    if (this.member) throw new DomainError('illegal_state', 'Subscription to topics and manual assignment of partitions are mutually exclusive.');
+    if (this.member || this.subscribed.length > 0) throw new DomainError('illegal_state', 'Subscription to topics and manual assignment of partitions are mutually exclusive.');
     const committed = await this.factory.committed(this.group, partitions);
     const missing = committed.filter((c) => c.offset === '-1');
     const reset = this.config.autoOffsetReset;
@@ -151,15 +204,32 @@ export class ConsumerInstance {
     this.member!.seek(position);
   }
 
+  /** The next records, within the bounds; with `fetch.min.bytes` set, gathered as Confluent gathers them. */
   async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<ConsumedRecord[]> {
     this.lastUsed = Date.now();
-    const records = this.positions.size > 0 ? await this.readAssigned(timeoutMs, maxRecords, maxBytes) : await this.subscribedMember().poll(timeoutMs, maxRecords, maxBytes);
+    const minBytes = this.config.fetchMinBytes;
+    const records =
+      minBytes === undefined
+        ? await this.pollOnce(timeoutMs, maxRecords, maxBytes)
+        : await readAtLeastMinBytes((t, n, b) => this.pollOnce(t, n, b), { timeoutMs, maxRecords, maxBytes, minBytes }, (back) => this.unread(back));
+    this.lastUsed = Date.now();
+    return records;
+  }
+
+  private async pollOnce(timeoutMs: number, maxRecords: number, maxBytes: number): Promise<ConsumedRecord[]> {
+    const records = this.positions.size > 0 ? await this.readAssigned(timeoutMs, maxRecords, maxBytes) : await this.readSubscribed(timeoutMs, maxRecords, maxBytes);
     // Records come in offset order per partition: the last one of each partition says where the next read starts.
     const last = new Map<string, ConsumedRecord>();
     for (const r of records) last.set(tpKey(r.topic, r.partition), r);
     for (const [key, r] of last) this.returned.set(key, { topic: r.topic, partition: r.partition, offset: (BigInt(r.offset) + 1n).toString() });
-    this.lastUsed = Date.now();
     return records;
+  }
+
+  private async readSubscribed(timeoutMs: number, maxRecords: number, maxBytes: number): Promise<ConsumedRecord[]> {
+    const deadline = Date.now() + timeoutMs;
+    await this.joinArrivedTopics();
+    const member = this.member ?? (this.subscribed.length > 0 ? await this.awaitFirstTopic(deadline) : this.subscribedMember());
+    return member ? member.poll(Math.max(0, deadline - Date.now()), maxRecords, maxBytes) : [];
   }
 
   /**
@@ -175,13 +245,15 @@ export class ConsumerInstance {
     }
   }
 
-  /** Commits the given offsets as they are, or — with none — the offsets after everything handed out. */
+  /**
+   * Commits the given offsets as they are, or — with none — the offsets after everything handed out. Given offsets
+   * need no subscription: without a member they are committed from outside the group.
+   */
   async commit(offsets?: readonly TopicPartitionOffset[]): Promise<void> {
     this.lastUsed = Date.now();
-    const chosen = offsets && offsets.length > 0 ? offsets : [...this.returned.values()];
-    if (this.positions.size > 0) await this.factory.commitWithoutMembership(this.group, chosen);
-    else if (offsets && offsets.length > 0) await this.subscribedMember().commit(offsets);
-    else await this.commitReturned();
+    if (!offsets || offsets.length === 0) return this.commitReturned();
+    if (this.member) await this.member.commit(offsets);
+    else await this.factory.commitWithoutMembership(this.group, offsets);
   }
 
   /** Reads every assigned partition from its position; positions move past what is handed out. */
@@ -191,7 +263,7 @@ export class ConsumerInstance {
     const taken: ConsumedRecord[] = [];
     let bytes = 0;
     for (const record of perPartition.flat()) {
-      bytes += byteSize(record);
+      bytes += recordBytes(record);
       if (taken.length >= maxRecords || (bytes > maxBytes && taken.length > 0)) break;
       taken.push(record);
       this.positions.set(tpKey(record.topic, record.partition), { topic: record.topic, partition: record.partition, offset: (BigInt(record.offset) + 1n).toString() });

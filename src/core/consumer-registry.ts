@@ -1,7 +1,8 @@
 /**
  * The consumer instances this server hosts, shared by every dialect that has them: created explicitly (v2) or on
- * first use (Upstash), bounded in number, closed when idle for too long, and closed cleanly on shutdown. Placement
- * decides which node of a deployment may create one (a claim in the directory) and hears when one is gone.
+ * first use (Upstash), bounded in number, closed when idle for too long, and closed cleanly on shutdown. An
+ * instance belongs to the user who created it: every lookup on behalf of a caller checks that here, in one place.
+ * Placement decides which node of a deployment may create one (a claim in the directory) and hears when one is gone.
  */
 import { DomainError } from '../errors/domain-error.js';
 import { ConsumerInstance } from './consumer-instance.js';
@@ -20,12 +21,24 @@ export interface RegistryLimits {
   readonly idleTimeoutMs: number;
 }
 
+/** Who asks for an instance (an authenticated principal): its username, and whether it has `admin`. */
+export interface InstanceCaller {
+  readonly username: string;
+  readonly permission: string;
+}
+
 const keyOf = (group: string, name: string): string => `${group}\u0000${name}`;
+
+function requireOwner(instance: ConsumerInstance, caller: InstanceCaller): void {
+  if (instance.owner === caller.username) return;
+  throw new DomainError(
+    'forbidden',
+    `Consumer instance '${instance.name}' of group '${instance.group}' belongs to another user; user '${caller.username}' may not use it.`,
+  );
+}
 
 export class ConsumerRegistry {
   private readonly instances = new Map<string, ConsumerInstance>();
-  /** Who created each instance (by key), for the per-user limit. */
-  private readonly owners = new Map<string, string>();
   /** Subscriptions being changed by `acquire`: later calls for the same instance wait for the same promise. */
   private readonly pending = new Map<string, Promise<ConsumerInstance>>();
   /** Instances being claimed, by key, and who asked. */
@@ -53,10 +66,11 @@ export class ConsumerRegistry {
   }
 
   /**
-   * A new, unsubscribed instance owned by `owner`; 40902 when the group already has one by that name, here or on
+   * A new, unsubscribed instance owned by the caller; 40902 when the group already has one by that name, here or on
    * another node of the deployment.
    */
-  async create(group: string, name: string, config: ConsumerInstanceConfig, owner: string): Promise<ConsumerInstance> {
+  async create(group: string, name: string, config: ConsumerInstanceConfig, caller: InstanceCaller): Promise<ConsumerInstance> {
+    const owner = caller.username;
     const key = keyOf(group, name);
     const exists = (): DomainError =>
       new DomainError('consumer_already_exists', `Consumer with specified consumer ID '${name}' already exists in consumer group '${group}'.`);
@@ -76,21 +90,22 @@ export class ConsumerRegistry {
     } finally {
       this.creating.delete(key);
     }
-    const instance = new ConsumerInstance(group, name, config, this.factory, this.support, this.onBackgroundError);
+    const instance = new ConsumerInstance(group, name, owner, config, this.factory, this.support, this.onBackgroundError);
     this.instances.set(key, instance);
-    this.owners.set(key, owner);
     return instance;
   }
 
-  /** The instance subscribed to `topics`: created if missing, re-subscribed if it followed other topics. */
-  async acquire(group: string, name: string, topics: readonly string[], config: ConsumerInstanceConfig, owner: string): Promise<ConsumerInstance> {
+  /** The caller's instance subscribed to `topics`: created if missing, re-subscribed if it followed other topics. */
+  async acquire(group: string, name: string, topics: readonly string[], config: ConsumerInstanceConfig, caller: InstanceCaller): Promise<ConsumerInstance> {
     const key = keyOf(group, name);
-    const pending = this.pending.get(key);
-    if (pending) return pending;
     const existing = this.instances.get(key);
+    if (existing) requireOwner(existing, caller);
+    const pending = this.pending.get(key);
+    // A pending creation is not in `instances` yet (its claim is out): its owner is checked once it is there.
+    if (pending) return existing ? pending : pending.then((instance) => (requireOwner(instance, caller), instance));
     if (existing?.sameTopics(topics)) return existing;
     const subscribing = (async () => {
-      const instance = existing ?? (await this.create(group, name, config, owner));
+      const instance = existing ?? (await this.create(group, name, config, caller));
       try {
         await instance.subscribe(topics);
       } catch (error) {
@@ -103,16 +118,25 @@ export class ConsumerRegistry {
     return subscribing;
   }
 
-  get(group: string, name: string): ConsumerInstance {
-    const instance = this.instances.get(keyOf(group, name));
-    if (!instance) throw new DomainError('consumer_instance_not_found', `Consumer instance '${name}' of group '${group}' not found.`);
+  /** The caller's instance (404 when there is none, 403 when it is another user's). */
+  get(group: string, name: string, caller: InstanceCaller): ConsumerInstance {
+    const instance = this.find(group, name);
+    requireOwner(instance, caller);
     instance.lastUsed = Date.now();
     return instance;
   }
 
-  async delete(group: string, name: string): Promise<void> {
-    this.get(group, name);
+  /** Closes the caller's instance; a caller with `admin` may close anyone's. */
+  async delete(group: string, name: string, caller: InstanceCaller): Promise<void> {
+    const instance = this.find(group, name);
+    if (caller.permission !== 'admin') requireOwner(instance, caller);
     await this.remove(keyOf(group, name));
+  }
+
+  private find(group: string, name: string): ConsumerInstance {
+    const instance = this.instances.get(keyOf(group, name));
+    if (!instance) throw new DomainError('consumer_instance_not_found', `Consumer instance '${name}' of group '${group}' not found.`);
+    return instance;
   }
 
   list(): InstanceSummary[] {
@@ -135,7 +159,7 @@ export class ConsumerRegistry {
 
   private countOwnedBy(owner: string): number {
     let count = 0;
-    for (const o of this.owners.values()) if (o === owner) count++;
+    for (const instance of this.instances.values()) if (instance.owner === owner) count++;
     for (const o of this.creating.values()) if (o === owner) count++;
     return count;
   }
@@ -156,7 +180,6 @@ export class ConsumerRegistry {
     const instance = this.instances.get(key);
     if (!instance) return;
     this.instances.delete(key);
-    this.owners.delete(key);
     await instance.close().catch(this.onBackgroundError);
     if (release) await this.placement.release(instance.group, instance.name).catch(this.onBackgroundError);
   }

@@ -59,8 +59,6 @@ export interface ClusterAdminPort {
   deleteTopic(name: string): Promise<void>;
   /** Raises the topic's partition count to `count`. */
   increasePartitions(name: string, count: number): Promise<void>;
-  /** The topic's configs set on the topic itself (not broker defaults), by name. */
-  topicOverrides(topic: string): Promise<Record<string, string>>;
   /** Every config of the resource, with its source and synonyms. */
   describeConfigs(resource: ConfigResource): Promise<ConfigEntry[]>;
   /** Sets (value) or removes (null) the resource's own values of these configs; its other own values stay. */
@@ -192,6 +190,10 @@ export interface GroupMember {
 
 export interface GroupDescription {
   readonly groupId: string;
+  /** Kafka's group type: CLASSIC (the JoinGroup protocol) or CONSUMER (KIP-848's). */
+  readonly type: 'CLASSIC' | 'CONSUMER';
+  /** The broker coordinating the group. */
+  readonly coordinatorId: number;
   /** Kafka's state names: Stable, Empty, PreparingRebalance, CompletingRebalance, Dead. */
   readonly state: string;
   readonly protocolType: string;

@@ -7,12 +7,14 @@ import type { ConsumerRegistry } from './consumer-registry.js';
 import type { FetchService } from './fetch-service.js';
 import type { OffsetService } from './offset-service.js';
 import type { ProduceService } from './produce-service.js';
+import type { SchemaService } from './schemas/schema-service.js';
 import type { TopicService } from './topic-service.js';
 
 export interface Services {
   readonly cluster: ClusterService;
   readonly topics: TopicService;
   readonly produce: ProduceService;
+  readonly schemas: SchemaService;
   readonly fetch: FetchService;
   readonly consumers: ConsumerRegistry;
   readonly offsets: OffsetService;

@@ -39,10 +39,6 @@ export class TopicService {
   }
 
 
-  overrides(name: string): Promise<Record<string, string>> {
-    return this.admin.topicOverrides(name);
-  }
-
   /** Ongoing reassignments, of one topic when named (404 if it does not exist). */
   async reassignments(topic?: string): Promise<PartitionReassignment[]> {
     if (topic === undefined) return this.admin.listReassignments();

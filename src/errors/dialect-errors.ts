@@ -14,6 +14,8 @@ interface KindMapping {
 const MAPPINGS: Readonly<Record<ErrorKind, KindMapping>> = {
   bad_request: { status: 400, confluentCode: 400 },
   invalid_payload: { status: 422, confluentCode: 42206 },
+  key_schema_missing: { status: 422, confluentCode: 42201 },
+  value_schema_missing: { status: 422, confluentCode: 42202 },
   invalid_batch: { status: 422, confluentCode: 42208 },
   route_not_found: { status: 404, confluentCode: 404 },
   method_not_allowed: { status: 405, confluentCode: 405 },
@@ -35,6 +37,10 @@ const MAPPINGS: Readonly<Record<ErrorKind, KindMapping>> = {
   kafka_rejected: { status: 400, confluentCode: 40002 },
   kafka_unavailable: { status: 503, confluentCode: 50302 },
   kafka_error: { status: 500, confluentCode: 50002 },
+  invalid_schema: { status: 422, confluentCode: 42205 },
+  serialization_failed: { status: 422, confluentCode: 42207 },
+  // Confluent answers 42207 here too; the request is sound and worth retrying, so it is a 503 (a code of our own).
+  schema_registry_unavailable: { status: 503, confluentCode: 50303 },
   internal: { status: 500, confluentCode: 500 },
 };
 

@@ -5,6 +5,8 @@
 export type ErrorKind =
   | 'bad_request'
   | 'invalid_payload'
+  | 'key_schema_missing'
+  | 'value_schema_missing'
   | 'invalid_batch'
   | 'route_not_found'
   | 'method_not_allowed'
@@ -26,6 +28,9 @@ export type ErrorKind =
   | 'kafka_rejected'
   | 'kafka_unavailable'
   | 'kafka_error'
+  | 'invalid_schema'
+  | 'serialization_failed'
+  | 'schema_registry_unavailable'
   | 'internal';
 
 export class DomainError extends Error {

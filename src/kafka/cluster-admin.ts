@@ -66,14 +66,19 @@ function toTopic(name: string, partitions: PartitionMetadata[]): TopicInfo {
   };
 }
 
+/** Keeps our Kafka clients from naming deleted topics in their metadata requests (KafkaClient.forgetTopic). */
+export interface DeletedTopics {
+  /** Called before this node deletes a topic. */
+  forget(topic: string): void;
+  /** Called when a call failed on a topic another client (another node) deleted after we looked it up. */
+  forgetDeleted(): Promise<void>;
+}
+
 export class KafkaClusterAdmin implements ClusterAdminPort {
   constructor(
     private readonly admin: Admin,
     private readonly clusterConfigs: ClusterConfigClient,
-    /** Called before a topic is deleted, so that no client of ours names it in a metadata request again. */
-    private readonly forgetTopic: (topic: string) => void = () => undefined,
-    /** Drops the topics others deleted from the admin client's metadata requests (see KafkaClient). */
-    private readonly forgetDeletedTopics: () => Promise<void> = async () => undefined,
+    private readonly deletedTopics: DeletedTopics = { forget: () => undefined, forgetDeleted: async () => undefined },
   ) {}
 
   describeCluster(): Promise<ClusterInfo> {
@@ -109,7 +114,7 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
       this.create(topic).catch(async (error: unknown) => {
         // A topic this node looked up was deleted elsewhere (another node): forget it, and try once more.
         if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
-        await this.forgetDeletedTopics();
+        await this.deletedTopics.forgetDeleted();
         await this.create(topic);
       }),
     );
@@ -139,7 +144,7 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
   }
 
   deleteTopic(name: string): Promise<void> {
-    this.forgetTopic(name);
+    this.deletedTopics.forget(name);
     return kafkaCall(`delete topic '${name}'`, () => this.admin.deleteTopics({ topics: [name] }));
   }
 
@@ -178,15 +183,6 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
     if (resource.kind === 'cluster') return this.clusterConfigs.describe();
     const { resources } = await this.admin.describeConfigs({ includeSynonyms: true, resources: [toKafkaResource(resource)] });
     return resources[0]?.configEntries ?? [];
-  }
-
-  topicOverrides(topic: string): Promise<Record<string, string>> {
-    return kafkaCall(`describe configs of '${topic}'`, async () => {
-      const { resources } = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
-      const entries = resources[0]?.configEntries ?? [];
-      // configSource 1 = DYNAMIC_TOPIC_CONFIG: set on this topic rather than inherited.
-      return Object.fromEntries(entries.filter((e) => e.configSource === 1).map((e) => [e.configName, e.configValue]));
-    });
   }
 
   partitionOffsets(topic: string): Promise<{ partition: number; earliest: string; latest: string }[]> {

@@ -2,6 +2,7 @@
 import kafkajs from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import type { GroupAdminPort, GroupDescription, TopicPartitionOffset } from '../core/model.js';
+import type { GroupCoordinatorClient } from './group-coordinator.js';
 import { kafkaRetryingCall } from './kafka-errors.js';
 
 const { AssignerProtocol } = kafkajs;
@@ -13,18 +14,25 @@ function assignmentOf(buffer: Buffer): { topic: string; partitions: number[] }[]
 }
 
 export class KafkaGroupAdmin implements GroupAdminPort {
-  constructor(private readonly admin: Admin) {}
+  constructor(
+    private readonly admin: Admin,
+    private readonly coordinators: GroupCoordinatorClient,
+  ) {}
 
   listGroupIds(): Promise<string[]> {
     return kafkaRetryingCall('list consumer groups', async () => (await this.admin.listGroups()).groups.map((g) => g.groupId).sort());
   }
 
-  describeGroup(groupId: string): Promise<GroupDescription> {
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    const coordinatorId = await this.coordinators.coordinatorId(groupId);
     return kafkaRetryingCall(`describe group '${groupId}'`, async () => {
       const { groups } = await this.admin.describeGroups([groupId]);
       const group = groups[0]!;
       return {
         groupId,
+        // DescribeGroups is the classic protocol's request: the groups it describes are classic ones.
+        type: 'CLASSIC',
+        coordinatorId,
         state: group.state,
         protocolType: group.protocolType,
         protocol: group.protocol,

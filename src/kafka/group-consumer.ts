@@ -15,6 +15,7 @@ import type {
   TopicPartitions,
 } from '../core/model.js';
 import { DomainError } from '../errors/domain-error.js';
+import type { GroupCoordinatorClient } from './group-coordinator.js';
 import { kafkaCall, kafkaRetryingCall } from './kafka-errors.js';
 import { requireTopicPartitions } from './topic-lookup.js';
 
@@ -233,6 +234,7 @@ export class KafkaGroupConsumerFactory implements GroupConsumerFactory {
     private readonly kafka: Kafka,
     private readonly admin: Admin,
     private readonly limits: GroupConsumerLimits,
+    private readonly coordinators: GroupCoordinatorClient,
   ) {}
 
   create(spec: GroupConsumerSpec): GroupConsumerPort {
@@ -241,11 +243,7 @@ export class KafkaGroupConsumerFactory implements GroupConsumerFactory {
 
   async commitWithoutMembership(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
     await kafkaCall('look up topics', () => requireTopicPartitions(this.admin, offsets));
-    const byTopic = new Map<string, { partition: number; offset: string }[]>();
-    for (const { topic, partition, offset } of offsets) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset }]);
-    for (const [topic, partitions] of byTopic) {
-      await kafkaRetryingCall(`commit offsets of group '${groupId}'`, () => this.admin.setOffsets({ groupId, topic, partitions }));
-    }
+    await this.coordinators.commit(groupId, offsets);
   }
 
   async committed(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<TopicPartitionOffset[]> {

@@ -4,13 +4,13 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
-import type { Admin, KafkaConfig, LogEntry, Producer, SASLOptions } from 'kafkajs';
+import type { Admin, KafkaConfig, Producer, SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DomainError } from '../errors/domain-error.js';
 import type { KafkaSecurityConfig } from '../config/config.js';
 import { loadKeyStore, loadTrustStore } from '../config/key-stores.js';
-import { redactSecrets } from '../server/logger.js';
 import { withInternalCluster } from './kafkajs-internals.js';
+import { pinoLogCreator } from './kafkajs-log.js';
 import type { InternalCluster } from './kafkajs-internals.js';
 import { pinningPartitioner } from './pinning-partitioner.js';
 import { PRODUCER_METADATA_MAX_AGE_MS } from './record-producer.js';
@@ -43,20 +43,6 @@ export function securityOptions(security: KafkaSecurityConfig | undefined): Pick
     ...(security?.ssl ? { ssl: tlsOptions(security.ssl) } : {}),
     ...(security?.sasl ? { sasl: saslOptions(security.sasl) } : {}),
   };
-}
-
-function pinoLogCreator(logger: Logger): () => (entry: LogEntry) => void {
-  const kafkaLogger = logger.child({ component: 'kafkajs' });
-  return () =>
-    ({ level, log }: LogEntry) => {
-      const { message, ...rest } = log;
-      const extra = redactSecrets(rest);
-      // kafkajs logs a failed request at ERROR even when it retries it and succeeds; whatever really fails
-      // reaches the caller as an error response, so its own lines are warnings here.
-      if (level <= KafkaLogLevel.WARN) kafkaLogger.warn(extra, message);
-      else if (level === KafkaLogLevel.INFO) kafkaLogger.debug(extra, message);
-      else kafkaLogger.trace(extra, message);
-    };
 }
 
 /** The producer the produce path sends with, and a way to replace it (see KafkaClient.renewProducer). */
@@ -92,22 +78,22 @@ export class KafkaClient implements ProducerSource {
   }
 
   /**
-   * Drops from the admin client's metadata requests the topics that no longer exist. A topic it looked up (e.g. its
-   * offsets) stays named in them; once another client — another node of the deployment — deletes it, kafkajs fails
-   * every later topic creation with UNKNOWN_TOPIC_OR_PARTITION until the name exists again.
-   */
-  async forgetDeletedTopics(): Promise<void> {
-    const existing = new Set(await this.admin.listTopics());
-    for (const topic of [...this.adminCluster.targetTopics]) if (!existing.has(topic)) this.adminCluster.targetTopics.delete(topic);
-  }
-
-  /**
-   * Drops a topic from the producer's metadata requests. Call before deleting it: the producer allows topic
-   * creation (the broker's auto.create.topics.enable decides, as for a Java producer), and each metadata refresh
-   * naming a deleted topic would create it again.
+   * Drops a topic from the metadata requests of the producer and the admin client. Call before deleting it: the
+   * producer allows topic creation (the broker's auto.create.topics.enable decides, as for a Java producer), and
+   * each metadata refresh naming a deleted topic would create it again; and while the admin client still names a
+   * deleted topic it looked up (e.g. its offsets), kafkajs fails every later topic creation with
+   * UNKNOWN_TOPIC_OR_PARTITION.
    */
   forgetTopic(topic: string): void {
     this.producerCluster.targetTopics.delete(topic);
+    this.adminCluster.targetTopics.delete(topic);
+  }
+
+  /** forgetTopic for every topic our clients name that no longer exists: deleted by another client (another node). */
+  async forgetDeletedTopics(): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    const named = new Set([...this.producerCluster.targetTopics, ...this.adminCluster.targetTopics]);
+    for (const topic of named) if (!existing.has(topic)) this.forgetTopic(topic);
   }
 
   /**

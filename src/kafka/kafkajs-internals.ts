@@ -6,7 +6,8 @@
  *    client's brokers, TLS, SASL, client id, timeouts, retry and logger;
  *  - cluster/index.js: connect, disconnect, refreshMetadata, findBroker, findControllerBroker, targetTopics (the
  *    topics a client's metadata requests name); cluster/brokerPool.js: metadata;
- *  - broker/index.js: the request methods named in `InternalBroker`.
+ *  - broker/index.js: the request methods named in `InternalBroker`;
+ *  - protocol/error.js: the broker error codes and which of them kafkajs retries (kafkajs-log.ts).
  */
 import { createRequire } from 'node:module';
 import type { Kafka } from 'kafkajs';

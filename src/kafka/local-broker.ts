@@ -19,15 +19,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { runChecked } from '../process/run-command.js';
-import { PROJECT_ROOT } from '../project-paths.js';
+import { cacheDir } from '../project-paths.js';
 
 export const DEFAULT_KAFKA_VERSION = '3.9.2';
-export const DEFAULT_KAFKA_CACHE_DIR = join(PROJECT_ROOT, '.cache', 'kafka');
+export const DEFAULT_KAFKA_CACHE_DIR = join(cacheDir(), 'kafka');
 
 export interface LocalBrokerOptions {
   /** Apache Kafka version (Maven artifact `org.apache.kafka:kafka_2.13`); default 3.9.2. */
   readonly version?: string;
-  /** Where jars are cached, one subdirectory per version; default `<project>/.cache/kafka`. */
+  /** Where jars are cached, one subdirectory per version; default `kafka/` in the project's cacheDir(). */
   readonly cacheDir?: string;
   /** Merged over the generated server.properties, e.g. to enable an authorizer. */
   readonly extraServerProperties?: Readonly<Record<string, string>>;
@@ -98,7 +98,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+export function signalQuietly(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
   } catch {
@@ -151,7 +151,7 @@ async function isCompleteLibsDir(libsDir: string): Promise<boolean> {
 }
 
 /** Runs a command, forwarding each output line to `log`; rejects with the last lines when it fails. */
-interface LockFile {
+export interface LockFile {
   readonly path: string;
   release(): Promise<void>;
 }
@@ -170,7 +170,7 @@ async function isStaleLock(path: string): Promise<boolean> {
  * An exclusive lock file holding our pid, taken over when its owner died. Taking over a stale lock can race with
  * another waiter; that only costs a duplicate download, because the jars are published by an atomic rename.
  */
-async function acquireLock(path: string, log: Log): Promise<LockFile> {
+export async function acquireLock(path: string, log: Log): Promise<LockFile> {
   let announced = false;
   for (;;) {
     try {
@@ -211,9 +211,11 @@ async function downloadJars(version: string, versionDir: string, libsDir: string
     const downloadedLibs = join(workDir, 'libs');
     await writeFile(pom, pomFor(version));
     log(`fetching Apache Kafka ${version} from Maven Central with mvn (first run only) into ${libsDir}`);
-    const args = ['-B', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${downloadedLibs}`];
-    // The first download of Kafka's ~100 jars can take a while on a slow link.
-    await runChecked('mvn', args, { cwd: workDir, log: (line) => log(`mvn: ${line}`), timeoutMs: 30 * 60_000 });
+    const args = ['-B', '-ntp', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${downloadedLibs}`];
+    // The first download of Kafka's ~100 jars can take a while on a slow link. Maven's line per jar is left out
+    // (the line below sums them up); its warnings and errors are passed on, and a failure shows its last lines.
+    const problems = (line: string): void => (/^\[(WARNING|ERROR)\]/.test(line) ? log(`mvn: ${line}`) : undefined);
+    await runChecked('mvn', args, { cwd: workDir, log: problems, timeoutMs: 30 * 60_000 });
     const jars = (await readdir(downloadedLibs)).filter((name) => name.endsWith('.jar'));
     if (!jars.includes(`kafka_2.13-${version}.jar`)) throw new Error(`mvn did not produce kafka_2.13-${version}.jar`);
     await writeFile(join(downloadedLibs, COMPLETE_MARKER), `${JSON.stringify({ version, jars: jars.length, at: new Date().toISOString() })}\n`);
@@ -391,8 +393,9 @@ kill -KILL "$broker" 2>/dev/null
 rm -rf "$dir"
 `;
 
-function spawnWatchdog(brokerPid: number, dir: string): ChildProcess {
-  const watchdog = spawn('sh', ['-c', WATCHDOG_SCRIPT, 'local-kafka-watchdog', String(process.pid), String(brokerPid), dir], {
+/** Also used for the local Schema Registry (with its own `label`). */
+export function spawnWatchdog(brokerPid: number, dir: string, label = 'local-kafka-watchdog'): ChildProcess {
+  const watchdog = spawn('sh', ['-c', WATCHDOG_SCRIPT, label, String(process.pid), String(brokerPid), dir], {
     detached: true,
     stdio: 'ignore',
   });

@@ -12,6 +12,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { requireOperationAccess } from '../auth/principal.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors/domain-error.js';
+import { requireAcceptableV2 } from './accept-negotiation.js';
 import { addFormats, MediaTypeValidator } from './media-type-validator.js';
 import type { OperationWithBody } from './media-type-validator.js';
 import { mediaTypeOf, readRequestBody, requireDeclaredMediaType } from './request-body.js';
@@ -94,7 +95,7 @@ function topicsNamedIn(...parameterSets: Record<string, unknown>[]): string[] {
 export class ApiDispatcher {
   private readonly api: OpenAPIBackend;
   private readonly mediaTypes = new MediaTypeValidator();
-  private readonly authenticators: Record<string, (api: ApiContext, state: DispatchState) => boolean>;
+  private readonly authenticators: Record<string, (api: ApiContext, state: DispatchState) => boolean | Promise<boolean>>;
 
   constructor(
     spec: Document,
@@ -146,8 +147,7 @@ export class ApiDispatcher {
     const target = meta.consumerInstance;
     if (!target || !this.routing) return;
     const schemes = (api.operation?.security ?? []).flatMap((requirement) => Object.keys(requirement));
-    const authenticated = schemes.length === 0 || schemes.some((scheme) => this.authenticators[scheme]?.(api, state) === true);
-    if (!authenticated) return;
+    if (!(await this.authenticatesBy(schemes, api, state))) return;
     const response = await this.routing.elsewhere({
       target,
       params: api.request.params,
@@ -158,6 +158,13 @@ export class ApiDispatcher {
       ...(state.forwarded ? { forwarded: state.forwarded } : {}),
     });
     if (response) throw new AnsweredElsewhere(meta, response);
+  }
+
+  /** Whether one of the operation's security schemes lets the caller in (none: everyone is). */
+  private async authenticatesBy(schemes: readonly string[], api: ApiContext, state: DispatchState): Promise<boolean> {
+    if (schemes.length === 0) return true;
+    for (const scheme of schemes) if ((await this.authenticators[scheme]?.(api, state)) === true) return true;
+    return false;
   }
 
   private documentValidator(api: ApiContext, state: DispatchState): (document: unknown) => string | undefined {
@@ -209,7 +216,7 @@ export class ApiDispatcher {
     return raw;
   }
 
-  private securityHandlers(): Record<string, (api: ApiContext, state: DispatchState) => boolean> {
+  private securityHandlers(): Record<string, (api: ApiContext, state: DispatchState) => boolean | Promise<boolean>> {
     const found = (state: DispatchState, principal: Principal | undefined): boolean => {
       if (principal) state.principal ??= principal;
       return principal !== undefined;
@@ -217,15 +224,15 @@ export class ApiDispatcher {
     return {
       // Without an Authorization header, a verified client certificate (HTTPS listener) names the user. A request
       // another node forwarded acts for the user that node authenticated (signed: forwarding-signature.ts).
-      basicAuth: (api, state) => {
+      basicAuth: async (api, state) => {
         if (state.forwarded) return found(state, state.forwarded.principal);
         const header = state.req.headers.authorization;
-        return found(state, header === undefined ? this.authenticator.fromCertificate(state.req.socket) : this.authenticator.fromBasic(header));
+        return found(state, header === undefined ? this.authenticator.fromCertificate(state.req.socket) : await this.authenticator.fromBasic(header));
       },
-      webhookQueryAuth: (api, state) => {
+      webhookQueryAuth: async (api, state) => {
         if (state.forwarded) return found(state, state.forwarded.principal);
         const query = api.request.query as Record<string, unknown>;
-        return found(state, this.authenticator.fromQuery(query['user'], query['pass']));
+        return found(state, await this.authenticator.fromQuery(query['user'], query['pass']));
       },
     };
   }
@@ -241,6 +248,7 @@ export class ApiDispatcher {
         if (!api.operation) return;
         const meta = metaOf(api.operation.operationId);
         state.meta = meta;
+        if (state.context.dialect === 'v2') requireAcceptableV2(state.req.headers.accept);
         await this.routeToHolder(api, state, meta);
         if (meta.streamingBody) {
           requireDeclaredMediaType(meta, state.req.headers['content-type']);
@@ -271,7 +279,9 @@ export class ApiDispatcher {
       },
       validationFail: async (api, state) => {
         const errors = api.validation.errors ?? [];
-        throw new DomainError(validationKind(errors, state.context.dialect), validationMessage(errors));
+        const kind = validationKind(errors, state.context.dialect);
+        if (kind === 'route_not_found') throw new DomainError(kind, `HTTP 404 Not Found: no resource at ${(state.req.url ?? api.request.path).split('?')[0]} (${validationMessage(errors)})`);
+        throw new DomainError(kind, validationMessage(errors));
       },
     };
   }

@@ -3,13 +3,14 @@
  * accepting, let in-flight requests finish (up to a grace period), then close what is left.
  */
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type Koa from 'koa';
-import type { Listener, ListenerTlsConfig } from '../config/config.js';
+import type { Listener, ListenerTlsConfig, ProxyConfig } from '../config/config.js';
+import { listenerUrl } from '../config/listeners.js';
 import { KeyStoreError, loadKeyStore, loadTrustStore } from '../config/key-stores.js';
 
 export interface BoundListener {
@@ -114,30 +115,96 @@ export function httpsOptions(listeners: readonly Listener[], tls: ListenerTlsCon
   return options;
 }
 
-export async function bindListeners(app: Koa, listeners: readonly Listener[], timeouts: ListenerTimeouts, secure?: HttpsServerOptions): Promise<BoundListener[]> {
-  const bound: BoundListener[] = [];
-  for (const listener of listeners) {
-    if (listener.protocol === 'https' && !secure) throw new KeyStoreError('an https:// listener needs its TLS settings (httpsOptions)');
-    const serverOptions = {
-      headersTimeout: timeouts.headersTimeoutMs,
-      // Bodies are timed by the app (request-body.ts), in the dialect's envelope; a total here would cut v3 streams.
-      requestTimeout: 0,
-      // How often Node looks for expired headers: the timeout's precision.
-      connectionsCheckingInterval: Math.min(1000, timeouts.headersTimeoutMs),
-    };
-    const server = listener.protocol === 'https' ? createHttpsServer({ ...secure!, ...serverOptions }, app.callback()) : createServer(serverOptions, app.callback());
-    server.keepAliveTimeout = 65_000;
-    server.on('clientError', answerClientError);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(listener.port, listener.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+/** A listener that cannot be bound: which one, and why, in one line. */
+export class ListenerError extends Error {}
+
+function bindProblem(listener: Listener, error: NodeJS.ErrnoException): ListenerError {
+  const reasons: Readonly<Record<string, string>> = {
+    EADDRINUSE: `port ${listener.port} is already in use`,
+    EACCES: `not allowed to bind port ${listener.port} (ports below 1024 need privileges)`,
+    EADDRNOTAVAIL: `${listener.host} is not an address of this machine`,
+    ENOTFOUND: `cannot resolve ${listener.host}`,
+  };
+  const reason = reasons[error.code ?? ''] ?? error.message;
+  return new ListenerError(`listener ${listenerUrl(listener)} (listeners): ${reason}${error.code && reasons[error.code] ? ` (${error.code})` : ''}`);
+}
+
+const STARTING = 'HTTP 503 Service Unavailable: kafka-rest is starting; retry in a moment.';
+
+/** The answer while the app is not attached yet (Kafka connecting, a local broker starting); both envelopes. */
+function answerStarting(_req: IncomingMessage, res: ServerResponse): void {
+  const body = JSON.stringify({ error_code: 503, message: STARTING, error: STARTING, status: 503 });
+  res.writeHead(503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Retry-After': '1' });
+  res.end(body);
+}
+
+/** Listeners bound before the app exists, so that a busy port is found before anything else starts. */
+export interface OpenListeners {
+  readonly bound: readonly BoundListener[];
+  /** From now on every request goes to `app`; before, each gets a 503 "starting". */
+  serve(app: Koa): void;
+  /** Closes them at once (a start that failed). */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, listener: Listener): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException): void => reject(bindProblem(listener, error));
+    server.once('error', failed);
+    server.listen(listener.port, listener.host, () => {
+      server.off('error', failed);
+      resolve();
     });
-    bound.push({ server, url: urlOf(server, listener.protocol) });
+  });
+}
+
+export async function openListeners(listeners: readonly Listener[], timeouts: ListenerTimeouts, secure?: HttpsServerOptions): Promise<OpenListeners> {
+  let handler: RequestListener = answerStarting;
+  const dispatch: RequestListener = (req, res) => handler(req, res);
+  const bound: BoundListener[] = [];
+  const close = (): Promise<void> => closeNow(bound);
+  try {
+    for (const listener of listeners) {
+      if (listener.protocol === 'https' && !secure) throw new KeyStoreError('an https:// listener needs its TLS settings (httpsOptions)');
+      const serverOptions = {
+        headersTimeout: timeouts.headersTimeoutMs,
+        // Bodies are timed by the app (request-body.ts), in the dialect's envelope; a total here would cut v3 streams.
+        requestTimeout: 0,
+        // How often Node looks for expired headers: the timeout's precision.
+        connectionsCheckingInterval: Math.min(1000, timeouts.headersTimeoutMs),
+      };
+      const server = listener.protocol === 'https' ? createHttpsServer({ ...secure!, ...serverOptions }, dispatch) : createServer(serverOptions, dispatch);
+      server.keepAliveTimeout = 65_000;
+      server.on('clientError', answerClientError);
+      await listen(server, listener);
+      bound.push({ server, url: urlOf(server, listener.protocol) });
+    }
+  } catch (error) {
+    await close();
+    throw error;
   }
-  return bound;
+  return {
+    bound,
+    serve: (app) => {
+      handler = app.callback();
+    },
+    close,
+  };
+}
+
+/** The configured listeners, bound (the HTTPS keystore read first): a busy port is found before anything starts. */
+export function openConfiguredListeners(config: Pick<ProxyConfig, 'listeners' | 'tls' | 'requestHeadersTimeoutMs'>): Promise<OpenListeners> {
+  return openListeners(config.listeners, { headersTimeoutMs: config.requestHeadersTimeoutMs }, httpsOptions(config.listeners, config.tls));
+}
+
+async function closeNow(bound: readonly BoundListener[]): Promise<void> {
+  await Promise.all(
+    bound.map(({ server }) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
+    }),
+  );
 }
 
 export async function closeListeners(bound: readonly BoundListener[], tracker: InFlightTracker, graceMs: number): Promise<boolean> {

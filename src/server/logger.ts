@@ -1,9 +1,11 @@
 /**
- * JSON logs (pino). Credentials never reach a log line: authorization headers are redacted, and so is every field
- * whose name says it holds a secret (passwords, passphrases, JAAS configs, key material) — see `redactSecrets`.
+ * Logs (pino): JSON lines, or one readable line per entry (pino-pretty) for a person at a terminal. Credentials
+ * never reach a log line: authorization headers are redacted, and so is every field whose name says it holds a
+ * secret (passwords, passphrases, JAAS configs, key material) — see `redactSecrets`.
  */
 import { pino } from 'pino';
 import type { Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 const CENSOR = '[redacted]';
 
@@ -20,7 +22,21 @@ export function redactSecrets<T>(value: T): T {
   return out as T;
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/** `text`: time, level, message and the entry's fields on one line; `json`: pino's JSON lines. */
+export type OutputFormat = 'text' | 'json';
+
+/** `auto` is text when stdout is a terminal. */
+export function outputFormat(format: OutputFormat | 'auto', stream: { isTTY?: boolean } = process.stdout): OutputFormat {
+  if (format !== 'auto') return format;
+  return stream.isTTY ? 'text' : 'json';
+}
+
+function textStream(colorize: boolean): pino.DestinationStream {
+  // Synchronous, like pino's own stdout destination: the last line before process.exit() is not lost.
+  return pretty({ colorize, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream, format: OutputFormat = 'json'): Logger {
   const options = {
     level,
     base: { service: 'kafka-rest' },
@@ -29,5 +45,15 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       censor: CENSOR,
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  const stream = destination ?? (format === 'text' ? textStream(Boolean(process.stdout.isTTY)) : undefined);
+  return stream ? pino(options, stream) : pino(options);
+}
+
+/**
+ * A line operators always need (where the proxy listens), whatever `log.level` hides: logged at info even when
+ * the level is warn or error; only `silent` drops it.
+ */
+export function announce(logger: Logger, fields: Record<string, unknown>, message: string): void {
+  const always = logger.level === 'silent' ? logger : logger.child({}, { level: 'info' });
+  always.info(fields, message);
 }

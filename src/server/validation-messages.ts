@@ -28,11 +28,15 @@ export function validationMessage(errors: readonly ErrorObject[]): string {
 
 /**
  * Body errors are Confluent's 422/42206 "payload error", except text that is not valid base64 (400, as Confluent
- * answers a binary record it cannot decode); parameter errors and all Upstash errors are 400.
+ * answers a binary record it cannot decode) and, in v2, a value of the wrong JSON type (400: Confluent's JSON
+ * mapping error); in v2 a path parameter that does not parse names no resource (404, as in Confluent); other
+ * parameter errors and all Upstash errors are 400.
  */
 export function validationKind(errors: readonly ErrorObject[], dialect: Dialect): ErrorKind {
   if (dialect === 'upstash') return 'bad_request';
+  if (dialect === 'v2' && errors.length > 0 && errors.every((e) => e.instancePath.startsWith('/path/'))) return 'route_not_found';
   const inBody = errors.some((e) => e.instancePath.startsWith('/requestBody'));
   const badBase64 = errors.some((e) => e.keyword === 'format' && (e.params as { format?: string }).format === 'byte');
-  return inBody && !badBase64 ? 'invalid_payload' : 'bad_request';
+  const wrongType = dialect === 'v2' && errors.some((e) => e.keyword === 'type');
+  return inBody && !badBase64 && !wrongType ? 'invalid_payload' : 'bad_request';
 }

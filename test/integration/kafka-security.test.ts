@@ -150,7 +150,7 @@ describe('client.security.protocol=SSL with a keytool PKCS12 truststore', () => 
 
   it('refuses a bootstrap.servers prefix that disagrees with client.security.protocol', () => {
     expect(() => toProxyConfig({ ...DEFAULTS, 'bootstrap.servers': `SASL_SSL://${broker.listeners['SSL']}`, 'client.security.protocol': 'SSL' })).toThrow(
-      /bootstrap.servers names SASL_SSL:\/\/ but the connection to Kafka uses SSL/,
+      /bootstrap.servers: names SASL_SSL:\/\/ but the connection to Kafka uses SSL/,
     );
   });
 });

@@ -3,45 +3,16 @@
  * error codes of produce and consumer calls. kcat is the independent witness of what was written.
  */
 import { execFileSync } from 'node:child_process';
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxyUnderTest, uniqueTopic } from './support/proxy-under-test.js';
 import type { ProxyUnderTest } from './support/proxy-under-test.js';
-
-const V2 = 'application/vnd.kafka.v2+json';
-const JSON_V2 = 'application/vnd.kafka.json.v2+json';
-const BINARY_V2 = 'application/vnd.kafka.binary.v2+json';
-
-interface Reply {
-  status: number;
-  type: string | null;
-  body: unknown;
-}
+import { BINARY_V2, JSON_V2, V2, v2Call } from './support/v2-http.js';
+import type { CallInit, Reply } from './support/v2-http.js';
 
 describe('Confluent v2', () => {
   let t: ProxyUnderTest;
 
-  /** node:http, since Confluent's committed-offsets call is a GET with a body (which fetch refuses to send). */
-  function call(path: string, init: { method?: string; type?: string; accept?: string; body?: unknown } = {}): Promise<Reply> {
-    const headers: Record<string, string> = {};
-    if (init.type) headers['content-type'] = init.type;
-    if (init.accept) headers['accept'] = init.accept;
-    const payload = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
-    if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
-    const url = new URL(`${t.baseUrl}${path}`);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        { host: url.hostname, port: url.port, path: url.pathname + url.search, method: init.method ?? (payload === undefined ? 'GET' : 'POST'), headers },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? null, body: text ? JSON.parse(text) : undefined }));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
+  const call = (path: string, init: CallInit = {}): Promise<Reply> => v2Call(t.baseUrl, path, init);
 
   function kcat(topic: string, offset: number): string {
     return execFileSync('kcat', ['-C', '-b', t.bootstrapServers, '-t', topic, '-p', '0', '-o', String(offset), '-c', '1', '-e', '-q', '-f', '%p|%o|%k|%s\n'], {
@@ -112,7 +83,12 @@ describe('Confluent v2', () => {
     const topic = uniqueTopic('meta');
     await call(`/topics/${topic}`, { type: JSON_V2, body: { records: [{ value: 1 }, { value: 2 }] } });
     const partition = { partition: 0, leader: 1, replicas: [{ broker: 1, leader: true, in_sync: true }] };
-    expect((await call(`/topics/${topic}`)).body).toEqual({ name: topic, configs: {}, partitions: [partition] });
+    // Every config with its value, defaults included, as Confluent lists them (issue 14: it listed only overrides).
+    expect((await call(`/topics/${topic}`)).body).toEqual({
+      name: topic,
+      configs: expect.objectContaining({ 'cleanup.policy': 'delete', 'max.message.bytes': expect.stringMatching(/^\d+$/) }),
+      partitions: [partition],
+    });
     expect((await call(`/topics/${topic}/partitions`)).body).toEqual([partition]);
     expect((await call(`/topics/${topic}/partitions/0`)).body).toEqual(partition);
     expect((await call(`/topics/${topic}/partitions/0/offsets`)).body).toEqual({ beginning_offset: 0, end_offset: 2 });
@@ -132,8 +108,11 @@ describe('Confluent v2', () => {
     const read = await call(`${path}/records?timeout=3000`, { accept: JSON_V2 });
     expect((read.body as { offset: number; value: unknown }[]).map((r) => [r.offset, r.value])).toEqual([[3, { n: 3 }], [4, { n: 4 }]]);
 
+    // Nothing committed yet: the partition is left out, as Confluent's committed() answer leaves it out.
+    expect((await call(`${path}/offsets`, { method: 'GET', type: V2, body: { partitions: [{ topic, partition: 0 }] } })).body).toEqual({ offsets: [] });
     // Confluent's rule: commit the last record consumed; the stored (and reported) offset is the next one.
-    expect(await call(`${path}/offsets`, { type: V2, body: { offsets: [{ topic, partition: 0, offset: 3 }] } })).toEqual({ status: 200, type: null, body: undefined });
+    // Answered with a JSON body (Confluent's implementation answers an empty list), no longer an empty 200 (issue 14).
+    expect(await call(`${path}/offsets`, { type: V2, body: { offsets: [{ topic, partition: 0, offset: 3 }] } })).toEqual({ status: 200, type: V2, body: [] });
     const committed = await call(`${path}/offsets`, { method: 'GET', type: V2, body: { partitions: [{ topic, partition: 0 }] } });
     expect(committed.body).toEqual({ offsets: [{ topic, partition: 0, offset: 4, metadata: '' }] });
     // With no body it commits after everything it returned.
@@ -258,7 +237,7 @@ describe('Confluent v2', () => {
       await call(`/consumers/${group}/instances/dup`, { method: 'DELETE' });
     });
 
-    it('415 wrong Content-Type, 400 malformed JSON and bad base64, 422/42206 empty or invalid payload and schema formats', async () => {
+    it('415 wrong Content-Type, 400 malformed JSON and bad base64, 422/42206 empty or invalid payload and schema formats without a registry, 42202 a value without value schema', async () => {
       const topic = uniqueTopic('payload');
       expectError(await call(`/topics/${topic}`, { type: 'application/json', body: { records: [{ value: 'x' }] } }), 415, 415);
       expectError(await call(`/topics/${topic}`, { type: JSON_V2, body: '{"records": [' }), 400, 400);
@@ -266,7 +245,9 @@ describe('Confluent v2', () => {
       expectError(await call(`/topics/${topic}`, { type: BINARY_V2, body: { records: [] } }), 422, 42206);
       expectError(await call(`/topics/${topic}`, { method: 'POST', type: BINARY_V2 }), 422, 42206);
       expectError(await call(`/topics/${topic}`, { type: JSON_V2, body: { records: [{ value: 1, partition: -1 }] } }), 422, 42206);
-      expectError(await call(`/topics/${topic}`, { type: 'application/vnd.kafka.avro.v2+json', body: { records: [{ value: 1 }] } }), 422, 42206);
+      // As Confluent, a value without a value schema is refused first (42202), then a missing registry (42206).
+      expectError(await call(`/topics/${topic}`, { type: 'application/vnd.kafka.avro.v2+json', body: { records: [{ value: 1 }] } }), 422, 42202);
+      expectError(await call(`/topics/${topic}`, { type: 'application/vnd.kafka.avro.v2+json', body: { value_schema: '"int"', records: [{ value: 1 }] } }), 422, 42206);
       expectError(await call(`/consumers/${uniqueTopic('g')}`, { type: V2, body: { format: 'xml' } }), 422, 42206);
     });
   });

@@ -1,4 +1,4 @@
-/** Confluent v3 consumer groups and lags, for a group driven by a native kafkajs consumer. */
+/** Confluent v3 consumer groups and lags, for a group driven by a native kafkajs consumer (also the witness of it). */
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,6 @@ describe('Confluent v3 consumer groups', () => {
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
-    await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: [0, 1, 2, 3, 4].map((n) => ({ value: String(n), partition: 0 })).concat([{ value: 'x', partition: 1 }]) });
@@ -29,7 +28,15 @@ describe('Confluent v3 consumer groups', () => {
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({ autoCommit: false, eachMessage: async () => undefined });
     await joined;
-    await consumer.commitOffsets([{ topic, partition: 0, offset: '2' }, { topic, partition: 1, offset: '1' }]);
+    // kafkajs emits GROUP_JOIN before its runner counts as running, and until then commitOffsets does nothing
+    // (silently): commit until the group's offsets are there.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      await consumer.commitOffsets([{ topic, partition: 0, offset: '2' }, { topic, partition: 1, offset: '1' }]);
+      const stored = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      if (stored[0]!.partitions.every((p) => p.offset !== '-1')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await admin.disconnect();
   });
   afterAll(async () => {
     await consumer.disconnect();
@@ -72,5 +79,36 @@ describe('Confluent v3 consumer groups', () => {
     expect((await get(`/consumer-groups/${group}/lags/${topic}/partitions/9`)).status).toBe(404);
     const summary = await get(`/consumer-groups/${group}/lag-summary`);
     expect(summary.body).toMatchObject({ kind: 'KafkaConsumerGroupLagSummary', max_lag: 3, total_lag: 3, max_lag_topic_name: topic, max_lag_partition_id: 0, max_lag_client_id: 'lag-test' });
+  });
+
+  it("has the fields of Confluent's current spec: type, is_mixed_consumer_group, coordinator, and the lag summary's links (issue 14)", async () => {
+    const kafka = new Kafka({ brokers: [t.bootstrapServers], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const { brokers } = await admin.describeCluster();
+    const described = (await admin.describeGroups([group])).groups[0]!;
+    await admin.disconnect();
+    // One broker: it is the coordinator of every group. The group speaks the classic protocol (protocolType consumer).
+    expect(brokers).toHaveLength(1);
+    expect(described.protocolType).toBe('consumer');
+    const url = (path: string): string => `${t.baseUrl}/v3/clusters/${t.clusterId}${path}`;
+    const one = await get(`/consumer-groups/${group}`);
+    expect(one.body).toMatchObject({ type: 'CLASSIC', is_mixed_consumer_group: false, coordinator: { related: url(`/brokers/${brokers[0]!.nodeId}`) } });
+    const listed = ((await get('/consumer-groups')).body.data as { consumer_group_id: string }[]).find((g) => g.consumer_group_id === group);
+    expect(listed).toEqual(one.body);
+    const coordinator = await fetch((one.body.coordinator as { related: string }).related);
+    expect(await coordinator.json()).toMatchObject({ kind: 'KafkaBroker', broker_id: brokers[0]!.nodeId });
+
+    const memberId = described.members[0]!.memberId;
+    const summary = await get(`/consumer-groups/${group}/lag-summary`);
+    expect(summary.body).toMatchObject({
+      max_lag_consumer_id: memberId,
+      max_lag_consumer: { related: url(`/consumer-groups/${group}/consumers/${memberId}`) },
+      max_lag_partition: { related: url(`/topics/${topic}/partitions/0`) },
+    });
+    const maxLagConsumer = await fetch((summary.body.max_lag_consumer as { related: string }).related);
+    expect(await maxLagConsumer.json()).toMatchObject({ kind: 'KafkaConsumer', consumer_id: memberId });
+    const maxLagPartition = await fetch((summary.body.max_lag_partition as { related: string }).related);
+    expect(await maxLagPartition.json()).toMatchObject({ kind: 'KafkaPartition', topic_name: topic, partition_id: 0 });
   });
 });

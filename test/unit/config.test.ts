@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envKeyToProperty, fromArguments, loadConfig, parseListener } from '../../src/config/config.js';
+import { ConfigError, envKeyToProperty, loadConfig, parseListener } from '../../src/config/config.js';
+import { argumentsLayer } from '../../src/config/sources.js';
 
 describe('configuration', () => {
   it('maps KAFKA_REST_* names to property names as Confluent images do', () => {
@@ -40,8 +41,8 @@ describe('configuration', () => {
   });
 
   it('accepts flags as --key=value and --key value', () => {
-    expect(fromArguments(['--id', 'x', '--listeners=http://h:1'])).toEqual({ flags: { id: 'x', listeners: 'http://h:1' } });
-    expect(() => fromArguments(['--id'])).toThrow(ConfigError);
+    expect(argumentsLayer(['--id', 'x', '--listeners=http://h:1']).flags.values).toEqual({ id: 'x', listeners: 'http://h:1' });
+    expect(() => argumentsLayer(['--id'])).toThrow(ConfigError);
   });
 
   it('rejects bad values with a message naming the key', () => {
@@ -88,7 +89,7 @@ describe('configuration', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('hunter2');
     }
-    expect(() => loadConfig([], { ...env, KAFKA_REST_CLIENT_SASL_MECHANISM: 'GSSAPI' })).toThrow(/client.sasl.mechanism must be one of PLAIN/);
+    expect(() => loadConfig([], { ...env, KAFKA_REST_CLIENT_SASL_MECHANISM: 'GSSAPI' })).toThrow(/client.sasl.mechanism \(environment KAFKA_REST_CLIENT_SASL_MECHANISM\): must be one of PLAIN/);
   });
 
   it('takes https:// listeners with ssl.keystore.*, refuses them without a keystore, and refuses JKS', () => {
@@ -97,7 +98,7 @@ describe('configuration', () => {
     expect(config.listeners).toEqual([{ protocol: 'https', host: '0.0.0.0', port: 8443 }]);
     expect(config.tls).toEqual({ keystore: { location: '/etc/ks.p12', password: 'pw', keyPassword: '', type: 'PKCS12' }, clientAuthentication: 'NONE' });
     expect(() => loadConfig([], { KAFKA_REST_LISTENERS: 'https://0.0.0.0:8443' })).toThrow(/https:\/\/ listener needs ssl.keystore.location/);
-    expect(() => loadConfig([], { ...https, KAFKA_REST_SSL_KEYSTORE_TYPE: 'JKS' })).toThrow(/ssl.keystore.type=JKS is not supported/);
+    expect(() => loadConfig([], { ...https, KAFKA_REST_SSL_KEYSTORE_TYPE: 'JKS' })).toThrow(/ssl.keystore.type \(environment KAFKA_REST_SSL_KEYSTORE_TYPE\): JKS is not supported/);
     expect(() => loadConfig([], { ...https, KAFKA_REST_SSL_CLIENT_AUTHENTICATION: 'REQUIRED' })).toThrow(/needs ssl.truststore.location/);
     expect(loadConfig([], { ...https, KAFKA_REST_SSL_CLIENT_AUTHENTICATION: 'requested', KAFKA_REST_SSL_TRUSTSTORE_LOCATION: '/ca.pem', KAFKA_REST_SSL_TRUSTSTORE_TYPE: 'PEM' }).tls).toMatchObject({
       clientAuthentication: 'REQUESTED',
@@ -111,5 +112,31 @@ describe('configuration', () => {
     expect(loadConfig([], { KAFKA_REST_ADVERTISED_LISTENERS: 'http://proxy.example.com:80/' }).advertisedListeners).toEqual([
       'http://proxy.example.com',
     ]);
+  });
+
+  it("reads the Schema Registry settings by Confluent's names, with Basic auth from the URL or from user.info", () => {
+    expect(loadConfig([], {}).schemaRegistry).toBeUndefined();
+    const fromUrl = loadConfig([], { KAFKA_REST_SCHEMA_REGISTRY_URL: 'http://svc:s%40cret@sr1:8081/, http://sr2:8081' }).schemaRegistry;
+    expect(fromUrl).toEqual({ urls: ['http://sr1:8081', 'http://sr2:8081'], basicAuth: { username: 'svc', password: 's@cret' }, ssl: { verifyHostname: true } });
+    const userInfo = loadConfig([], {
+      KAFKA_REST_SCHEMA_REGISTRY_URL: 'https://sr:8081/apis/ccompat/v7',
+      KAFKA_REST_SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE: 'USER_INFO',
+      KAFKA_REST_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO: 'u:p:w',
+      KAFKA_REST_SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION: '/ca.pem',
+      KAFKA_REST_SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE: 'PEM',
+      KAFKA_REST_SCHEMA_REGISTRY_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: '',
+    }).schemaRegistry;
+    expect(userInfo).toEqual({
+      urls: ['https://sr:8081/apis/ccompat/v7'],
+      basicAuth: { username: 'u', password: 'p:w' },
+      ssl: { verifyHostname: false, truststore: { location: '/ca.pem', password: '', type: 'PEM' } },
+    });
+    expect(() => loadConfig([], { KAFKA_REST_SCHEMA_REGISTRY_URL: 'sr:8081' })).toThrow(/^schema.registry.url \(environment KAFKA_REST_SCHEMA_REGISTRY_URL\): must be an http:\/\/ or https:\/\/ URL$/);
+    expect(() => loadConfig([], { KAFKA_REST_SCHEMA_REGISTRY_URL: 'http://sr:8081', KAFKA_REST_SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE: 'USER_INFO' })).toThrow(
+      /^schema.registry.basic.auth.credentials.source \(environment KAFKA_REST_SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE\): USER_INFO needs schema.registry.basic.auth.user.info=<user>:<password>$/,
+    );
+    expect(() => loadConfig([], { KAFKA_REST_SCHEMA_REGISTRY_URL: 'http://sr:8081', KAFKA_REST_SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE: 'SASL_INHERIT' })).toThrow(
+      /^schema.registry.basic.auth.credentials.source \(environment KAFKA_REST_SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE\): must be one of URL, USER_INFO, got 'SASL_INHERIT'$/,
+    );
   });
 });

@@ -10,14 +10,14 @@ const file = JSON.stringify({
 });
 
 describe('credentials and permissions', () => {
-  it('verifies HTTP Basic credentials, passwords with colons included', () => {
+  it('verifies HTTP Basic credentials, passwords with colons included', async () => {
     const credentials = Credentials.fromJson(file);
     const header = `Basic ${Buffer.from('alice:pw:with:colons').toString('base64')}`;
-    expect(credentials.verifyBasic(header)).toEqual({ username: 'alice', permission: 'all', topics: '*' });
-    expect(credentials.verifyBasic(`Basic ${Buffer.from('alice:wrong').toString('base64')}`)).toBeUndefined();
-    expect(credentials.verifyBasic(`Basic ${Buffer.from('nobody:x').toString('base64')}`)).toBeUndefined();
-    expect(credentials.verifyBasic('Bearer token')).toBeUndefined();
-    expect(credentials.verifyBasic(undefined)).toBeUndefined();
+    expect(await credentials.verifyBasic(header)).toEqual({ username: 'alice', permission: 'all', topics: '*' });
+    expect(await credentials.verifyBasic(`Basic ${Buffer.from('alice:wrong').toString('base64')}`)).toBeUndefined();
+    expect(await credentials.verifyBasic(`Basic ${Buffer.from('nobody:x').toString('base64')}`)).toBeUndefined();
+    expect(await credentials.verifyBasic('Bearer token')).toBeUndefined();
+    expect(await credentials.verifyBasic(undefined)).toBeUndefined();
   });
 
   it('matches exact names, prefixes and *', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { FreshRead } from '../../src/core/fresh-read.js';
 import { internalUrl } from '../../src/server/internal-url.js';
 
@@ -22,11 +22,13 @@ describe('deployment settings', () => {
 
   it('a bad value is one message naming the setting', () => {
     const bad = (env: Record<string, string>): void => void loadConfig([], env);
-    expect(() => bad({ KAFKA_REST_DEPLOYMENT_NAME: 'a b' })).toThrow(new ConfigError("deployment.name must be 1 to 200 of the characters a-z A-Z 0-9 . _ -, got 'a b'"));
-    expect(() => bad({ KAFKA_REST_DEPLOYMENT_SESSION_TIMEOUT_MS: '1000' })).toThrow(/deployment.session.timeout.ms must be at least 6000/);
-    expect(() => bad({ KAFKA_REST_DEPLOYMENT_ENABLE: 'yes' })).toThrow(/deployment.enable must be true or false/);
-    expect(() => bad({ KAFKA_REST_INTERNAL_URL: 'http://h:1/path' })).toThrow(/internal.url must be an http:\/\/ or https:\/\/ URL without a path/);
-    expect(() => bad({ KAFKA_REST_INTERNAL_URL: 'tcp://h:1' })).toThrow(/internal.url/);
+    expect(() => bad({ KAFKA_REST_DEPLOYMENT_NAME: 'a b' })).toThrow(
+      "deployment.name (environment KAFKA_REST_DEPLOYMENT_NAME): must be 1 to 200 of the characters a-z A-Z 0-9 . _ -, got 'a b'",
+    );
+    expect(() => bad({ KAFKA_REST_DEPLOYMENT_SESSION_TIMEOUT_MS: '1000' })).toThrow(/^deployment.session.timeout.ms .*: must be at least 6000/);
+    expect(() => bad({ KAFKA_REST_DEPLOYMENT_ENABLE: 'yes' })).toThrow(/^deployment.enable .*: must be one of true, false, got 'yes'/);
+    expect(() => bad({ KAFKA_REST_INTERNAL_URL: 'http://h:1/path' })).toThrow(/^internal.url .*: must be an http:\/\/ or https:\/\/ URL without a path/);
+    expect(() => bad({ KAFKA_REST_INTERNAL_URL: 'tcp://h:1' })).toThrow(/^internal.url/);
   });
 
   it('the internal URL: the setting, else the first bound listener, with a wildcard host replaced by an address of this machine', () => {

@@ -52,7 +52,7 @@ function topicsOf(body: { topic?: string; topics?: string[] }): string[] {
 export function createUpstashConsumeHandlers(services: Services, defaults: UpstashConsumeDefaults): ConsumeHandlers {
   const consume = async (ctx: RequestContext, group: string, instance: string, topics: string[], timeoutMs: number, headers: ConsumerHeaders) => {
     requireAccess(ctx.principal, 'consume', topics);
-    const consumer = await services.consumers.acquire(group, instance, topics, instanceConfig(headers, defaults.timeoutMs), ctx.principal.username);
+    const consumer = await services.consumers.acquire(group, instance, topics, instanceConfig(headers, defaults.timeoutMs), ctx.principal);
     const records = await consumer.poll(Math.min(timeoutMs, defaults.maxWaitMs), defaults.maxRecordsPerPoll);
     return { status: 200 as const, body: records.map(toUpstashMessage) };
   };
@@ -60,7 +60,7 @@ export function createUpstashConsumeHandlers(services: Services, defaults: Upsta
     consume(ctx, params.group, params.instance, topicsOf(body), body.timeout ?? defaults.timeoutMs, headers);
   const commit = async ({ params, body }: InputOf<'upstashCommit' | 'upstashCommitWithGet'>, ctx: RequestContext) => {
     const offsets = asList(body).map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) }));
-    const consumer = services.consumers.get(params.group, params.instance);
+    const consumer = services.consumers.get(params.group, params.instance, ctx.principal);
     requireAccess(ctx.principal, 'consume', offsets.length ? offsets.map((o) => o.topic) : consumer.topics);
     await consumer.commit(offsets);
     return { status: 200 as const, body: SUCCESS };
@@ -72,8 +72,8 @@ export function createUpstashConsumeHandlers(services: Services, defaults: Upsta
     return { status: 200 as const, body: offsets.map(toOffsetResult) };
   };
   const remove = async ({ params }: InputOf<'upstashDeleteConsumer' | 'upstashDeleteConsumerWithDelete'>, ctx: RequestContext) => {
-    requireAccess(ctx.principal, 'consume', services.consumers.get(params.group, params.instance).topics);
-    await services.consumers.delete(params.group, params.instance);
+    // Only its owner (who could consume its topics when subscribing) or an admin may close an instance.
+    await services.consumers.delete(params.group, params.instance, ctx.principal);
     return { status: 200 as const, body: SUCCESS };
   };
   return {

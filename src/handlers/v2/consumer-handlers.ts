@@ -5,10 +5,11 @@ import type { OperationHandlers } from '../../../generated/operations.js';
 import { requireAccess, requirePatternSubscription } from '../../auth/principal.js';
 import type { ConsumerInstance, ConsumerInstanceConfig, EmbeddedFormat } from '../../core/consumer-instance.js';
 import type { ConsumedRecord, OffsetReset } from '../../core/model.js';
+import type { RecordDecoder } from '../../core/schemas/schema-service.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RequestContext } from '../../server/request-context.js';
-import { formatOf, toBinaryRecord, toJsonRecord } from './records.js';
+import { formatOf, schemaTypeOf, toBinaryRecord, toJsonRecord, toSchemaRecord } from './records.js';
 
 type Schemas = components['schemas'];
 type ConsumerHandlers = Pick<
@@ -17,14 +18,15 @@ type ConsumerHandlers = Pick<
 >;
 
 /**
- * The records a json-format consumer can return: those before the first one that is not JSON. That one and the
- * rest go back to the instance (nothing is skipped); when it comes first the poll fails with 406/40601.
+ * The records a json- or schema-format consumer can return: those before the first one it cannot convert (not
+ * JSON, not readable with its schema). That one and the rest go back to the instance (nothing is skipped); when it
+ * comes first the poll fails with its error (406/40601).
  */
-function jsonRecordsOrUnread(instance: ConsumerInstance, records: readonly ConsumedRecord[]): Schemas['JsonConsumerRecord'][] {
-  const converted: Schemas['JsonConsumerRecord'][] = [];
+function convertedOrUnread<T>(instance: ConsumerInstance, records: readonly ConsumedRecord[], convert: (record: ConsumedRecord) => T): T[] {
+  const converted: T[] = [];
   for (const [index, record] of records.entries()) {
     try {
-      converted.push(toJsonRecord(record));
+      converted.push(convert(record));
     } catch (error) {
       instance.unread(records.slice(index));
       if (index === 0) throw error;
@@ -54,7 +56,7 @@ function configOf(body: CreateBody, defaults: V2ConsumerDefaults): ConsumerInsta
   const requested = body['consumer.request.timeout.ms'];
   const minBytes = body['fetch.min.bytes'];
   return {
-    ...(minBytes === undefined || Number(minBytes) < 1 ? {} : { fetchMinBytes: Number(minBytes) }),
+    ...(minBytes === undefined ? {} : { fetchMinBytes: Number(minBytes) }),
     format: (body.format ?? 'binary') as EmbeddedFormat,
     autoOffsetReset: (body['auto.offset.reset'] ?? 'latest') as OffsetReset,
     autoCommit: flag(body['auto.commit.enable'], true),
@@ -87,18 +89,20 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
     v2CreateConsumer: async ({ params, body }, ctx) => {
       const request = body ?? {};
       const name = request.name ?? request.id ?? `rest-consumer-${randomUUID()}`;
-      await services.consumers.create(params.group_name, name, configOf(request, defaults), ctx.principal.username);
+      const schemaType = schemaTypeOf((request.format ?? 'binary') as EmbeddedFormat);
+      if (schemaType) services.schemas.requireRegistry(schemaType);
+      await services.consumers.create(params.group_name, name, configOf(request, defaults), ctx.principal);
       return {
         status: 200,
         body: { instance_id: name, base_uri: ctx.links.url('consumers', params.group_name, 'instances', name) },
       };
     },
-    v2DeleteConsumer: async ({ params }) => {
-      await services.consumers.delete(params.group_name, params.instance);
+    v2DeleteConsumer: async ({ params }, ctx) => {
+      await services.consumers.delete(params.group_name, params.instance, ctx.principal);
       return { status: 204, body: undefined };
     },
     v2Subscribe: async ({ params, body }, ctx) => {
-      const instance = services.consumers.get(params.group_name, params.instance);
+      const instance = services.consumers.get(params.group_name, params.instance, ctx.principal);
       if (body.topics && body.topic_pattern) throw new DomainError('invalid_payload', 'Give either topics or topic_pattern, not both.');
       if (body.topics) requireAccess(ctx.principal, 'consume', body.topics);
       if (body.topic_pattern) requirePatternSubscription(ctx.principal);
@@ -107,31 +111,37 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
       await instance.subscribe([...new Set(topics)]);
       return { status: 204, body: undefined };
     },
-    v2GetSubscription: async ({ params }) => ({
+    v2GetSubscription: async ({ params }, ctx) => ({
       status: 200,
-      body: { topics: [...services.consumers.get(params.group_name, params.instance).topics] },
+      body: { topics: [...services.consumers.get(params.group_name, params.instance, ctx.principal).topics] },
     }),
-    v2Unsubscribe: async ({ params }) => {
-      await services.consumers.get(params.group_name, params.instance).unsubscribe();
+    v2Unsubscribe: async ({ params }, ctx) => {
+      await services.consumers.get(params.group_name, params.instance, ctx.principal).unsubscribe();
       return { status: 204, body: undefined };
     },
     v2ConsumeRecords: async ({ params, query }, ctx) => {
-      const instance = services.consumers.get(params.group_name, params.instance);
+      const instance = services.consumers.get(params.group_name, params.instance, ctx.principal);
       const format = instance.config.format;
       const asked = acceptedFormat(ctx.requestHeaders.accept);
       if (asked && asked !== format) {
         throw new DomainError('not_acceptable_format', `The consumer instance's format is ${format}; the Accept header asks for ${asked}.`);
       }
-      if (format !== 'binary' && format !== 'json') {
-        throw new DomainError('invalid_payload', `Schema Registry is not configured: the ${format} format needs one.`);
-      }
+      const schemaType = schemaTypeOf(format);
+      if (schemaType) services.schemas.requireRegistry(schemaType);
       const timeout = Math.min(query.timeout ?? instance.config.requestTimeoutMs, instance.config.requestTimeoutMs, defaults.maxWaitMs);
       const maxBytes = Math.min(query.max_bytes ?? defaults.maxResponseBytes, defaults.maxResponseBytes);
       const records = await instance.poll(timeout, defaults.maxPollRecords, maxBytes);
-      const contentType = `application/vnd.kafka.${format}.v2+json`;
-      return format === 'binary'
-        ? { status: 200, body: records.map(toBinaryRecord), headers: { 'Content-Type': contentType } }
-        : { status: 200, body: jsonRecordsOrUnread(instance, records), headers: { 'Content-Type': contentType } };
+      const headers = { 'Content-Type': `application/vnd.kafka.${format}.v2+json` };
+      if (format === 'binary') return { status: 200, body: records.map(toBinaryRecord), headers };
+      if (!schemaType) return { status: 200, body: convertedOrUnread(instance, records, toJsonRecord), headers };
+      let decode: RecordDecoder;
+      try {
+        decode = await services.schemas.decoderFor(schemaType, records);
+      } catch (error) {
+        instance.unread(records); // the registry could not be asked: the records stay next
+        throw error;
+      }
+      return { status: 200, body: convertedOrUnread(instance, records, (r) => toSchemaRecord(r, decode)), headers };
     },
   };
 }

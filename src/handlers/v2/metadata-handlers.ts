@@ -35,7 +35,9 @@ export function createV2MetadataHandlers(services: Services): MetadataHandlers {
     },
     v2GetTopic: async ({ params }) => {
       const topic = await services.topics.get(params.topic_name);
-      const configs = await services.topics.overrides(topic.name);
+      // Every config with its value, defaults included, as Confluent's v2 lists them.
+      const entries = await services.configs.list({ kind: 'topic', name: topic.name });
+      const configs = Object.fromEntries(entries.map((e) => [e.name, e.value]));
       return { status: 200, body: { name: topic.name, configs, partitions: topic.partitions.map(toPartition) } };
     },
     v2ListPartitions: async ({ params }) => {

@@ -21,7 +21,7 @@ function requireConsume(principal: Principal, ...lists: readonly (readonly { top
 export function createV2PositionHandlers(services: Services): PositionHandlers {
   const seekTo = async (principal: Principal, group: string, name: string, point: 'earliest' | 'latest', partitions: readonly TopicPartition[]) => {
     requireConsume(principal, partitions);
-    const instance = services.consumers.get(group, name);
+    const instance = services.consumers.get(group, name, principal);
     const offsets = await services.offsets.at(point, partitions);
     for (const o of offsets) instance.seek(o);
     return { status: 204 as const, body: undefined };
@@ -29,18 +29,18 @@ export function createV2PositionHandlers(services: Services): PositionHandlers {
   return {
     v2Assign: async ({ params, body }, ctx) => {
       requireConsume(ctx.principal, body.partitions);
-      await services.consumers.get(params.group_name, params.instance).assign(body.partitions);
+      await services.consumers.get(params.group_name, params.instance, ctx.principal).assign(body.partitions);
       return { status: 204, body: undefined };
     },
-    v2GetAssignments: async ({ params }) => {
-      const instance = services.consumers.get(params.group_name, params.instance);
+    v2GetAssignments: async ({ params }, ctx) => {
+      const instance = services.consumers.get(params.group_name, params.instance, ctx.principal);
       const manual = instance.assigned();
       const partitions = manual.length > 0 ? manual : instance.assignment().flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
       return { status: 200, body: { partitions } };
     },
     v2Seek: async ({ params, body }, ctx) => {
       requireConsume(ctx.principal, body.offsets, body.timestamps);
-      const instance = services.consumers.get(params.group_name, params.instance);
+      const instance = services.consumers.get(params.group_name, params.instance, ctx.principal);
       for (const o of body.offsets ?? []) instance.seek({ topic: o.topic, partition: o.partition, offset: String(o.offset) });
       for (const t of body.timestamps ?? []) {
         const [found] = await services.offsets.at({ timestampMs: parseIsoTimestamp(t.timestamp, 'invalid_payload') }, [{ topic: t.topic, partition: t.partition }]);
@@ -52,19 +52,23 @@ export function createV2PositionHandlers(services: Services): PositionHandlers {
     v2SeekToEnd: ({ params, body }, ctx) => seekTo(ctx.principal, params.group_name, params.instance, 'latest', body.partitions),
     v2CommitOffsets: async ({ params, body }, ctx) => {
       requireConsume(ctx.principal, body?.offsets);
-      const instance = services.consumers.get(params.group_name, params.instance);
+      const instance = services.consumers.get(params.group_name, params.instance, ctx.principal);
       // Confluent's rule: the number given is the last record consumed; the group resumes after it.
       const offsets = (body?.offsets ?? []).map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset + 1) }));
       await instance.commit(offsets);
-      return { status: 200, body: undefined };
+      // Confluent's implementation answers an empty list (of {topic, partition, consumed, committed}).
+      return { status: 200, body: [] };
     },
     v2GetCommittedOffsets: async ({ params, body }, ctx) => {
+      services.consumers.get(params.group_name, params.instance, ctx.principal);
+      // Confluent answers a committed-offsets GET without a body with its "partition not found".
+      if (!body) throw new DomainError('partition_not_found', 'Name the partitions in the body: {"partitions":[{"topic":…,"partition":…}]}.');
       requireConsume(ctx.principal, body.partitions);
-      services.consumers.get(params.group_name, params.instance);
       const committed = await services.offsets.committed(params.group_name, body.partitions);
       return {
         status: 200,
-        body: { offsets: committed.map((c) => ({ topic: c.topic, partition: c.partition, offset: Number(c.offset), metadata: '' })) },
+        // As Confluent (a Java consumer's committed()): a partition with no committed offset is left out.
+        body: { offsets: committed.filter((c) => c.offset !== '-1').map((c) => ({ topic: c.topic, partition: c.partition, offset: Number(c.offset), metadata: '' })) },
       };
     },
   };

@@ -1,7 +1,13 @@
-/** Confluent v2's embedded formats ⇄ domain records: `binary` is base64 text, `json` is any JSON value. */
+/**
+ * Confluent v2's embedded formats ⇄ domain records: `binary` is base64 text, `json` is any JSON value, and the
+ * schema formats (avro, jsonschema, protobuf) are JSON that the schema service writes and reads.
+ */
 import type { components } from '../../../generated/openapi-types.js';
 import type { EmbeddedFormat } from '../../core/consumer-instance.js';
 import type { ConsumedRecord, ProduceAck, ProduceRecord } from '../../core/model.js';
+import type { SchemaType } from '../../core/schemas/schema-codec.js';
+import type { RecordDecoder } from '../../core/schemas/schema-service.js';
+import type { SchemaRequest } from '../../core/schemas/schema-resolver.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { errorResponse } from '../../errors/dialect-errors.js';
 import { decodeBase64 } from '../wire-values.js';
@@ -11,7 +17,8 @@ type Header = Schemas['Header'];
 export type ProduceOffset = Schemas['ProduceOffset'];
 
 export const EMBEDDED_FORMATS: readonly EmbeddedFormat[] = ['binary', 'json', 'avro', 'jsonschema', 'protobuf'];
-const SCHEMA_FORMATS = new Set<EmbeddedFormat>(['avro', 'jsonschema', 'protobuf']);
+export type SchemaFormat = 'avro' | 'jsonschema' | 'protobuf';
+const SCHEMA_TYPES: Readonly<Record<SchemaFormat, SchemaType>> = { avro: 'AVRO', jsonschema: 'JSON', protobuf: 'PROTOBUF' };
 
 /** `application/vnd.kafka.json.v2+json` → `json`; undefined for anything else. */
 export function formatOf(mediaType: string): EmbeddedFormat | undefined {
@@ -20,10 +27,28 @@ export function formatOf(mediaType: string): EmbeddedFormat | undefined {
   return format && EMBEDDED_FORMATS.includes(format) ? format : undefined;
 }
 
-export function requireSchemaRegistryless(format: EmbeddedFormat): void {
-  if (SCHEMA_FORMATS.has(format)) {
-    throw new DomainError('invalid_payload', `Schema Registry is not configured: the ${format} format needs one.`);
-  }
+/** The registry's schema type of a schema format; undefined for binary and json. */
+export function schemaTypeOf(format: EmbeddedFormat): SchemaType | undefined {
+  return format in SCHEMA_TYPES ? SCHEMA_TYPES[format as SchemaFormat] : undefined;
+}
+
+interface SchemaFields {
+  key_schema?: string;
+  key_schema_id?: number;
+  value_schema?: string;
+  value_schema_id?: number;
+}
+
+function schemaRequest(text: string | undefined, id: number | undefined): SchemaRequest | undefined {
+  if (text === undefined && id === undefined) return undefined;
+  return { ...(text === undefined ? {} : { schema: text }), ...(id === undefined ? {} : { schemaId: id }) };
+}
+
+/** The key and value schemas a produce request names (text or id; both is refused by the schema service). */
+export function schemaRequestsOf(body: SchemaFields): { key?: SchemaRequest; value?: SchemaRequest } {
+  const key = schemaRequest(body.key_schema, body.key_schema_id);
+  const value = schemaRequest(body.value_schema, body.value_schema_id);
+  return { ...(key ? { key } : {}), ...(value ? { value } : {}) };
 }
 
 function fromBase64(text: string | null | undefined, what: string): Buffer | null {
@@ -42,15 +67,23 @@ interface AnyRecord {
   headers?: Header[];
 }
 
-export function toProduceRecord(format: 'binary' | 'json', topic: string, record: AnyRecord, index: number, defaultPartition?: number): ProduceRecord {
+/** A record whose key and value are `encoded` already (schema formats), or given as the format says. */
+export function toProduceRecord(
+  format: 'binary' | 'json',
+  topic: string,
+  record: AnyRecord,
+  index: number,
+  defaultPartition?: number,
+  encoded?: { key: Buffer | null; value: Buffer | null },
+): ProduceRecord {
   const partition = record.partition ?? defaultPartition;
   const headers = (record.headers ?? []).map((h) => ({ key: h.name, value: fromBase64(h.value, `records[${index}].headers '${h.name}'`) }));
   const binary = format === 'binary';
   return {
     topic,
     ...(partition === undefined ? {} : { partition }),
-    key: binary ? fromBase64(record.key as string | null | undefined, `records[${index}].key`) : fromJson(record.key),
-    value: binary ? fromBase64(record.value as string | null | undefined, `records[${index}].value`) : fromJson(record.value),
+    key: encoded ? encoded.key : binary ? fromBase64(record.key as string | null | undefined, `records[${index}].key`) : fromJson(record.key),
+    value: encoded ? encoded.value : binary ? fromBase64(record.value as string | null | undefined, `records[${index}].value`) : fromJson(record.value),
     headers,
   };
 }
@@ -86,6 +119,18 @@ export function toBinaryRecord(r: ConsumedRecord): Schemas['BinaryConsumerRecord
 export function toJsonRecord(r: ConsumedRecord): Schemas['JsonConsumerRecord'] {
   return {
     topic: r.topic, key: parseJson(r.key, 'key'), value: parseJson(r.value, 'value'),
+    partition: r.partition, offset: Number(r.offset), timestamp: r.timestampMs, headers: headersOut(r),
+  };
+}
+
+/** Where a consumed record is, for messages about it. */
+function placeOf(r: ConsumedRecord): string {
+  return `record at ${r.topic}/${r.partition}@${r.offset}`;
+}
+
+export function toSchemaRecord(r: ConsumedRecord, decode: RecordDecoder): Schemas['SchemaConsumerRecord'] {
+  return {
+    topic: r.topic, key: decode(r.key, `key of the ${placeOf(r)}`), value: decode(r.value, `value of the ${placeOf(r)}`),
     partition: r.partition, offset: Number(r.offset), timestamp: r.timestampMs, headers: headersOut(r),
   };
 }

@@ -32,6 +32,10 @@ function groupResource(r: V3Resources, clusterId: string, g: GroupDescription): 
     is_simple: g.protocolType === '',
     partition_assignor: g.protocol,
     state: STATES[g.state] ?? 'UNKNOWN',
+    type: g.type,
+    // Only a CONSUMER (KIP-848) group can have members of both protocols.
+    is_mixed_consumer_group: false,
+    coordinator: r.related(clusterId, 'brokers', String(g.coordinatorId)),
     consumers: r.related(clusterId, 'consumer-groups', g.groupId, 'consumers'),
     lag_summary: r.related(clusterId, 'consumer-groups', g.groupId, 'lag-summary'),
   };
@@ -185,6 +189,8 @@ export function createV3ConsumerGroupHandlers(services: Services): GroupHandlers
                 max_lag_client_id: max.member?.clientId ?? '',
                 max_lag_topic_name: max.topic,
                 max_lag_partition_id: max.partition,
+                max_lag_consumer: r.related(clusterId, 'consumer-groups', groupId, 'consumers', max.member?.memberId ?? ''),
+                max_lag_partition: r.related(clusterId, 'topics', max.topic, 'partitions', String(max.partition)),
               }
             : {}),
           max_lag: Number(max?.lag ?? 0n),

@@ -60,20 +60,43 @@ async function* inOrder(documents: AsyncIterable<string>, handle: (document: str
   if (failure !== undefined) yield JSON.stringify(errorReport(failure)) + '\n';
 }
 
+/**
+ * Hands a stream's records to the producer in stream order, however long each one took to prepare (a schema may
+ * have to be fetched or registered first): each record waits for its turn, which the one before it gives up once
+ * it was handed over (or failed).
+ */
+class SendOrder {
+  private last: Promise<void> = Promise.resolve();
+
+  /** Taken in stream order; `turn` resolves once every earlier record is handed over; call `done` after this one's. */
+  take(): { turn: Promise<void>; done: () => void } {
+    const turn = this.last;
+    let done!: () => void;
+    this.last = new Promise((resolve) => (done = resolve));
+    return { turn, done };
+  }
+}
+
 async function* startingWith(first: string, rest: AsyncIterable<string>): AsyncGenerator<string> {
   yield first;
   yield* rest;
 }
 
 export function createV3ProduceHandlers(services: Services, settings: V3ProduceSettings): ProduceHandlers {
-  const produceOne = async (clusterId: string, topic: string, body: V3Record): Promise<string> => {
+  const produceOne = async (clusterId: string, topic: string, body: V3Record, order: SendOrder): Promise<string> => {
+    const ticket = order.take();
     try {
-      const prepared = prepareRecord(topic, body);
-      const [result] = await services.produce.produceEach([prepared.record]);
+      const prepared = await prepareRecord(topic, body, services.schemas);
+      await ticket.turn;
+      const sending = services.produce.produceEach([prepared.record]);
+      ticket.done();
+      const [result] = await sending;
       if (result instanceof DomainError) throw result;
       return JSON.stringify(successReport(clusterId, prepared, result!)) + '\n';
     } catch (error) {
       return JSON.stringify(errorReport(error)) + '\n';
+    } finally {
+      ticket.done();
     }
   };
   return {
@@ -92,9 +115,10 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
         if (invalid) throw new DomainError('invalid_payload', invalid);
         return body as V3Record;
       };
+      const order = new SendOrder();
       const handle = async (text: string): Promise<string> => {
         try {
-          return await produceOne(clusterId, topic, parse(text));
+          return await produceOne(clusterId, topic, parse(text), order);
         } catch (error) {
           return JSON.stringify(errorReport(error)) + '\n';
         }
@@ -117,13 +141,15 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
       }
       const ids = new Set(entries.map((e) => e.id));
       if (ids.size !== entries.length) throw new DomainError('invalid_batch', 'The ids of the batch entries are not unique.');
-      const prepared = entries.map((entry): { ok: true; record: PreparedRecord } | { ok: false; error: unknown } => {
-        try {
-          return { ok: true, record: prepareRecord(topic, entry) };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      });
+      const prepared = await Promise.all(
+        entries.map(async (entry): Promise<{ ok: true; record: PreparedRecord } | { ok: false; error: unknown }> => {
+          try {
+            return { ok: true, record: await prepareRecord(topic, entry, services.schemas) };
+          } catch (error) {
+            return { ok: false, error };
+          }
+        }),
+      );
       const sendable = prepared.flatMap((p) => (p.ok ? [p.record] : []));
       const results = await services.produce.produceEach(sendable.map((p) => p.record));
       const successes: BatchSuccess[] = [];

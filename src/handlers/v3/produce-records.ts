@@ -1,6 +1,9 @@
 /** v3 produce records ⇄ domain records, and the per-record delivery reports. */
 import type { components } from '../../../generated/openapi-types.js';
 import type { ProduceAck, ProduceRecord } from '../../core/model.js';
+import type { SchemaType } from '../../core/schemas/schema-codec.js';
+import type { SchemaRequest, SubjectNameStrategy } from '../../core/schemas/schema-resolver.js';
+import type { SchemaService } from '../../core/schemas/schema-service.js';
 import { errorResponse } from '../../errors/dialect-errors.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { requireUnicodeText } from '../../core/produce-service.js';
@@ -11,20 +14,52 @@ export type V3Record = Schemas['ProduceRecord'];
 export type V3Report = Schemas['ProduceReport'];
 type Data = Schemas['ProduceData'];
 
-const SCHEMA_TYPES = new Set(['AVRO', 'JSONSCHEMA', 'PROTOBUF']);
+/** v3's names of the schema types ⇄ the registry's. */
+const SCHEMA_TYPES: Readonly<Record<string, SchemaType>> = { AVRO: 'AVRO', JSONSCHEMA: 'JSON', PROTOBUF: 'PROTOBUF' };
+const V3_TYPE_NAMES: Readonly<Record<SchemaType, string>> = { AVRO: 'AVRO', JSON: 'JSONSCHEMA', PROTOBUF: 'PROTOBUF' };
+
+type DataSize = Schemas['DataSize'];
 
 export interface PreparedRecord {
   readonly record: ProduceRecord;
-  readonly key?: { type: string; size: number };
-  readonly value?: { type: string; size: number };
+  readonly key?: DataSize;
+  readonly value?: DataSize;
 }
 
-function bytesOf(data: Data | undefined, what: string): { bytes: Buffer | null; type: string } | undefined {
+interface DataBytes {
+  readonly bytes: Buffer | null;
+  /** What the report says of it (`size` is added from `bytes`). */
+  readonly about: Omit<DataSize, 'size'>;
+}
+
+function usesSchema(data: Data): boolean {
+  const fields = [data.schema, data.schema_id, data.schema_version, data.subject, data.subject_name_strategy];
+  return (data.type !== undefined && data.type in SCHEMA_TYPES) || fields.some((f) => f !== undefined);
+}
+
+async function schemaBytes(data: Data, what: string, topic: string, schemas: SchemaService): Promise<DataBytes> {
+  if (data.type !== undefined && !(data.type in SCHEMA_TYPES)) throw new DomainError('bad_request', `${what}: type ${data.type} takes no schema fields.`);
+  const request: SchemaRequest = {
+    ...(data.type === undefined ? {} : { type: SCHEMA_TYPES[data.type] }),
+    ...(data.schema === undefined ? {} : { schema: data.schema }),
+    ...(data.schema_id === undefined ? {} : { schemaId: data.schema_id }),
+    ...(data.schema_version === undefined ? {} : { schemaVersion: data.schema_version }),
+    ...(data.subject === undefined ? {} : { subject: data.subject }),
+    ...(data.subject_name_strategy === undefined ? {} : { strategy: data.subject_name_strategy as SubjectNameStrategy }),
+  };
+  const { bytes, schema } = await schemas.encodeData(topic, what === 'key', request, data.data, what);
+  return { bytes, about: { type: V3_TYPE_NAMES[schema.codec.type], subject: schema.subject, schema_id: schema.id, schema_version: schema.version } };
+}
+
+async function bytesOf(data: Data | undefined, what: 'key' | 'value', topic: string, schemas: SchemaService): Promise<DataBytes | undefined> {
   if (data === undefined) return undefined;
+  if (usesSchema(data)) return schemaBytes(data, what, topic, schemas);
+  const plain = plainBytesOf(data, what);
+  return { bytes: plain.bytes, about: { type: plain.type } };
+}
+
+function plainBytesOf(data: Data, what: string): { bytes: Buffer | null; type: string } {
   const type = data.type ?? 'JSON';
-  if (SCHEMA_TYPES.has(type) || data.schema !== undefined || data.schema_id !== undefined || data.subject !== undefined) {
-    throw new DomainError('invalid_payload', `Schema Registry is not configured: ${what} cannot use schemas (${type}).`);
-  }
   if (data.data === null || data.data === undefined) return { bytes: null, type };
   if (type === 'BINARY') {
     if (typeof data.data !== 'string') throw new DomainError('bad_request', `${what}.data is not valid base64.`);
@@ -38,9 +73,9 @@ function bytesOf(data: Data | undefined, what: string): { bytes: Buffer | null; 
   return { bytes: Buffer.from(JSON.stringify(data.data), 'utf8'), type };
 }
 
-export function prepareRecord(topic: string, body: V3Record): PreparedRecord {
-  const key = bytesOf(body.key, 'key');
-  const value = bytesOf(body.value, 'value');
+/** The record to produce, its key and value encoded (with their schemas, if they name any). */
+export async function prepareRecord(topic: string, body: V3Record, schemas: SchemaService): Promise<PreparedRecord> {
+  const [key, value] = await Promise.all([bytesOf(body.key, 'key', topic, schemas), bytesOf(body.value, 'value', topic, schemas)]);
   const timestampMs = body.timestamp === undefined ? undefined : parseIsoTimestamp(body.timestamp, 'bad_request');
   const headers = (body.headers ?? []).map((h) => {
     return { key: h.name, value: h.value === null || h.value === undefined ? null : decodeBase64(h.value, `header '${h.name}'`) };
@@ -54,8 +89,8 @@ export function prepareRecord(topic: string, body: V3Record): PreparedRecord {
       value: value?.bytes ?? null,
       headers,
     },
-    ...(key ? { key: { type: key.type, size: key.bytes?.length ?? 0 } } : {}),
-    ...(value ? { value: { type: value.type, size: value.bytes?.length ?? 0 } } : {}),
+    ...(key ? { key: { ...key.about, size: key.bytes?.length ?? 0 } } : {}),
+    ...(value ? { value: { ...value.about, size: value.bytes?.length ?? 0 } } : {}),
   };
 }
 
