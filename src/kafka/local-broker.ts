@@ -6,7 +6,8 @@
  * and by `npm run kafka`.
  *
  * No broker outlives its Node process: stop() terminates it, a synchronous 'exit' hook SIGKILLs it, and a detached
- * `sh` watchdog terminates it when Node dies without running any hook (SIGKILL, default SIGINT handling, a crash).
+ * `sh` watchdog (src/process/watchdog.ts) terminates it when Node dies without running any hook (SIGKILL, default
+ * SIGINT handling, a crash).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -19,6 +20,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { runChecked } from '../process/run-command.js';
+import { signalQuietly, spawnWatchdog, stopWatchdog } from '../process/watchdog.js';
 import { cacheDir } from '../project-paths.js';
 
 export const DEFAULT_KAFKA_VERSION = '3.9.2';
@@ -95,14 +97,6 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return errnoCode(error) === 'EPERM';
-  }
-}
-
-export function signalQuietly(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
   }
 }
 
@@ -377,32 +371,6 @@ async function formatStorage(libsDir: string, files: BrokerFiles): Promise<void>
   await runStorageTool(libsDir, files, ['format', '-t', generatedId, '-c', files.serverProperties]);
 }
 
-/**
- * Polls every second while both Node (by pid) and the broker are alive; when Node is gone but the broker is not,
- * terminates the broker like stop() would and deletes its directory. $0 is a label for `ps`; $1..$3 are the pids
- * and the directory, passed as arguments so nothing needs quoting.
- */
-const WATCHDOG_SCRIPT = `
-parent=$1; broker=$2; dir=$3
-while kill -0 "$parent" 2>/dev/null && kill -0 "$broker" 2>/dev/null; do sleep 1; done
-kill -0 "$parent" 2>/dev/null && exit 0
-kill -TERM "$broker" 2>/dev/null
-i=0
-while kill -0 "$broker" 2>/dev/null && [ "$i" -lt 20 ]; do sleep 1; i=$((i+1)); done
-kill -KILL "$broker" 2>/dev/null
-rm -rf "$dir"
-`;
-
-/** Also used for the local Schema Registry (with its own `label`). */
-export function spawnWatchdog(brokerPid: number, dir: string, label = 'local-kafka-watchdog'): ChildProcess {
-  const watchdog = spawn('sh', ['-c', WATCHDOG_SCRIPT, label, String(process.pid), String(brokerPid), dir], {
-    detached: true,
-    stdio: 'ignore',
-  });
-  watchdog.unref();
-  return watchdog;
-}
-
 /** Raised when the JVM exits while starting; `portTaken` tells a lost port race from a real failure. */
 class BrokerExitedError extends Error {
   constructor(
@@ -457,7 +425,7 @@ class BrokerProcess {
       throw new Error(`cannot run java: ${error.message}`);
     }
     child.unref();
-    return new BrokerProcess(child, child.pid, spawnWatchdog(child.pid, files.dir), files, exited);
+    return new BrokerProcess(child, child.pid, spawnWatchdog(child.pid, files.dir, 'local-kafka-watchdog'), files, exited);
   }
 
   get isRunning(): boolean {
@@ -509,8 +477,7 @@ class BrokerProcess {
   }
 
   private stopWatchdog(): void {
-    // Its process group includes the `sleep` it may be waiting on.
-    if (this.watchdog.pid !== undefined) signalQuietly(-this.watchdog.pid, 'SIGKILL');
+    stopWatchdog(this.watchdog);
   }
 
   /**

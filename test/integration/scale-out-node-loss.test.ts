@@ -11,7 +11,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sleep } from '../faults/support/fault-kit.js';
-import { CallLog, startDeployment } from './support/deployment-under-test.js';
+import { CallLog, startDeployment, stopEverythingStarted } from './support/deployment-under-test.js';
 import type { Call, DeploymentUnderTest } from './support/deployment-under-test.js';
 
 const run = promisify(execFile);
@@ -91,9 +91,12 @@ describe('a node of the deployment is lost', { timeout: 240_000 }, () => {
 
   afterAll(async () => {
     if (process.env['SCALE_DEBUG']) for (const n of deployment?.nodes ?? []) console.log(n.output().split('\n').filter((l) => !l.includes('"msg":"request"') && !l.includes('"config"')).join('\n'));
-    for (const node of deployment?.nodes ?? []) if (node.child.signalCode === null && node.child.exitCode === null) node.child.kill('SIGCONT');
-    await deployment?.stop();
-    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    try {
+      await deployment?.stop();
+    } finally {
+      await stopEverythingStarted();
+      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    }
   });
 
   it('SIGKILL of the holder mid-poll: 404/40403 from the others within seconds, then the names are created again and used', async () => {

@@ -11,7 +11,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { portOf, tcpConnectionsTo } from '../faults/support/fault-kit.js';
-import { CallLog, startDeployment } from './support/deployment-under-test.js';
+import { CallLog, startDeployment, stopEverythingStarted } from './support/deployment-under-test.js';
 import type { DeploymentUnderTest } from './support/deployment-under-test.js';
 import { basic, USERS, writeUsersFile } from './support/users-file.js';
 
@@ -64,8 +64,12 @@ describe('three nodes behind a round-robin balancer', { timeout: 180_000 }, () =
       const { stdout } = await run('kcat', ['-C', '-b', bootstrapServers, '-t', `_kafka-rest-ts.${deployment.name}.instances`, '-o', 'beginning', '-e', '-q', '-f', 'DIR %o %k %S %s\n']);
       console.log(stdout);
     }
-    await deployment?.stop();
-    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    try {
+      await deployment?.stop();
+    } finally {
+      await stopEverythingStarted();
+      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    }
   });
 
   it('a v2 consumer: created, subscribed, polled, committed and deleted through the balancer, every record once', async () => {
@@ -183,6 +187,11 @@ describe('three nodes behind a round-robin balancer', { timeout: 180_000 }, () =
     const refused = await logs.send('subscribe', `${elsewhere}/subscription`, { method: 'POST', headers: { 'content-type': V2 }, body: { topics: [TOPIC] } });
     expect([refused.status, (refused.body as { error_code: number }).error_code, refused.forwardedTo]).toEqual([403, 40301, 'node1']);
     expect((refused.body as { message: string }).message).toContain("User 'logs'");
+    // The instance belongs to 'logs': another user reaching it through node 3 is refused by the holder, as on one node.
+    const other = new CallLog({ authorization: basic(USERS.full), accept: V2 });
+    const foreign = await other.send('subscription', `${deployment.nodes[2]!.url}/consumers/${group}/instances/mine/subscription`);
+    expect([foreign.status, (foreign.body as { error_code: number }).error_code, foreign.forwardedTo]).toEqual([403, 40301, 'node1']);
+    expect((foreign.body as { message: string }).message).toContain('belongs to another user');
     const wrong = await fetch(`${elsewhere}/subscription`, { headers: { authorization: basic({ username: 'logs', password: 'nope' }), accept: V2 } });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('x-kafka-rest-forwarded-to')).toBeNull();

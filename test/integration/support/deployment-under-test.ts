@@ -1,7 +1,8 @@
 /**
  * Several proxy processes (`src/main.ts`) forming one deployment on the run's broker, behind a real round-robin
  * balancer: HAProxy from Debian (`.ci/run` installs it), started with a generated configuration on a free port —
- * no sticky sessions, each request balanced on its own, failed connections redispatched to another node.
+ * no sticky sessions, each request balanced on its own, failed connections redispatched to another node. Nodes and
+ * balancers die with the test worker or its runner, however they end (guardChild's hook and watchdog).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -9,7 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../../scripts/lib/free-port.js';
-import { sleep, startProxyProcess } from '../../faults/support/fault-kit.js';
+import { guardChild } from '../../../src/process/watchdog.js';
+import { sleep, startProxyProcess, stopAllProxyProcesses, stopProxyProcess, TEST_PROCESSES } from '../../faults/support/fault-kit.js';
 import type { ProxyProcess } from '../../faults/support/fault-kit.js';
 
 export interface Balancer {
@@ -47,6 +49,9 @@ export function haproxyConfig(port: number, backends: readonly string[]): string
   ].join('\n');
 }
 
+/** Every balancer this worker started and has not stopped yet. */
+const balancers = new Set<Balancer>();
+
 export async function startBalancer(backends: readonly string[]): Promise<Balancer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'kafka-rest-haproxy-'));
@@ -55,30 +60,49 @@ export async function startBalancer(backends: readonly string[]): Promise<Balanc
   writeFileSync(file, config);
   // -db: stay in the foreground, so the test owns the process (SIGTERM stops it).
   const child: ChildProcess = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  guardChild(child, 'haproxy-under-test-watchdog', TEST_PROCESSES);
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
+  const balancer: Balancer = {
+    url,
+    config,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      balancers.delete(balancer);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  balancers.add(balancer);
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`haproxy exited (${child.exitCode}):\n${output}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+    if (child.exitCode !== null) {
+      await balancer.stop();
+      throw new Error(`haproxy exited (${child.exitCode}):\n${output}`);
+    }
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return balancer;
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      await balancer.stop();
       throw new Error(`haproxy did not answer:\n${output}`);
     }
     await sleep(100);
   }
-  return {
-    url,
-    config,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+}
+
+/**
+ * For afterAll, after the deployment's own stop(): ends every node and balancer this worker started, those of a
+ * setup that failed or timed out before handing them over included.
+ */
+export async function stopEverythingStarted(): Promise<void> {
+  await Promise.all([...balancers].map((b) => b.stop()));
+  await stopAllProxyProcesses();
 }
 
 export interface DeploymentUnderTest {
@@ -119,12 +143,7 @@ export async function startDeployment(count: number, bootstrapServers: string, e
 }
 
 async function stopNodes(nodes: readonly ProxyProcess[]): Promise<void> {
-  await Promise.all(
-    nodes.map(async (node) => {
-      if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill('SIGTERM');
-      await node.exited;
-    }),
-  );
+  await Promise.all(nodes.map((node) => stopProxyProcess(node)));
 }
 
 export interface Call {
