@@ -84,6 +84,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description The proxy's metrics in Prometheus's text exposition format (version 0.0.4), open like `/healthz` so that a
+         *     Prometheus server can scrape it without credentials (put it behind your network's rules if its figures are
+         *     sensitive; they hold no record data and no credentials).
+         *
+         *     - `kafka_rest_requests_total{dialect, operation, status}`: requests answered; `operation` is the operationId
+         *       (`none` for a path or method the spec does not have).
+         *     - `kafka_rest_request_duration_seconds{dialect, operation}`: histogram, from a request's arrival until its
+         *       answer is handed to the HTTP layer (for streamed answers, until the stream starts).
+         *     - `kafka_rest_produced_records_total{dialect}`, `kafka_rest_produced_bytes_total{dialect}`: records Kafka
+         *       acknowledged and their key and value bytes.
+         *     - `kafka_rest_consumed_records_total{dialect}`, `kafka_rest_consumed_bytes_total{dialect}`: records handed to
+         *       clients by consumer instances (counted under the dialect that created the instance) and stateless reads.
+         *     - `kafka_rest_produce_errors_total{dialect, kind}`: failed produces by error kind (`topic_not_found`,
+         *       `partition_not_found`, `kafka_unavailable`, `bad_request`, ...): one per failed request where a request
+         *       succeeds or fails whole (Upstash), one per failed record where each record is answered on its own (v2, v3).
+         *     - `kafka_rest_consumer_instances`, `kafka_rest_requests_in_flight`: gauges.
+         *     - `kafka_rest_kafka_connected`: 1 while the proxy's producer has an open connection to a broker, else 0.
+         *     - prom-client's process and Node.js metrics (`process_*`, `nodejs_*`).
+         *
+         *     `dialect` is one of `upstash`, `v2` (which includes the v1 draft's stateless read), `v3` and `ops`.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/": {
         parameters: {
             query?: never;
@@ -4025,6 +4064,32 @@ export interface operations {
                 content: {
                     /** @example <!DOCTYPE html><html>...</html> */
                     "text/html": string;
+                };
+            };
+            400: components["responses"]["OpsError"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP kafka_rest_produced_records_total Records Kafka acknowledged, by dialect.
+                     *     # TYPE kafka_rest_produced_records_total counter
+                     *     kafka_rest_produced_records_total{dialect="upstash"} 10
+                     */
+                    "text/plain": string;
                 };
             };
             400: components["responses"]["OpsError"];

@@ -8,6 +8,7 @@ export type OperationId =
   | 'getReadiness'
   | 'getOpenApiDocument'
   | 'getApiReference'
+  | 'getMetrics'
   | 'v2GetRoot'
   | 'v2ListTopics'
   | 'v2GetTopic'
@@ -139,6 +140,7 @@ export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {
   getReadiness: {"operationId":"getReadiness","method":"get","path":"/readyz","dialect":"ops","permission":"none","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json","503":"application/json"}},
   getOpenApiDocument: {"operationId":"getOpenApiDocument","method":"get","path":"/openapi.json","dialect":"ops","permission":"none","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/json","400":"application/json"}},
   getApiReference: {"operationId":"getApiReference","method":"get","path":"/docs","dialect":"ops","permission":"none","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"text/html","400":"application/json"}},
+  getMetrics: {"operationId":"getMetrics","method":"get","path":"/metrics","dialect":"ops","permission":"none","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"text/plain","400":"application/json"}},
   v2GetRoot: {"operationId":"v2GetRoot","method":"get","path":"/","dialect":"v2","permission":"none","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","400":"application/vnd.kafka.v2+json","406":"application/vnd.kafka.v2+json"}},
   v2ListTopics: {"operationId":"v2ListTopics","method":"get","path":"/topics","dialect":"v2","permission":"read","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","400":"application/vnd.kafka.v2+json","401":"application/vnd.kafka.v2+json","403":"application/vnd.kafka.v2+json","406":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
   v2GetTopic: {"operationId":"v2GetTopic","method":"get","path":"/topics/{topic_name}","dialect":"v2","permission":"read","requestContentTypes":[],"requestBodyRequired":false,"rawBody":false,"streamingBody":false,"headerParameters":[],"responseContentTypes":{"200":"application/vnd.kafka.v2+json","400":"application/vnd.kafka.v2+json","401":"application/vnd.kafka.v2+json","403":"application/vnd.kafka.v2+json","404":"application/vnd.kafka.v2+json","406":"application/vnd.kafka.v2+json","503":"application/vnd.kafka.v2+json"}},
@@ -298,6 +300,8 @@ export interface OperationHandlers<Ctx> {
   getOpenApiDocument: OperationHandler<'getOpenApiDocument', Ctx>;
   /** GET /docs — The API reference */
   getApiReference: OperationHandler<'getApiReference', Ctx>;
+  /** GET /metrics — Prometheus metrics */
+  getMetrics: OperationHandler<'getMetrics', Ctx>;
   /** GET / — Root resource */
   v2GetRoot: OperationHandler<'v2GetRoot', Ctx>;
   /** GET /topics — List topics */

@@ -3,6 +3,7 @@
  *   generated/openapi.json       the bundled spec (redocly bundle)
  *   generated/openapi-types.ts   TypeScript types (openapi-typescript)
  *   generated/operations.ts      the typed operationId → handler map and per-operation metadata
+ *   generated/api-reference.fragment.html   the API reference pre-rendered by Redoc (served by /docs)
  * and the settings tables of docs/configuration.md and README.md from src/config/settings.ts.
  *
  * `--check` writes nothing and exits 1 when any file in generated/ differs from what the spec produces.
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
 import type { OpenAPI3 } from 'openapi-typescript';
 import { renderOperationsModule } from './generate/operations-module.js';
+import { renderReferenceFragment } from './generate/reference-markup.js';
 import { configurationDoc, readmeDoc } from './generate/settings-docs.js';
 import type { SpecDocument } from './generate/spec-model.js';
 
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
     'generated/openapi.json': bundled,
     'generated/openapi-types.ts': await typesFor(bundled),
     'generated/operations.ts': renderOperationsModule(JSON.parse(bundled) as SpecDocument),
+    'generated/api-reference.fragment.html': await renderReferenceFragment(JSON.parse(bundled) as object),
     'docs/configuration.md': configurationDoc(readFileSync(join(root, 'docs/configuration.md'), 'utf8')),
     'README.md': readmeDoc(readFileSync(join(root, 'README.md'), 'utf8')),
   };

@@ -1,5 +1,8 @@
-/** `npm run kafka`: runs the project's local Kafka broker on its own until Ctrl-C (SIGINT) or SIGTERM. */
-import { startLocalBroker } from '../src/kafka/local-broker.js';
+/**
+ * `npm run kafka [-- --port N]`: runs the project's local Kafka broker on its own until Ctrl-C (SIGINT) or SIGTERM.
+ * With `--port N` its PLAINTEXT listener is 127.0.0.1:N on every run (otherwise a free port each time).
+ */
+import { PortInUseError, startLocalBroker } from '../src/kafka/local-broker.js';
 
 const log = (line: string): void => {
   process.stderr.write(`[local-kafka] ${line}\n`);
@@ -24,7 +27,26 @@ function onSignal(signal: NodeJS.Signals): void {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-const broker = await startLocalBroker({ log });
+/** `--port N` or `--port=N`; undefined without it. Anything else is a usage error (exit 2). */
+function portArgument(argv: readonly string[]): number | undefined {
+  const usage = (why: string): never => {
+    process.stderr.write(`${why}\nusage: npm run kafka [-- --port N]\n`);
+    process.exit(2);
+  };
+  if (argv.length === 0) return undefined;
+  const [flag, next] = argv;
+  const text = flag?.startsWith('--port=') ? flag.slice('--port='.length) : flag === '--port' && argv.length === 2 ? next : usage(`unknown arguments: ${argv.join(' ')}`);
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) usage(`--port needs a port number from 1 to 65535, got '${text ?? ''}'`);
+  return port;
+}
+
+const port = portArgument(process.argv.slice(2));
+const broker = await startLocalBroker({ log, ...(port === undefined ? {} : { port }) }).catch((error: unknown) => {
+  if (!(error instanceof PortInUseError)) throw error;
+  log(error.message);
+  process.exit(1);
+});
 phase = 'running';
 process.stdout.write(
   [

@@ -16,6 +16,8 @@ function findProjectRoot(start: string): string {
 
 export const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 export const BUNDLED_SPEC_PATH = join(PROJECT_ROOT, 'generated', 'openapi.json');
+/** The API reference pre-rendered from the bundled spec (see src/docs/reference-page.ts). */
+export const REFERENCE_FRAGMENT_PATH = join(PROJECT_ROOT, 'generated', 'api-reference.fragment.html');
 
 /** Installed as a package (npm install -g, npx): the code sits in a node_modules folder, which npm may replace. */
 export const INSTALLED_AS_PACKAGE = PROJECT_ROOT.split(sep).includes('node_modules');

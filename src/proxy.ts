@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Document } from 'openapi-backend';
+import type { Dialect } from '../generated/operations.js';
 import { credentialsAuthenticator, OPEN_AUTHENTICATOR } from './auth/authenticator.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { UsersFile } from './auth/users-file.js';
@@ -23,7 +24,7 @@ import { OffsetService } from './core/offset-service.js';
 import { ProduceService } from './core/produce-service.js';
 import { SchemaService } from './core/schemas/schema-service.js';
 import { TopicService } from './core/topic-service.js';
-import { readRedocBundle, renderReferencePage } from './docs/reference-page.js';
+import { buildReferencePage } from './docs/reference-page.js';
 import { createHandlers } from './handlers/index.js';
 import { KafkaClusterAdmin } from './kafka/cluster-admin.js';
 import { ClusterConfigClient } from './kafka/cluster-config-client.js';
@@ -35,6 +36,7 @@ import { KafkaClient } from './kafka/kafka-client.js';
 import { PartitionReader } from './kafka/partition-reader.js';
 import { KafkaRecordProducer } from './kafka/record-producer.js';
 import { TopicMetadataCache } from './kafka/topic-metadata-cache.js';
+import { ProxyMetrics } from './metrics/proxy-metrics.js';
 import { HttpSchemaRegistry } from './schema-registry/http-schema-registry.js';
 import { BUNDLED_SPEC_PATH } from './project-paths.js';
 import { createApp } from './server/app.js';
@@ -191,23 +193,37 @@ async function serve({ config, logger, hooks, kafka, reader, auth, listeners }: 
     (error) => logger.warn({ err: error }, 'consumer instance background error'),
     deployment.placement,
   );
+  const tracker = new InFlightTracker();
+  const metrics = new ProxyMetrics({ consumerInstances: () => consumers.size, kafkaConnected: () => kafka.connected, requestsInFlight: () => tracker.active });
   const registry = config.schemaRegistry ? new HttpSchemaRegistry(config.schemaRegistry) : undefined;
-  const services: Services = {
+  const shared = {
     cluster: new ClusterService(admin),
     topics: new TopicService(admin),
-    produce: new ProduceService(new KafkaRecordProducer(kafka, topicCache, config.produceAckTimeoutMs), config.produceRequestMaxRecords),
     schemas: new SchemaService(registry),
-    fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition, config.consumerRequestMaxWaitMs),
-    consumers,
     offsets,
     groups: new ConsumerGroupService(new KafkaGroupAdmin(kafka.admin, coordinators), admin),
     configs: new ConfigService(admin),
     acls: new AclService(new KafkaAclAdmin(kafka.admin)),
   };
+  const recordProducer = new KafkaRecordProducer(kafka, topicCache, config.produceAckTimeoutMs);
+  // Over the same clients and registry, each dialect's produce and read services count under its own name.
+  const servicesFor = (dialect: Dialect): Services => {
+    const meter = metrics.traffic(dialect);
+    return {
+      ...shared,
+      produce: new ProduceService(recordProducer, config.produceRequestMaxRecords, meter),
+      fetch: new FetchService(readerPort(reader), config.fetchMaxRecordsPerPartition, config.consumerRequestMaxWaitMs, meter),
+      consumers: consumers.forDialect(meter),
+    };
+  };
   const spec = loadBundledSpec();
   const handlers = createHandlers(
-    services,
-    { spec, referencePage: lazy(() => renderReferencePage(spec, readRedocBundle())) },
+    { ops: servicesFor('ops'), v2: servicesFor('v2'), v3: servicesFor('v3'), upstash: servicesFor('upstash') },
+    {
+      spec,
+      referencePage: lazy(() => buildReferencePage(spec)),
+      metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
+    },
     {
       upstashConsume: { timeoutMs: config.consumerRequestTimeoutMs, maxWaitMs: config.consumerRequestMaxWaitMs, maxRecordsPerPoll: config.consumerMaxPollRecords },
       v2Consumer: {
@@ -219,7 +235,6 @@ async function serve({ config, logger, hooks, kafka, reader, auth, listeners }: 
       v3Produce: { maxRecordBytes: config.requestMaxBytes, maxBatchEntries: config.v3ProduceBatchMaxEntries, maxInFlight: 1024 },
     },
   );
-  const tracker = new InFlightTracker();
   const app = await createApp({
     spec,
     handlers,
@@ -230,6 +245,8 @@ async function serve({ config, logger, hooks, kafka, reader, auth, listeners }: 
     requestBodyTimeoutMs: config.requestBodyTimeoutMs,
     requestBodyIdleTimeoutMs: config.requestBodyIdleTimeoutMs,
     authenticator: auth.authenticator,
+    metrics,
+    ...(config.cors ? { cors: config.cors } : {}),
     middleware: [tracker.middleware(), ...deployment.middleware, ...(hooks.middleware ?? [])],
     nodeId: deployment.nodeId,
     ...(deployment.routing ? { routing: deployment.routing } : {}),

@@ -21,6 +21,8 @@ export type { ClientAuthentication, KafkaSecurityConfig, ListenerTlsConfig, Sasl
 export { toProxyConfig } from './proxy-config.js';
 export type { ProxyConfig } from './proxy-config.js';
 export type { SchemaRegistrySettings } from './schema-registry-settings.js';
+export { CORS_DEFAULT_HEADERS, CORS_DEFAULT_METHODS } from './cors-settings.js';
+export type { CorsConfig } from './cors-settings.js';
 export { envKeyToProperty, propertyToEnvKey } from './sources.js';
 export type { SettingsNotice } from './settings-check.js';
 

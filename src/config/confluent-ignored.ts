@@ -29,7 +29,6 @@ export const CONFLUENT_IGNORED: readonly IgnoredSetting[] = [
   { key: 'zookeeper.connect', why: 'use bootstrap.servers' },
   { key: 'authentication.', why: 'use auth.file (HTTP Basic users with permissions on topic patterns)' },
   { key: 'confluent.', why: NOT_SUPPORTED },
-  { key: 'access.control.', why: NOT_SUPPORTED },
   { key: 'api.v2.enable', why: 'every dialect is always served' },
   { key: 'api.v3.enable', why: 'every dialect is always served' },
   { key: 'api.endpoints.', why: 'every endpoint is always served' },

@@ -4,6 +4,8 @@
  */
 import { ConfigError } from './config-error.js';
 import type { Fail } from './config-error.js';
+import { corsConfig } from './cors-settings.js';
+import type { CorsConfig } from './cors-settings.js';
 import { deploymentConfig } from './deployment-settings.js';
 import type { DeploymentConfig } from './deployment-settings.js';
 import { InvalidValue } from './parsers.js';
@@ -22,6 +24,8 @@ export interface ProxyConfig extends SettingFields {
   readonly kafkaSecurity: KafkaSecurityConfig;
   /** Unset: the schema formats answer 422/42206 naming `schema.registry.url`. */
   readonly schemaRegistry?: SchemaRegistrySettings;
+  /** Set when `access.control.allow.origin` is. */
+  readonly cors?: CorsConfig;
   /** How this node finds the other nodes of its deployment (docs/scaling.md). */
   readonly deployment: DeploymentConfig;
 }
@@ -62,6 +66,7 @@ export function toProxyConfig(raw: Readonly<Record<string, string>>, originOf: O
   const bootstrap = resolveBootstrap(values, fail);
   const tls = listenerTls(values, fields.listeners, fail);
   const registry = schemaRegistry(values, fail);
+  const cors = corsConfig(values);
   return {
     ...fields,
     bootstrapServers: bootstrap.addresses,
@@ -69,5 +74,6 @@ export function toProxyConfig(raw: Readonly<Record<string, string>>, originOf: O
     deployment: deploymentConfig(values),
     ...(tls ? { tls } : {}),
     ...(registry ? { schemaRegistry: registry } : {}),
+    ...(cors ? { cors } : {}),
   };
 }

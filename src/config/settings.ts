@@ -6,6 +6,7 @@
  * `KAFKA_REST_` + upper case, `.` → `_`), its default as text, a one-line meaning, the parser that checks it, and
  * `field` when the value goes into ProxyConfig as is (ProxyConfig gets a typed member of that name).
  */
+import { CORS_SETTINGS } from './cors-settings.js';
 import { DEPLOYMENT_SETTINGS } from './deployment-settings.js';
 import { SCHEMA_REGISTRY_SETTINGS } from './schema-registry-settings.js';
 import { pathText, secretText, setting } from './setting.js';
@@ -244,6 +245,7 @@ export const SETTINGS = {
     doc: "https checks that the broker's certificate names the host it was reached at; empty turns that off.",
     parser: endpointIdentificationParser,
   }),
+  ...CORS_SETTINGS,
   ...SCHEMA_REGISTRY_SETTINGS,
 };
 

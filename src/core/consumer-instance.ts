@@ -16,6 +16,8 @@ import type {
   TopicPartitionOffset,
   TopicPartitions,
 } from './model.js';
+import { NO_METER, payloadBytes } from './traffic-meter.js';
+import type { TrafficMeter } from './traffic-meter.js';
 
 export interface TopicPartition {
   readonly topic: string;
@@ -74,6 +76,8 @@ export class ConsumerInstance {
     private readonly factory: GroupConsumerFactory,
     private readonly support: AssignmentSupport,
     private readonly onBackgroundError: (error: unknown) => void,
+    /** Counts the records this instance hands out, under the dialect that created it. */
+    private readonly meter: TrafficMeter = NO_METER,
   ) {
     if (config.autoCommit) {
       this.autoCommitTimer = setInterval(() => {
@@ -213,6 +217,7 @@ export class ConsumerInstance {
         ? await this.pollOnce(timeoutMs, maxRecords, maxBytes)
         : await readAtLeastMinBytes((t, n, b) => this.pollOnce(t, n, b), { timeoutMs, maxRecords, maxBytes, minBytes }, (back) => this.unread(back));
     this.lastUsed = Date.now();
+    this.meter.consumed(records.length, payloadBytes(records));
     return records;
   }
 

@@ -11,6 +11,8 @@ import { StandalonePlacement } from './instance-placement.js';
 import type { InstancePlacement } from './instance-placement.js';
 import type { GroupConsumerFactory } from './model.js';
 import type { InstanceSummary } from './placement-ports.js';
+import { NO_METER } from './traffic-meter.js';
+import type { TrafficMeter } from './traffic-meter.js';
 
 export type { InstanceSummary } from './placement-ports.js';
 
@@ -28,6 +30,9 @@ export interface InstanceCaller {
 }
 
 const keyOf = (group: string, name: string): string => `${group}\u0000${name}`;
+
+/** The registry as one dialect's handlers use it (see ConsumerRegistry.forDialect). */
+export type ConsumerInstances = Pick<ConsumerRegistry, 'create' | 'acquire' | 'get' | 'delete' | 'list' | 'listEverywhere'>;
 
 function requireOwner(instance: ConsumerInstance, caller: InstanceCaller): void {
   if (instance.owner === caller.username) return;
@@ -66,10 +71,31 @@ export class ConsumerRegistry {
   }
 
   /**
+   * The registry for one dialect's handlers: the instances they create count the records they hand out under that
+   * dialect's `meter` (an instance created by one dialect and read through the other stays counted under the first).
+   */
+  forDialect(meter: TrafficMeter): ConsumerInstances {
+    return {
+      create: (group, name, config, caller) => this.create(group, name, config, caller, meter),
+      acquire: (group, name, topics, config, caller) => this.acquire(group, name, topics, config, caller, meter),
+      get: (group, name, caller) => this.get(group, name, caller),
+      delete: (group, name, caller) => this.delete(group, name, caller),
+      list: () => this.list(),
+      listEverywhere: () => this.listEverywhere(),
+    };
+  }
+
+  /**
    * A new, unsubscribed instance owned by the caller; 40902 when the group already has one by that name, here or on
    * another node of the deployment.
    */
-  async create(group: string, name: string, config: ConsumerInstanceConfig, caller: InstanceCaller): Promise<ConsumerInstance> {
+  async create(
+    group: string,
+    name: string,
+    config: ConsumerInstanceConfig,
+    caller: InstanceCaller,
+    meter: TrafficMeter = NO_METER,
+  ): Promise<ConsumerInstance> {
     const owner = caller.username;
     const key = keyOf(group, name);
     const exists = (): DomainError =>
@@ -90,13 +116,20 @@ export class ConsumerRegistry {
     } finally {
       this.creating.delete(key);
     }
-    const instance = new ConsumerInstance(group, name, owner, config, this.factory, this.support, this.onBackgroundError);
+    const instance = new ConsumerInstance(group, name, owner, config, this.factory, this.support, this.onBackgroundError, meter);
     this.instances.set(key, instance);
     return instance;
   }
 
   /** The caller's instance subscribed to `topics`: created if missing, re-subscribed if it followed other topics. */
-  async acquire(group: string, name: string, topics: readonly string[], config: ConsumerInstanceConfig, caller: InstanceCaller): Promise<ConsumerInstance> {
+  async acquire(
+    group: string,
+    name: string,
+    topics: readonly string[],
+    config: ConsumerInstanceConfig,
+    caller: InstanceCaller,
+    meter: TrafficMeter = NO_METER,
+  ): Promise<ConsumerInstance> {
     const key = keyOf(group, name);
     const existing = this.instances.get(key);
     if (existing) requireOwner(existing, caller);
@@ -105,7 +138,7 @@ export class ConsumerRegistry {
     if (pending) return existing ? pending : pending.then((instance) => (requireOwner(instance, caller), instance));
     if (existing?.sameTopics(topics)) return existing;
     const subscribing = (async () => {
-      const instance = existing ?? (await this.create(group, name, config, caller));
+      const instance = existing ?? (await this.create(group, name, config, caller, meter));
       try {
         await instance.subscribe(topics);
       } catch (error) {

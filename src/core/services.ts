@@ -1,9 +1,12 @@
-/** The core services the handlers of every dialect share. */
+/**
+ * The core services the handlers of a dialect use. Each dialect gets its own set (built in proxy.ts) over the same
+ * Kafka clients and consumer registry, so that what its services move is counted under its name.
+ */
 import type { ClusterService } from './cluster-service.js';
 import type { AclService } from './acl-service.js';
 import type { ConfigService } from './config-service.js';
 import type { ConsumerGroupService } from './consumer-group-service.js';
-import type { ConsumerRegistry } from './consumer-registry.js';
+import type { ConsumerInstances } from './consumer-registry.js';
 import type { FetchService } from './fetch-service.js';
 import type { OffsetService } from './offset-service.js';
 import type { ProduceService } from './produce-service.js';
@@ -16,7 +19,7 @@ export interface Services {
   readonly produce: ProduceService;
   readonly schemas: SchemaService;
   readonly fetch: FetchService;
-  readonly consumers: ConsumerRegistry;
+  readonly consumers: ConsumerInstances;
   readonly offsets: OffsetService;
   readonly groups: ConsumerGroupService;
   readonly configs: ConfigService;

@@ -1,5 +1,6 @@
 /** Every operation's handler, gathered into the one map the spec demands (a missing one fails `tsc`). */
 import type { OperationHandlers } from '../../generated/operations.js';
+import type { Dialect } from '../../generated/operations.js';
 import type { Services } from '../core/services.js';
 import type { RequestContext } from '../server/request-context.js';
 import { createOpsHandlers } from './ops/ops-handlers.js';
@@ -35,29 +36,31 @@ export interface HandlerSettings {
   readonly v3Produce: V3ProduceSettings;
 }
 
-export function createHandlers(services: Services, resources: OpsResources, settings: HandlerSettings): OperationHandlers<RequestContext> {
+/** Each dialect's handlers get that dialect's services (see Services). */
+export function createHandlers(servicesOf: Readonly<Record<Dialect, Services>>, resources: OpsResources, settings: HandlerSettings): OperationHandlers<RequestContext> {
+  const { ops, v2, v3, upstash } = servicesOf;
   return {
-    ...createOpsHandlers(services, resources),
-    ...createV2MetadataHandlers(services),
-    ...createV2ProduceHandlers(services),
-    ...createV2ConsumerHandlers(services, settings.v2Consumer),
-    ...createV2PositionHandlers(services),
-    ...createV3ClusterHandlers(services),
-    ...createV3TopicHandlers(services),
-    ...createV3TopicConfigHandlers(services),
-    ...createV3BrokerHandlers(services),
-    ...createV3AclHandlers(services),
-    ...createV3BrokerConfigHandlers(services),
-    ...createV3ClusterConfigHandlers(services),
-    ...createV3ConsumerGroupHandlers(services),
-    ...createV3PartitionHandlers(services),
-    ...createV3ReassignmentHandlers(services),
-    ...createV3ProduceHandlers(services, settings.v3Produce),
-    ...createV3PartitionRecordHandlers(services, settings.upstashConsume.timeoutMs),
-    ...createV1MessageHandlers(services, settings.upstashConsume.timeoutMs),
-    ...createUpstashTopicHandlers(services),
-    ...createUpstashProduceHandlers(services),
-    ...createUpstashFetchHandlers(services, settings.upstashConsume.timeoutMs),
-    ...createUpstashConsumeHandlers(services, settings.upstashConsume),
+    ...createOpsHandlers(ops, resources),
+    ...createV2MetadataHandlers(v2),
+    ...createV2ProduceHandlers(v2),
+    ...createV2ConsumerHandlers(v2, settings.v2Consumer),
+    ...createV2PositionHandlers(v2),
+    ...createV3ClusterHandlers(v3),
+    ...createV3TopicHandlers(v3),
+    ...createV3TopicConfigHandlers(v3),
+    ...createV3BrokerHandlers(v3),
+    ...createV3AclHandlers(v3),
+    ...createV3BrokerConfigHandlers(v3),
+    ...createV3ClusterConfigHandlers(v3),
+    ...createV3ConsumerGroupHandlers(v3),
+    ...createV3PartitionHandlers(v3),
+    ...createV3ReassignmentHandlers(v3),
+    ...createV3ProduceHandlers(v3, settings.v3Produce),
+    ...createV3PartitionRecordHandlers(v3, settings.upstashConsume.timeoutMs),
+    ...createV1MessageHandlers(v2, settings.upstashConsume.timeoutMs),
+    ...createUpstashTopicHandlers(upstash),
+    ...createUpstashProduceHandlers(upstash),
+    ...createUpstashFetchHandlers(upstash, settings.upstashConsume.timeoutMs),
+    ...createUpstashConsumeHandlers(upstash, settings.upstashConsume),
   };
 }

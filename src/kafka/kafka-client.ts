@@ -84,6 +84,11 @@ export class KafkaClient implements ProducerSource {
    * deleted topic it looked up (e.g. its offsets), kafkajs fails every later topic creation with
    * UNKNOWN_TOPIC_OR_PARTITION.
    */
+  /** Whether the producer has an open connection to at least one broker (closed sockets count as gone). */
+  get connected(): boolean {
+    return this.producerCluster.isConnected();
+  }
+
   forgetTopic(topic: string): void {
     this.producerCluster.targetTopics.delete(topic);
     this.adminCluster.targetTopics.delete(topic);

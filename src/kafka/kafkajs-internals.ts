@@ -4,7 +4,7 @@
  * any other version fails loudly here instead of misbehaving later.
  *  - index.js: the client's private cluster factory (Symbol 'private:Kafka:createCluster'), so a Cluster gets the
  *    client's brokers, TLS, SASL, client id, timeouts, retry and logger;
- *  - cluster/index.js: connect, disconnect, refreshMetadata, findBroker, findControllerBroker, targetTopics (the
+ *  - cluster/index.js: connect, disconnect, refreshMetadata, isConnected, findBroker, findControllerBroker, targetTopics (the
  *    topics a client's metadata requests name); cluster/brokerPool.js: metadata;
  *  - broker/index.js: the request methods named in `InternalBroker`;
  *  - protocol/error.js: the broker error codes and which of them kafkajs retries (kafkajs-log.ts).
@@ -77,6 +77,8 @@ export interface InternalCluster {
   findBroker(query: { nodeId: string }): Promise<InternalBroker>;
   findControllerBroker(): Promise<InternalBroker>;
   refreshMetadata(): Promise<void>;
+  /** Whether any broker connection (or the seed broker's) is open. */
+  isConnected(): boolean;
   targetTopics: Set<string>;
   brokerPool: { refreshMetadata(topics: string[]): Promise<void>; metadata: { topicMetadata: TopicMetadata[] } | null };
 }

@@ -3,9 +3,9 @@
  * git-ignored cache (`.cache/schema-registry/<version>/app`), unpacked, and published by an atomic rename with a
  * completion marker — as the local Kafka broker's jars are (and under the same kind of lock).
  */
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { acquireLock } from '../kafka/local-broker.js';
+import { acquireLock, pathExists } from '../kafka/local-broker.js';
 import { runChecked } from '../process/run-command.js';
 import { PROJECT_ROOT } from '../project-paths.js';
 
@@ -13,15 +13,6 @@ export const DEFAULT_REGISTRY_CACHE_DIR = join(PROJECT_ROOT, '.cache', 'schema-r
 const COMPLETE_MARKER = '.complete';
 
 type Log = (line: string) => void;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The jar to run: `quarkus-run.jar` (3.1 and later) or `<artifact>-runner.jar` (3.0). */
 export async function runnableJar(appDir: string): Promise<string> {
@@ -44,7 +35,7 @@ async function download(version: string, versionDir: string, appDir: string, log
     await runChecked('tar', ['-xzf', archive, '-C', unpacked], { cwd: work, timeoutMs: 10 * 60_000 });
     await runnableJar(unpacked);
     await writeFile(join(unpacked, COMPLETE_MARKER), `${JSON.stringify({ version, at: new Date().toISOString() })}\n`);
-    if (!(await exists(join(appDir, COMPLETE_MARKER)))) {
+    if (!(await pathExists(join(appDir, COMPLETE_MARKER)))) {
       await rm(appDir, { recursive: true, force: true });
       await rename(unpacked, appDir);
     }
@@ -59,11 +50,11 @@ export async function ensureRegistryApp(version: string, cacheDir: string, log: 
   if (!/^[0-9][0-9A-Za-z.-]*$/.test(version)) throw new Error(`not an Apicurio Registry version: ${JSON.stringify(version)}`);
   const versionDir = join(cacheDir, version);
   const appDir = join(versionDir, 'app');
-  if (await exists(join(appDir, COMPLETE_MARKER))) return appDir;
+  if (await pathExists(join(appDir, COMPLETE_MARKER))) return appDir;
   await mkdir(versionDir, { recursive: true });
   const lock = await acquireLock(join(versionDir, '.lock'), log);
   try {
-    if (!(await exists(join(appDir, COMPLETE_MARKER)))) {
+    if (!(await pathExists(join(appDir, COMPLETE_MARKER)))) {
       for (const name of await readdir(versionDir)) {
         if (name.startsWith('.download-')) await rm(join(versionDir, name), { recursive: true, force: true });
       }

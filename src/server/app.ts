@@ -1,5 +1,5 @@
 /**
- * The Koa application: request id and access log → mount resolution → openapi-backend dispatch → response,
+ * The Koa application: CORS → request id and access log → mount resolution → openapi-backend dispatch → response,
  * with one error boundary that answers every failure in the dialect's JSON envelope.
  */
 import { randomUUID } from 'node:crypto';
@@ -9,10 +9,14 @@ import type { Logger } from 'pino';
 import type { Document } from 'openapi-backend';
 import type { OperationHandlers } from '../../generated/operations.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { CorsConfig } from '../config/config.js';
 import { ANONYMOUS } from '../auth/principal.js';
 import { DomainError, isDomainError } from '../errors/domain-error.js';
+import { NO_OPERATION } from '../metrics/proxy-metrics.js';
+import type { ProxyMetrics } from '../metrics/proxy-metrics.js';
 import { ApiDispatcher } from './api-dispatcher.js';
 import type { DispatchState } from './api-dispatcher.js';
+import { corsMiddleware } from './cors.js';
 import { NODE_HEADER, writeForwarded } from './forwarded-response.js';
 import type { InstanceRouting } from './instance-routing.js';
 import type { ForwardedState } from './node-endpoints.js';
@@ -32,6 +36,10 @@ export interface AppOptions {
   readonly requestBodyTimeoutMs: number;
   readonly requestBodyIdleTimeoutMs: number;
   readonly authenticator: Authenticator;
+  /** Where each answered request is counted (by dialect, operationId and status) and timed. */
+  readonly metrics?: Pick<ProxyMetrics, 'observeRequest'>;
+  /** Cross-origin access for browsers; absent: CORS is off (preflights get 405 like any OPTIONS). */
+  readonly cors?: CorsConfig;
   /** Middleware that runs before dispatch (e.g. in-flight tracking). */
   readonly middleware?: readonly Koa.Middleware[];
   /** This node's `id`, sent as X-Kafka-Rest-Node on every response. */
@@ -69,6 +77,7 @@ export async function createApp(options: AppOptions): Promise<Koa> {
   app.proxy = false;
   app.silent = true;
   for (const middleware of options.middleware ?? []) app.use(middleware);
+  if (options.cors) app.use(corsMiddleware(options.cors, mounts));
 
   app.use(async (ctx) => {
     const started = process.hrtime.bigint();
@@ -118,8 +127,9 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       if (domain.kind === 'internal' || domain.kind === 'kafka_error') log().error({ err: error }, 'request failed');
       writeError(ctx, mounted.dialect, state.meta, domain.kind, domain.message, domain.headers);
     }
-    if (!options.logger.isLevelEnabled('info')) return;
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    options.metrics?.observeRequest(mounted.dialect, state.meta?.operationId ?? NO_OPERATION, ctx.status, ms / 1000);
+    if (!options.logger.isLevelEnabled('info')) return;
     log().info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
   });
   return app;

@@ -5,7 +5,7 @@
 import type { Dialect } from '../../generated/operations.js';
 
 export const SPEC_UPSTASH_PREFIX = '/upstash';
-const OPS_PATHS = new Set(['/healthz', '/readyz', '/openapi.json', '/docs']);
+const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']);
 
 export interface MountedPath {
   readonly dialect: Dialect;

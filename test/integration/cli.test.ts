@@ -120,6 +120,10 @@ describe('npm start (src/main.ts)', { timeout: 150_000 }, () => {
       const clusterId = await clusterIdAt(started.url);
       expect(clusterId).not.toBe(inject('clusterId'));
       expect(clusterId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      // The embedded broker has an authorizer: the v3 ACL operations answer instead of 40002 "Security features are disabled".
+      const acls = await fetch(`${started.url}/v3/clusters/${clusterId}/acls`);
+      expect(acls.status).toBe(200);
+      expect(await acls.json()).toMatchObject({ kind: 'KafkaAclList', data: [] });
       const ours = brokersStartedBy(started.child.pid!);
       expect(ours).toHaveLength(1);
       const exited = exitOf(started.child);

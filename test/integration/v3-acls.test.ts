@@ -1,24 +1,21 @@
-/** Confluent v3 ACLs, against a broker of their own started with Kafka's StandardAuthorizer. */
+/**
+ * Confluent v3 ACLs, against a local broker of their own (its ACLs are counted) started with the defaults: every
+ * local broker runs Kafka's StandardAuthorizer.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalBroker } from '../../src/kafka/local-broker.js';
 import type { LocalBroker } from '../../src/kafka/local-broker.js';
 import { startProxyUnderTest } from './support/proxy-under-test.js';
 import type { ProxyUnderTest } from './support/proxy-under-test.js';
 
-describe('Confluent v3 ACLs on a broker with an authorizer', { timeout: 120_000 }, () => {
+describe('Confluent v3 ACLs on a default local broker', { timeout: 120_000 }, () => {
   let broker: LocalBroker;
   let t: ProxyUnderTest;
   let acls: string;
 
   beforeAll(async () => {
-    broker = await startLocalBroker({
-      log: () => undefined,
-      extraServerProperties: {
-        'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-        // PLAINTEXT clients (the proxy, the broker itself) are User:ANONYMOUS.
-        'super.users': 'User:ANONYMOUS',
-      },
-    });
+    // The defaults, as `npm start` runs them: the local broker comes with Kafka's StandardAuthorizer.
+    broker = await startLocalBroker({ log: () => undefined });
     t = await startProxyUnderTest({ 'bootstrap.servers': broker.bootstrapServers });
     acls = `${t.baseUrl}/v3/clusters/${broker.clusterId}/acls`;
   }, 180_000);

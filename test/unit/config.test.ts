@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envKeyToProperty, loadConfig, parseListener } from '../../src/config/config.js';
+import { ConfigError, CORS_DEFAULT_HEADERS, CORS_DEFAULT_METHODS, envKeyToProperty, loadConfig, parseListener } from '../../src/config/config.js';
 import { argumentsLayer } from '../../src/config/sources.js';
 
 describe('configuration', () => {
@@ -138,5 +138,27 @@ describe('configuration', () => {
     expect(() => loadConfig([], { KAFKA_REST_SCHEMA_REGISTRY_URL: 'http://sr:8081', KAFKA_REST_SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE: 'SASL_INHERIT' })).toThrow(
       /^schema.registry.basic.auth.credentials.source \(environment KAFKA_REST_SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE\): must be one of URL, USER_INFO, got 'SASL_INHERIT'$/,
     );
+  });
+
+  describe('CORS (access.control.allow.*)', () => {
+    it('is off by default', () => {
+      expect(loadConfig([], {}).cors).toBeUndefined();
+    });
+
+    it('takes * or a comma list of origins, with default methods and headers', () => {
+      expect(loadConfig([], { KAFKA_REST_ACCESS_CONTROL_ALLOW_ORIGIN: '*' }).cors).toEqual({ allowOrigins: ['*'], allowMethods: CORS_DEFAULT_METHODS, allowHeaders: CORS_DEFAULT_HEADERS });
+      const cors = loadConfig(['--access.control.allow.origin=https://a.example.com, http://localhost:3000', '--access.control.allow.methods=get,post', '--access.control.allow.headers=Content-Type'], {}).cors;
+      expect(cors).toEqual({ allowOrigins: ['https://a.example.com', 'http://localhost:3000'], allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type'] });
+    });
+
+    it('refuses what is not an origin, and names that are not tokens, naming the setting and its source', () => {
+      expect(() => loadConfig(['--access.control.allow.origin=a.example.com'], {})).toThrow(
+        /^access.control.allow.origin \(flag --access.control.allow.origin\): 'a.example.com' is not an origin like https:\/\/app.example.com \(or \*\)$/,
+      );
+      expect(() => loadConfig(['--access.control.allow.origin=https://a.example.com/path'], {})).toThrow(ConfigError);
+      expect(() => loadConfig([], { KAFKA_REST_ACCESS_CONTROL_ALLOW_ORIGIN: '*', KAFKA_REST_ACCESS_CONTROL_ALLOW_METHODS: 'GET,P O' })).toThrow(
+        /^access.control.allow.methods \(environment KAFKA_REST_ACCESS_CONTROL_ALLOW_METHODS\): 'P O' is not a method or header name$/,
+      );
+    });
   });
 });

@@ -30,14 +30,15 @@ func requiredEnv(name string) (string, error) {
 	return v, nil
 }
 
-func newAPI() (*kafkarest.ConfluentV3APIService, error) {
+// The v3 operations are grouped by resource: clusters, records, ... (one service each).
+func newAPI() (*kafkarest.APIClient, error) {
 	baseURL, err := requiredEnv("KAFKA_REST_URL")
 	if err != nil {
 		return nil, err
 	}
 	cfg := kafkarest.NewConfiguration()
 	cfg.Servers = kafkarest.ServerConfigurations{{URL: baseURL}}
-	return kafkarest.NewAPIClient(cfg).ConfluentV3API, nil
+	return kafkarest.NewAPIClient(cfg), nil
 }
 
 func run() error {
@@ -51,7 +52,7 @@ func run() error {
 	}
 	ctx := context.Background()
 
-	clusters, _, err := api.V3ListClusters(ctx).Execute()
+	clusters, _, err := api.ClustersV3API.V3ListClusters(ctx).Execute()
 	if err != nil {
 		return fmt.Errorf("list clusters: %w", err)
 	}
@@ -65,7 +66,7 @@ func run() error {
 	data.SetData(value)
 	record := kafkarest.NewProduceRecord()
 	record.SetValue(*data)
-	report, _, err := api.V3ProduceRecords(ctx, clusterID, topic).ProduceRecord(*record).Execute()
+	report, _, err := api.RecordsV3API.V3ProduceRecords(ctx, clusterID, topic).ProduceRecord(*record).Execute()
 	if err != nil {
 		return fmt.Errorf("produce: %w", err)
 	}
@@ -76,7 +77,7 @@ func run() error {
 	}
 	fmt.Printf("produced offset=%d value=%s\n", *offset, value)
 
-	records, _, err := api.V3ReadPartitionRecords(ctx, clusterID, topic, *partition).Offset(*offset).MaxRecords(1).Execute()
+	records, _, err := api.RecordsV3API.V3ReadPartitionRecords(ctx, clusterID, topic, *partition).Offset(*offset).MaxRecords(1).Execute()
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
 	}

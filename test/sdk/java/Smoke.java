@@ -1,7 +1,8 @@
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.example.kafkarest.client.ApiClient;
-import com.example.kafkarest.client.api.ConfluentV3Api;
+import com.example.kafkarest.client.api.ClustersV3Api;
+import com.example.kafkarest.client.api.RecordsV3Api;
 import com.example.kafkarest.client.model.KafkaRecord;
 import com.example.kafkarest.client.model.ProduceData;
 import com.example.kafkarest.client.model.ProduceRecord;
@@ -25,9 +26,11 @@ public final class Smoke {
     String topic = requiredEnv("KAFKA_REST_TOPIC");
     ApiClient client = new ApiClient();
     client.updateBaseUri(requiredEnv("KAFKA_REST_URL"));
-    ConfluentV3Api api = new ConfluentV3Api(client);
+    // The v3 operations are grouped by resource: clusters, records, ... (one API class each).
+    ClustersV3Api clusters = new ClustersV3Api(client);
+    RecordsV3Api api = new RecordsV3Api(client);
 
-    String clusterId = api.v3ListClusters().getData().get(0).getClusterId();
+    String clusterId = clusters.v3ListClusters().getData().get(0).getClusterId();
 
     ProduceData value = new ProduceData().type(ProduceData.TypeEnum.STRING).data(VALUE);
     ProduceReport report = api.v3ProduceRecords(clusterId, topic, new ProduceRecord().value(value));

@@ -6,7 +6,7 @@ import os
 import sys
 
 import kafka_rest_client
-from kafka_rest_client import ConfluentV3Api, ProduceData, ProduceRecord
+from kafka_rest_client import ClustersV3Api, ProduceData, ProduceRecord, RecordsV3Api
 
 VALUE = "hello-python"
 
@@ -15,8 +15,9 @@ def main() -> int:
     topic = os.environ["KAFKA_REST_TOPIC"]
     configuration = kafka_rest_client.Configuration(host=os.environ["KAFKA_REST_URL"])
     with kafka_rest_client.ApiClient(configuration) as client:
-        api = ConfluentV3Api(client)
-        cluster_id = api.v3_list_clusters().data[0].cluster_id
+        # The v3 operations are grouped by resource: clusters, records, ... (one API class each).
+        api = RecordsV3Api(client)
+        cluster_id = ClustersV3Api(client).v3_list_clusters().data[0].cluster_id
 
         report = api.v3_produce_records(cluster_id, topic, ProduceRecord(value=ProduceData(type="STRING", data=VALUE)))
         if report.offset is None or report.partition_id is None:

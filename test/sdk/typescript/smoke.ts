@@ -16,9 +16,11 @@ function requiredEnv(name: string): string {
 }
 
 const topicName = requiredEnv('KAFKA_REST_TOPIC');
-const api = new sdk.ConfluentV3Api(new sdk.Configuration({ basePath: requiredEnv('KAFKA_REST_URL') }));
+// The v3 operations are grouped by resource: clusters, records, ... (one API class each).
+const configuration = new sdk.Configuration({ basePath: requiredEnv('KAFKA_REST_URL') });
+const api = new sdk.RecordsV3Api(configuration);
 
-const clusterId = (await api.v3ListClusters()).data[0]?.cluster_id;
+const clusterId = (await new sdk.ClustersV3Api(configuration).v3ListClusters()).data[0]?.cluster_id;
 if (clusterId === undefined) throw new Error('the proxy lists no cluster');
 
 const report = await api.v3ProduceRecords({ clusterId, topicName, produceRecord: { value: { type: 'STRING', data: VALUE } } });
