@@ -19,6 +19,7 @@ import { AclService } from './core/acl-service.js';
 import { ConfigService } from './core/config-service.js';
 import { ConsumerGroupService } from './core/consumer-group-service.js';
 import { ConsumerRegistry } from './core/consumer-registry.js';
+import { createDeployment } from './deployment.js';
 import { FetchService } from './core/fetch-service.js';
 import type { PartitionReaderPort } from './core/model.js';
 import { OffsetService } from './core/offset-service.js';
@@ -171,9 +172,12 @@ interface Clients {
 async function serve({ config, logger, hooks, kafka, reader, auth, listeners }: Clients, connected: Promise<unknown>): Promise<RunningProxy> {
   const clusterConfigs = new ClusterConfigClient(kafka.kafka);
   const topicCache = new TopicMetadataCache(kafka.admin);
-  const admin = new KafkaClusterAdmin(kafka.admin, clusterConfigs, (topic) => {
-    kafka.forgetTopic(topic);
-    topicCache.forget(topic);
+  const admin = new KafkaClusterAdmin(kafka.admin, clusterConfigs, {
+    forget: (topic) => {
+      kafka.forgetTopic(topic);
+      topicCache.forget(topic);
+    },
+    forgetDeleted: () => kafka.forgetDeletedTopics(),
   });
   const coordinators = new GroupCoordinatorClient(kafka.kafka);
   const groups = new KafkaGroupConsumerFactory(
@@ -183,6 +187,7 @@ async function serve({ config, logger, hooks, kafka, reader, auth, listeners }: 
     coordinators,
   );
   const offsets = new OffsetService(admin, groups);
+  const deployment = createDeployment(config, kafka, logger);
   const consumers = new ConsumerRegistry(
     groups,
     {
@@ -192,6 +197,7 @@ async function serve({ config, logger, hooks, kafka, reader, auth, listeners }: 
     },
     { maxInstances: config.consumerInstancesMax, maxInstancesPerUser: config.consumerInstancesMaxPerUser, idleTimeoutMs: config.consumerInstanceTimeoutMs },
     (error) => logger.warn({ err: error }, 'consumer instance background error'),
+    deployment.placement,
   );
   const tracker = new InFlightTracker();
   const metrics = new ProxyMetrics({ consumerInstances: () => consumers.size, kafkaConnected: () => kafka.connected, requestsInFlight: () => tracker.active });
@@ -252,10 +258,13 @@ async function serve({ config, logger, hooks, kafka, reader, auth, listeners }: 
     authenticator: auth.authenticator,
     metrics,
     ...(config.cors ? { cors: config.cors } : {}),
-    middleware: [tracker.middleware(), ...(hooks.middleware ?? [])],
+    middleware: [tracker.middleware(), ...deployment.middleware, ...(hooks.middleware ?? [])],
+    nodeId: deployment.nodeId,
+    ...(deployment.routing ? { routing: deployment.routing } : {}),
   });
   await connected;
   listeners.serve(app);
+  await deployment.start(listeners.bound.map((b) => b.url));
   let stopping: Promise<void> | undefined;
   return {
     urls: listeners.bound.map((b) => b.url),
@@ -269,6 +278,7 @@ async function serve({ config, logger, hooks, kafka, reader, auth, listeners }: 
         const finished = await closeListeners(listeners.bound, tracker, config.shutdownGracefulMs);
         if (!finished) logger.warn({ active: tracker.active }, 'shutdown grace period over; closing remaining connections');
         await consumers.closeAll();
+        await deployment.stop();
         await coordinators.disconnect();
         await reader.disconnect();
         await clusterConfigs.disconnect();

@@ -5,19 +5,12 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { guardChild, signalQuietly } from '../../src/process/watchdog.js';
 
 export type Log = (line: string) => void;
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function signalQuietly(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
 }
 
 export interface ServiceOptions {
@@ -27,15 +20,15 @@ export interface ServiceOptions {
   readonly logFile: string;
 }
 
-/** A long-running child process: its own process group (a terminal Ctrl-C reaches only us), output to a file. */
+/**
+ * A long-running child process: its own process group (a terminal Ctrl-C reaches only us), output to a file; it
+ * never outlives the harness (guardChild).
+ */
 export class ChildService {
   readonly exited: Promise<void>;
   private hasExited = false;
   private exitCode: number | null = null;
   private stopping: Promise<void> | undefined;
-  private readonly killOnNodeExit = (): void => {
-    if (!this.hasExited) signalQuietly(this.pid, 'SIGKILL');
-  };
 
   private constructor(
     readonly name: string,
@@ -47,11 +40,9 @@ export class ChildService {
       child.once('exit', (code) => {
         this.hasExited = true;
         this.exitCode = code;
-        process.off('exit', this.killOnNodeExit);
         resolve();
       });
     });
-    process.on('exit', this.killOnNodeExit);
   }
 
   static async start(name: string, command: string, args: readonly string[], options: ServiceOptions): Promise<ChildService> {
@@ -67,6 +58,8 @@ export class ChildService {
       throw new Error(`cannot run ${command}: ${error.message}`);
     }
     child.unref();
+    // Killed with the harness, even when it dies without running its 'exit' hooks.
+    guardChild(child, `bench-${name}-watchdog`);
     return new ChildService(name, child, child.pid, options.logFile);
   }
 

@@ -38,6 +38,36 @@ export function permissionOf(doc: SpecDocument, entry: OperationEntry): Operatio
   return permission;
 }
 
+/** The path parameters that name the consumer instance an operation addresses, and whether it creates one. */
+export interface ConsumerInstanceTarget {
+  group: string;
+  instance: string;
+  creates: boolean;
+}
+
+/**
+ * `x-consumer-instance: {group: <path parameter>, instance: <path parameter>, creates?: true}` marks an operation
+ * that addresses one consumer instance: in a deployment of several nodes it is handled by the node holding that
+ * instance (docs/scaling.md). `creates`: the operation creates the instance when it does not exist (Upstash).
+ */
+export function consumerInstanceOf(doc: SpecDocument, entry: OperationEntry): ConsumerInstanceTarget | undefined {
+  const declared = entry.operation['x-consumer-instance'];
+  if (declared === undefined) return undefined;
+  const where = `${entry.method.toUpperCase()} ${entry.path} (${entry.operationId})`;
+  const pathParameters = [...(doc.paths[entry.path]?.parameters ?? []), ...(entry.operation.parameters ?? [])]
+    .map((p) => resolveLocal<ParameterLike>(doc, p as ParameterLike))
+    .filter((p) => p.in === 'path')
+    .map((p) => p.name);
+  for (const field of ['group', 'instance'] as const) {
+    const name = declared[field];
+    if (typeof name !== 'string' || !pathParameters.includes(name)) {
+      throw new Error(`${where}: x-consumer-instance.${field} must name one of its path parameters (${pathParameters.join(', ')}), found ${String(name)}`);
+    }
+  }
+  if (declared.creates !== undefined && typeof declared.creates !== 'boolean') throw new Error(`${where}: x-consumer-instance.creates must be true or false`);
+  return { group: declared.group as string, instance: declared.instance as string, creates: declared.creates === true };
+}
+
 interface RenderedMeta {
   operationId: string;
   method: string;
@@ -51,6 +81,7 @@ interface RenderedMeta {
   streamingBody: boolean;
   headerParameters: string[];
   responseContentTypes: Record<string, string>;
+  consumerInstance: ConsumerInstanceTarget | undefined;
 }
 
 interface ParameterLike {
@@ -90,6 +121,7 @@ function metaFor(doc: SpecDocument, entry: OperationEntry): RenderedMeta {
     streamingBody: entry.operation['x-streaming-body'] === true,
     headerParameters: headerParameters(doc, entry),
     responseContentTypes,
+    consumerInstance: consumerInstanceOf(doc, entry),
   };
 }
 
@@ -171,6 +203,13 @@ export function renderOperationsModule(doc: SpecDocument): string {
     `export type OperationId =\n${ids.map((id) => `  | '${id}'`).join('\n')};`,
     `export type StreamingOperationId = ${metas.filter((m) => m.streamingBody).map((m) => `'${m.operationId}'`).join(' | ') || 'never'};`,
     '',
+    '/** The path parameters naming the consumer instance an operation addresses; `creates`: it may create it. */',
+    'export interface ConsumerInstanceTarget {',
+    '  readonly group: string;',
+    '  readonly instance: string;',
+    '  readonly creates: boolean;',
+    '}',
+    '',
     'export interface OperationMeta {',
     '  readonly operationId: OperationId;',
     '  readonly method: string;',
@@ -188,6 +227,8 @@ export function renderOperationsModule(doc: SpecDocument): string {
     '  readonly headerParameters: readonly string[];',
     '  /** HTTP status → the first media type the spec declares for it. */',
     '  readonly responseContentTypes: Readonly<Record<string, string>>;',
+    '  /** The consumer instance it addresses (x-consumer-instance): handled by the node holding that instance. */',
+    '  readonly consumerInstance?: ConsumerInstanceTarget;',
     '}',
     '',
     'export const operationMeta: { readonly [Id in OperationId]: OperationMeta } = {',
@@ -205,6 +246,7 @@ export function renderOperationsModule(doc: SpecDocument): string {
           streamingBody: m.streamingBody,
           headerParameters: m.headerParameters,
           responseContentTypes: m.responseContentTypes,
+          ...(m.consumerInstance ? { consumerInstance: m.consumerInstance } : {}),
         })},`,
     ),
     '};',

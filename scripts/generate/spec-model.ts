@@ -23,6 +23,8 @@ export interface OperationObject {
   'x-streaming-body'?: boolean;
   /** Who may call the operation (see operations-module.ts); required on every operation. */
   'x-permission'?: string;
+  /** The operation addresses a consumer instance, named by these path parameters (see operations-module.ts). */
+  'x-consumer-instance'?: { group?: unknown; instance?: unknown; creates?: unknown };
   security?: SecurityRequirement[];
   responses: Record<string, ResponseObject | ReferenceObject>;
 }

@@ -6,6 +6,8 @@ import { ConfigError } from './config-error.js';
 import type { Fail } from './config-error.js';
 import { corsConfig } from './cors-settings.js';
 import type { CorsConfig } from './cors-settings.js';
+import { deploymentConfig } from './deployment-settings.js';
+import type { DeploymentConfig } from './deployment-settings.js';
 import { InvalidValue } from './parsers.js';
 import { schemaRegistry } from './schema-registry-settings.js';
 import type { SchemaRegistrySettings } from './schema-registry-settings.js';
@@ -24,6 +26,8 @@ export interface ProxyConfig extends SettingFields {
   readonly schemaRegistry?: SchemaRegistrySettings;
   /** Set when `access.control.allow.origin` is. */
   readonly cors?: CorsConfig;
+  /** How this node finds the other nodes of its deployment (docs/scaling.md). */
+  readonly deployment: DeploymentConfig;
 }
 
 /** Where each key's value came from (`environment KAFKA_REST_LOG_LEVEL`), for messages; unknown: not said. */
@@ -67,6 +71,7 @@ export function toProxyConfig(raw: Readonly<Record<string, string>>, originOf: O
     ...fields,
     bootstrapServers: bootstrap.addresses,
     kafkaSecurity: kafkaSecurity(values, bootstrap, fail),
+    deployment: deploymentConfig(values),
     ...(tls ? { tls } : {}),
     ...(registry ? { schemaRegistry: registry } : {}),
     ...(cors ? { cors } : {}),

@@ -7,6 +7,7 @@
  * `field` when the value goes into ProxyConfig as is (ProxyConfig gets a typed member of that name).
  */
 import { CORS_SETTINGS } from './cors-settings.js';
+import { DEPLOYMENT_SETTINGS } from './deployment-settings.js';
 import { SCHEMA_REGISTRY_SETTINGS } from './schema-registry-settings.js';
 import { pathText, secretText, setting } from './setting.js';
 import type { Setting } from './setting.js';
@@ -54,7 +55,15 @@ export const SETTINGS = {
     details: 'The first entry is used.',
     parser: listOf(absoluteUrl, 'comma-separated URLs') as Parser<readonly string[]>,
   }),
-  id: setting({ field: 'id', default: '', doc: "This instance's id. Accepted, but nothing uses it yet.", parser: text }),
+  id: setting({
+    field: 'id',
+    default: '',
+    defaultText: 'generated',
+    doc: "This node's id: sent as X-Kafka-Rest-Node on every response, and how the other nodes of its deployment name it.",
+    details: 'Empty: the host name and 6 random hex digits.',
+    parser: text,
+  }),
+  ...DEPLOYMENT_SETTINGS,
   'client.id': setting({ field: 'clientId', default: 'kafka-rest-ts', doc: "Client id of the proxy's Kafka clients (producer, admin, consumers).", parser: text }),
   'upstash.prefix': setting({
     field: 'upstashPrefix',

@@ -66,12 +66,19 @@ function toTopic(name: string, partitions: PartitionMetadata[]): TopicInfo {
   };
 }
 
+/** Keeps our Kafka clients from naming deleted topics in their metadata requests (KafkaClient.forgetTopic). */
+export interface DeletedTopics {
+  /** Called before this node deletes a topic. */
+  forget(topic: string): void;
+  /** Called when a call failed on a topic another client (another node) deleted after we looked it up. */
+  forgetDeleted(): Promise<void>;
+}
+
 export class KafkaClusterAdmin implements ClusterAdminPort {
   constructor(
     private readonly admin: Admin,
     private readonly clusterConfigs: ClusterConfigClient,
-    /** Called before a topic is deleted, so that no client of ours names it in a metadata request again. */
-    private readonly forgetTopic: (topic: string) => void = () => undefined,
+    private readonly deletedTopics: DeletedTopics = { forget: () => undefined, forgetDeleted: async () => undefined },
   ) {}
 
   describeCluster(): Promise<ClusterInfo> {
@@ -103,32 +110,41 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
   }
 
   createTopic(topic: NewTopic): Promise<void> {
-    return kafkaCall(`create topic '${topic.name}'`, async () => {
-      const created = await this.admin.createTopics({
-        validateOnly: topic.validateOnly,
-        // The core waits for the leaders itself: kafkajs gives up after a few seconds on a loaded broker.
-        waitForLeaders: false,
-        topics: [
-          {
-            topic: topic.name,
-            ...(topic.partitionsCount === undefined ? {} : { numPartitions: topic.partitionsCount }),
-            ...(topic.replicationFactor === undefined ? {} : { replicationFactor: topic.replicationFactor }),
-            ...(topic.replicasAssignments?.length
-              ? { replicaAssignment: topic.replicasAssignments.map((a) => ({ partition: a.partitionId, replicas: [...a.brokerIds] })) }
-              : {}),
-            configEntries: (topic.configs ?? []).map((c) => ({ name: c.name, value: c.value ?? '' })),
-          },
-        ],
-      });
-      // kafkajs answers false, without an error, when the topic already exists.
-      if (!created && !topic.validateOnly) {
-        throw Object.assign(new Error(`Topic '${topic.name}' already exists.`), { type: 'TOPIC_ALREADY_EXISTS' });
-      }
+    return kafkaCall(`create topic '${topic.name}'`, () =>
+      this.create(topic).catch(async (error: unknown) => {
+        // A topic this node looked up was deleted elsewhere (another node): forget it, and try once more.
+        if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+        await this.deletedTopics.forgetDeleted();
+        await this.create(topic);
+      }),
+    );
+  }
+
+  private async create(topic: NewTopic): Promise<void> {
+    const created = await this.admin.createTopics({
+      validateOnly: topic.validateOnly,
+      // The core waits for the leaders itself: kafkajs gives up after a few seconds on a loaded broker.
+      waitForLeaders: false,
+      topics: [
+        {
+          topic: topic.name,
+          ...(topic.partitionsCount === undefined ? {} : { numPartitions: topic.partitionsCount }),
+          ...(topic.replicationFactor === undefined ? {} : { replicationFactor: topic.replicationFactor }),
+          ...(topic.replicasAssignments?.length
+            ? { replicaAssignment: topic.replicasAssignments.map((a) => ({ partition: a.partitionId, replicas: [...a.brokerIds] })) }
+            : {}),
+          configEntries: (topic.configs ?? []).map((c) => ({ name: c.name, value: c.value ?? '' })),
+        },
+      ],
     });
+    // kafkajs answers false, without an error, when the topic already exists.
+    if (!created && !topic.validateOnly) {
+      throw Object.assign(new Error(`Topic '${topic.name}' already exists.`), { type: 'TOPIC_ALREADY_EXISTS' });
+    }
   }
 
   deleteTopic(name: string): Promise<void> {
-    this.forgetTopic(name);
+    this.deletedTopics.forget(name);
     return kafkaCall(`delete topic '${name}'`, () => this.admin.deleteTopics({ topics: [name] }));
   }
 

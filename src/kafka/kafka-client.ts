@@ -57,6 +57,8 @@ export class KafkaClient implements ProducerSource {
   readonly admin: Admin;
   /** The producer's kafkajs cluster: the topics its metadata requests name. */
   private producerCluster: InternalCluster;
+  /** The admin client's kafkajs cluster, likewise. */
+  private readonly adminCluster: InternalCluster;
 
   constructor(options: KafkaClientOptions) {
     this.kafka = new Kafka({
@@ -72,13 +74,15 @@ export class KafkaClient implements ProducerSource {
     // Idempotent (kafkajs sends acks=-1 and retries without limit): a batch retried after a lost ack is not
     // appended twice. One request in flight per broker keeps its sequence numbers in order.
     ({ client: this.producer, cluster: this.producerCluster } = this.newProducer());
-    this.admin = this.kafka.admin();
+    ({ client: this.admin, cluster: this.adminCluster } = withInternalCluster(this.kafka, () => this.kafka.admin()));
   }
 
   /**
-   * Drops a topic from the producer's metadata requests. Call before deleting it: the producer allows topic
-   * creation (the broker's auto.create.topics.enable decides, as for a Java producer), and each metadata refresh
-   * naming a deleted topic would create it again.
+   * Drops a topic from the metadata requests of the producer and the admin client. Call before deleting it: the
+   * producer allows topic creation (the broker's auto.create.topics.enable decides, as for a Java producer), and
+   * each metadata refresh naming a deleted topic would create it again; and while the admin client still names a
+   * deleted topic it looked up (e.g. its offsets), kafkajs fails every later topic creation with
+   * UNKNOWN_TOPIC_OR_PARTITION.
    */
   /** Whether the producer has an open connection to at least one broker (closed sockets count as gone). */
   get connected(): boolean {
@@ -87,6 +91,14 @@ export class KafkaClient implements ProducerSource {
 
   forgetTopic(topic: string): void {
     this.producerCluster.targetTopics.delete(topic);
+    this.adminCluster.targetTopics.delete(topic);
+  }
+
+  /** forgetTopic for every topic our clients name that no longer exists: deleted by another client (another node). */
+  async forgetDeletedTopics(): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    const named = new Set([...this.producerCluster.targetTopics, ...this.adminCluster.targetTopics]);
+    for (const topic of named) if (!existing.has(topic)) this.forgetTopic(topic);
   }
 
   /**

@@ -19,7 +19,7 @@ import type { Log } from './local-broker/system.js';
 
 export { AUTHORIZER_PROPERTIES, PortInUseError } from './local-broker/broker-config.js';
 export type { ExtraListener } from './local-broker/broker-config.js';
-export { javaBinary, spawnWatchdog } from './local-broker/broker-process.js';
+export { javaBinary } from './local-broker/broker-process.js';
 export { acquireLock } from './local-broker/lock-file.js';
 export type { LockFile } from './local-broker/lock-file.js';
 export { pathExists, signalQuietly } from './local-broker/system.js';

@@ -13,7 +13,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signalQuietly, spawnWatchdog } from '../kafka/local-broker.js';
+import { signalQuietly, spawnWatchdog, stopWatchdog } from '../process/watchdog.js';
 import { DEFAULT_REGISTRY_CACHE_DIR, ensureRegistryApp, runnableJar } from './apicurio-dist.js';
 import { findJava } from './java-runtime.js';
 
@@ -101,7 +101,7 @@ class RegistryProcess implements LocalRegistry {
         if (!stopped) signalQuietly(this.pid, 'SIGKILL');
         await this.exit;
       }
-      if (this.watchdog.pid !== undefined) signalQuietly(-this.watchdog.pid, 'SIGKILL');
+      stopWatchdog(this.watchdog);
       process.off('exit', this.killOnNodeExit);
       await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
     })();

@@ -4,7 +4,6 @@
  * types decide 415) and turn every failure into a DomainError for the dialect's error envelope.
  */
 import type { IncomingMessage } from 'node:http';
-import { createRequire } from 'node:module';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { Context as ApiContext, Document, Request as ApiRequest } from 'openapi-backend';
 import { operationMeta } from '../../generated/operations.js';
@@ -19,7 +18,13 @@ import type { OperationWithBody } from './media-type-validator.js';
 import { mediaTypeOf, readRequestBody, requireDeclaredMediaType } from './request-body.js';
 import type { BodyTimeouts } from './request-body.js';
 import type { RequestContext } from './request-context.js';
+import type { ForwardedIdentity } from './forwarding-signature.js';
+import type { InstanceRouting } from './instance-routing.js';
+import type { ForwardedResponse } from './peer-client.js';
+import { memoizePathTemplates, precompiledMatcher } from './route-matcher.js';
 import { HTTP_METHODS_UPPER, validationKind, validationMessage } from './validation-messages.js';
+
+export { precompiledMatcher } from './route-matcher.js';
 
 
 /** Everything one request carries through openapi-backend's handler chain. */
@@ -29,14 +34,26 @@ export interface DispatchState {
   readonly context: RequestContext;
   readonly bodyLimit: number;
   readonly bodyTimeouts: BodyTimeouts;
+  /** The scheme the client used. */
+  readonly proto: 'http' | 'https';
+  /** Set when another node of the deployment forwarded the request (with the principal it authenticated). */
+  readonly forwarded?: ForwardedIdentity;
   meta?: OperationMeta;
   body?: unknown;
   principal?: Principal;
 }
 
-export interface DispatchResult {
-  readonly meta: OperationMeta;
-  readonly result: AnyHandlerResult;
+export type DispatchResult =
+  | { readonly meta: OperationMeta; readonly result: AnyHandlerResult; readonly forwarded?: undefined }
+  /** Another node holds the consumer instance the request addresses: its answer, to be passed on as it comes. */
+  | { readonly meta: OperationMeta; readonly forwarded: ForwardedResponse; readonly result?: undefined };
+
+/** Thrown from the routing step to end the request with the answer of the node that handled it. */
+class AnsweredElsewhere {
+  constructor(
+    readonly meta: OperationMeta,
+    readonly response: ForwardedResponse,
+  ) {}
 }
 
 type RawHandler = (api: ApiContext, state: DispatchState) => Promise<unknown>;
@@ -57,45 +74,6 @@ function declaredHeaders(meta: OperationMeta, headers: Record<string, unknown>):
   return out;
 }
 
-type Router = OpenAPIBackend['router'];
-type RoutedOperation = ReturnType<Router['getOperations']>[number];
-
-/**
- * openapi-backend's `matchOperation`, with each path template's regex built once instead of for every operation
- * on every request. Same rules: an exact path wins; else the templates that match, most literal characters first,
- * the first with the request's method; strict mode throws its 404/405 errors. (Its apiRoot check is left out: the
- * apiRoot is `/`, under which every path is.)
- */
-export function precompiledMatcher(router: Router, operations: readonly RoutedOperation[]) {
-  const literalLength = (path: string): number => path.replace(/\{.*?\}/g, '').length;
-  const templates = operations
-    .map((operation) => ({ operation, pattern: new RegExp(`^${path2regex(operation.path)}$`), specificity: literalLength(operation.path) }))
-    .sort((a, b) => b.specificity - a.specificity);
-  // A template whose first segment is literal only matches paths with that first segment: test those (and the
-  // templates starting with a parameter), in the same order, instead of every template of the spec.
-  const firstSegment = (path: string): string => path.split('/')[1] ?? '';
-  const literalFirst = (path: string): string | undefined => (firstSegment(path).includes('{') ? undefined : firstSegment(path));
-  const anyFirst = templates.filter((t) => literalFirst(t.operation.path) === undefined);
-  const byFirst = new Map<string, typeof templates>();
-  for (const t of templates) {
-    const first = literalFirst(t.operation.path);
-    if (first !== undefined && !byFirst.has(first)) byFirst.set(first, templates.filter((u) => [first, undefined].includes(literalFirst(u.operation.path))));
-  }
-  return (request: ApiRequest, strict = false): RoutedOperation | undefined => {
-    const req = router.normalizeRequest(request);
-    const fail = (message: string): undefined => {
-      if (strict) throw Error(message);
-      return undefined;
-    };
-    const path = router.normalizePath(req.path);
-    const exact = operations.find((o) => o.path === path && o.method === req.method);
-    if (exact) return exact;
-    const matching = (byFirst.get(firstSegment(path)) ?? anyFirst).filter((t) => t.pattern.test(path));
-    if (matching.length === 0) return fail('404-notFound: no route matches request');
-    return matching.find((t) => t.operation.method === req.method)?.operation ?? fail('405-methodNotAllowed: this method is not registered for the route');
-  };
-}
-
 /**
  * `?=x` or `?a=1&=x`: a query parameter without a name. openapi-backend's query parser drops it silently, so the
  * schema's "no undeclared parameters" rule never sees it; it is refused like any undeclared one.
@@ -107,14 +85,6 @@ function requireNamedQueryParameters(query: ApiRequest['query']): void {
   }
 }
 
-/** A path template as a regex source: `{name}` matches one segment, everything else literally. */
-function path2regex(path: string): string {
-  return path
-    .split(/\{[^}]+\}/)
-    .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[^/]+');
-}
-
 /**
  * `context` with `changes`. It is the request's own (app.ts makes one per request), so it is changed in place: a
  * copy by spreading would call its lazy logger getter (a child logger per request), a copy of its descriptors
@@ -122,27 +92,6 @@ function path2regex(path: string): string {
  */
 function contextWith(context: RequestContext, changes: Partial<RequestContext>): RequestContext {
   return Object.assign(context, changes);
-}
-
-type Bath = (template: string, patterns?: unknown) => unknown;
-
-/**
- * openapi-backend parses each request's path parameters with `bath(operation.path)`, which compiles the path
- * template every time; the templates are the spec's, so each compiled one is kept (it is a pure function of it).
- */
-function memoizePathTemplates(): void {
-  const bath = createRequire(import.meta.url)('bath-es5') as { default: Bath & { memoized?: true } };
-  if (bath.default.memoized) return;
-  const compile = bath.default;
-  const compiled = new Map<string, unknown>();
-  const memoized: Bath & { memoized?: true } = (template, patterns) => {
-    if (patterns !== undefined) return compile(template, patterns);
-    let found = compiled.get(template);
-    if (found === undefined) compiled.set(template, (found = compile(template)));
-    return found;
-  };
-  memoized.memoized = true;
-  bath.default = memoized;
 }
 
 /** Parameters that name a topic: v2/v3 `topic_name` and Upstash `topic` (in the path, or the webhook's query). */
@@ -155,12 +104,15 @@ function topicsNamedIn(...parameterSets: Record<string, unknown>[]): string[] {
 export class ApiDispatcher {
   private readonly api: OpenAPIBackend;
   private readonly mediaTypes = new MediaTypeValidator();
+  private readonly authenticators: Record<string, (api: ApiContext, state: DispatchState) => boolean | Promise<boolean>>;
 
   constructor(
     spec: Document,
     handlers: OperationHandlers<RequestContext>,
     private readonly authenticator: Authenticator,
+    private readonly routing?: InstanceRouting,
   ) {
+    this.authenticators = this.securityHandlers();
     this.api = new OpenAPIBackend({
       definition: structuredClone(spec),
       strict: true,
@@ -173,7 +125,7 @@ export class ApiDispatcher {
       coerceTypes: true,
       customizeAjv: (ajv) => addFormats(ajv),
       handlers: { ...this.operationHandlers(handlers), ...this.specialHandlers() },
-      securityHandlers: this.securityHandlers(),
+      securityHandlers: this.authenticators,
     });
   }
 
@@ -188,8 +140,41 @@ export class ApiDispatcher {
     memoizePathTemplates();
   }
 
-  dispatch(state: DispatchState): Promise<DispatchResult> {
-    return this.api.handleRequest(state.apiRequest, state) as Promise<DispatchResult>;
+  async dispatch(state: DispatchState): Promise<DispatchResult> {
+    try {
+      return (await this.api.handleRequest(state.apiRequest, state)) as DispatchResult;
+    } catch (error) {
+      if (error instanceof AnsweredElsewhere) return { meta: error.meta, forwarded: error.response };
+      throw error;
+    }
+  }
+
+  /**
+   * For an operation addressing a consumer instance that another node holds: authenticates here (the edge), then
+   * hands the request, body unread, to that node. Without valid credentials it stays here and gets its 401.
+   */
+  private async routeToHolder(api: ApiContext, state: DispatchState, meta: OperationMeta): Promise<void> {
+    const target = meta.consumerInstance;
+    if (!target || !this.routing) return;
+    const schemes = (api.operation?.security ?? []).flatMap((requirement) => Object.keys(requirement));
+    if (!(await this.authenticatesBy(schemes, api, state))) return;
+    const response = await this.routing.elsewhere({
+      target,
+      params: api.request.params,
+      req: state.req,
+      principal: state.principal ?? state.context.principal,
+      requestId: state.context.requestId,
+      proto: state.proto,
+      ...(state.forwarded ? { forwarded: state.forwarded } : {}),
+    });
+    if (response) throw new AnsweredElsewhere(meta, response);
+  }
+
+  /** Whether one of the operation's security schemes lets the caller in (none: everyone is). */
+  private async authenticatesBy(schemes: readonly string[], api: ApiContext, state: DispatchState): Promise<boolean> {
+    if (schemes.length === 0) return true;
+    for (const scheme of schemes) if ((await this.authenticators[scheme]?.(api, state)) === true) return true;
+    return false;
   }
 
   private documentValidator(api: ApiContext, state: DispatchState): (document: unknown) => string | undefined {
@@ -246,12 +231,15 @@ export class ApiDispatcher {
       return principal !== undefined;
     };
     return {
-      // Without an Authorization header, a verified client certificate (HTTPS listener) names the user.
+      // Without an Authorization header, a verified client certificate (HTTPS listener) names the user. A request
+      // another node forwarded acts for the user that node authenticated (signed: forwarding-signature.ts).
       basicAuth: async (api, state) => {
+        if (state.forwarded) return found(state, state.forwarded.principal);
         const header = state.req.headers.authorization;
         return found(state, header === undefined ? this.authenticator.fromCertificate(state.req.socket) : await this.authenticator.fromBasic(header));
       },
       webhookQueryAuth: async (api, state) => {
+        if (state.forwarded) return found(state, state.forwarded.principal);
         const query = api.request.query as Record<string, unknown>;
         return found(state, await this.authenticator.fromQuery(query['user'], query['pass']));
       },
@@ -270,6 +258,7 @@ export class ApiDispatcher {
         const meta = metaOf(api.operation.operationId);
         state.meta = meta;
         if (state.context.dialect === 'v2') requireAcceptableV2(state.req.headers.accept);
+        await this.routeToHolder(api, state, meta);
         if (meta.streamingBody) {
           requireDeclaredMediaType(meta, state.req.headers['content-type']);
           // The handler reads the body as it arrives; an empty object stands in for it in openapi-backend's

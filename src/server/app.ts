@@ -17,6 +17,9 @@ import type { ProxyMetrics } from '../metrics/proxy-metrics.js';
 import { ApiDispatcher } from './api-dispatcher.js';
 import type { DispatchState } from './api-dispatcher.js';
 import { corsMiddleware } from './cors.js';
+import { NODE_HEADER, writeForwarded } from './forwarded-response.js';
+import type { InstanceRouting } from './instance-routing.js';
+import type { ForwardedState } from './node-endpoints.js';
 import { LinkBuilder } from './links.js';
 import { Mounts } from './mounts.js';
 import { timedChunks } from './request-body.js';
@@ -39,6 +42,10 @@ export interface AppOptions {
   readonly cors?: CorsConfig;
   /** Middleware that runs before dispatch (e.g. in-flight tracking). */
   readonly middleware?: readonly Koa.Middleware[];
+  /** This node's `id`, sent as X-Kafka-Rest-Node on every response. */
+  readonly nodeId?: string;
+  /** Sends requests for consumer instances held by other nodes there (a deployment of several nodes). */
+  readonly routing?: InstanceRouting;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -63,7 +70,7 @@ function toDomain(error: unknown): DomainError {
 }
 
 export async function createApp(options: AppOptions): Promise<Koa> {
-  const dispatcher = new ApiDispatcher(options.spec, options.handlers, options.authenticator);
+  const dispatcher = new ApiDispatcher(options.spec, options.handlers, options.authenticator, options.routing);
   await dispatcher.init();
   const mounts = new Mounts(options.upstashPrefix);
   const app = new Koa();
@@ -76,6 +83,10 @@ export async function createApp(options: AppOptions): Promise<Koa> {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(ctx);
     ctx.set('X-Request-Id', requestId);
+    if (options.nodeId) ctx.set(NODE_HEADER, options.nodeId);
+    // Verified by node-endpoints.ts: the client's scheme at the edge, and whom the edge authenticated.
+    const forwarded = (ctx.state as ForwardedState).forwarded;
+    const proto = forwarded?.proto ?? (ctx.protocol === 'https' ? 'https' : 'http');
     const mounted = mounts.resolve(ctx.path);
     // A child logger costs an allocation and a serialisation of its bindings: made only when a line is logged.
     let child: Logger | undefined;
@@ -87,7 +98,7 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       get log() {
         return log();
       },
-      links: LinkBuilder.forRequest(options.advertisedListeners, ctx.protocol, ctx.get('host')),
+      links: LinkBuilder.forRequest(options.advertisedListeners, proto, ctx.get('host')),
       requestHeaders: ctx.headers,
       principal: ANONYMOUS,
       bodyStream: timedChunks(ctx.req, { idleMs: options.requestBodyIdleTimeoutMs, onTimeout }),
@@ -104,10 +115,13 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       context,
       bodyLimit: options.requestMaxBytes,
       bodyTimeouts: { idleMs: options.requestBodyIdleTimeoutMs, totalMs: options.requestBodyTimeoutMs, onTimeout },
+      proto,
+      ...(forwarded ? { forwarded } : {}),
     };
     try {
-      const { meta, result } = await dispatcher.dispatch(state);
-      writeResult(ctx, meta, result);
+      const outcome = await dispatcher.dispatch(state);
+      if (outcome.forwarded) writeForwarded(ctx, outcome.forwarded);
+      else writeResult(ctx, outcome.meta, outcome.result);
     } catch (error) {
       const domain = toDomain(error);
       if (domain.kind === 'internal' || domain.kind === 'kafka_error') log().error({ err: error }, 'request failed');

@@ -16,7 +16,7 @@ import type { ProxyUnderTest } from './support/proxy-under-test.js';
 import { basic, USERS, writeUsersFile } from './support/users-file.js';
 
 /** x-permission none: no credentials needed, and wrong ones are ignored. */
-const OPEN: readonly OperationId[] = ['getLiveness', 'getReadiness', 'getOpenApiDocument', 'getApiReference', 'v2GetRoot'];
+const OPEN: readonly OperationId[] = ['getLiveness', 'getReadiness', 'getOpenApiDocument', 'getApiReference', 'getMetrics', 'v2GetRoot'];
 
 /** x-permission read without a topic in the path: any user may call them (lists show only the user's topics). */
 const ANY_USER: readonly OperationId[] = [

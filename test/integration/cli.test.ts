@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { freePort } from '../../scripts/lib/free-port.js';
 import { Credentials } from '../../src/auth/credentials.js';
+import { guardChild } from '../../src/process/watchdog.js';
 import { PROJECT_ROOT } from '../../src/project-paths.js';
+import { TEST_PROCESSES } from '../faults/support/fault-kit.js';
 
 interface Started {
   child: ChildProcess;
@@ -47,6 +49,7 @@ async function startMain(env: Record<string, string>, args: readonly string[] = 
     env: { ...process.env, KAFKA_REST_BOOTSTRAP_SERVERS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  guardChild(child, 'cli-test-watchdog', TEST_PROCESSES);
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
@@ -75,6 +78,7 @@ function runMain(args: readonly string[], env: Record<string, string> = {}, stdi
     env: { ...process.env, KAFKA_REST_BOOTSTRAP_SERVERS: '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  guardChild(child, 'cli-test-watchdog', TEST_PROCESSES);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -105,13 +105,13 @@ describe('the consumer instance registry', () => {
 
   it('bounds the instances of each user; deleting one frees a place for that user only', async () => {
     const registry = new ConsumerRegistry(new FakeFactory(), noAssignment, { maxInstances: 10, maxInstancesPerUser: 2, idleTimeoutMs: 60_000 }, noErrors);
-    registry.create('g', 'a1', manual, alice);
+    await registry.create('g', 'a1', manual, alice);
     await registry.acquire('g', 'a2', ['t'], manual, alice);
-    expect(() => registry.create('g', 'a3', manual, alice)).toThrow(expect.objectContaining({ kind: 'limit_exceeded' }));
+    await expect(registry.create('g', 'a3', manual, alice)).rejects.toThrow(expect.objectContaining({ kind: 'limit_exceeded' }));
     await expect(registry.acquire('g', 'a3', ['t'], manual, alice)).rejects.toMatchObject({ kind: 'limit_exceeded' });
-    registry.create('g', 'b1', manual, bob);
+    await registry.create('g', 'b1', manual, bob);
     await registry.delete('g', 'a1', alice);
-    registry.create('g', 'a3', manual, alice);
+    await registry.create('g', 'a3', manual, alice);
     expect(registry.size).toBe(3);
     await registry.closeAll();
   });
@@ -135,8 +135,8 @@ describe('the consumer instance registry', () => {
   it('creates unsubscribed instances explicitly (v2): duplicates are 40902, polling before subscribing 40903', async () => {
     const factory = new FakeFactory();
     const registry = new ConsumerRegistry(factory, noAssignment, { maxInstances: 10, maxInstancesPerUser: 10, idleTimeoutMs: 60_000 }, noErrors);
-    const instance = registry.create('g', 'v2', manual, u);
-    expect(() => registry.create('g', 'v2', manual, u)).toThrow(expect.objectContaining({ kind: 'consumer_already_exists' }));
+    const instance = await registry.create('g', 'v2', manual, u);
+    await expect(registry.create('g', 'v2', manual, u)).rejects.toThrow(expect.objectContaining({ kind: 'consumer_already_exists' }));
     await expect(instance.poll(0, 1)).rejects.toMatchObject({ kind: 'illegal_state' });
     await instance.subscribe(['t']);
     expect(instance.topics).toEqual(['t']);
@@ -154,7 +154,7 @@ describe('the consumer instance registry', () => {
 
   it('an instance belongs to its creator: another user gets forbidden, an admin may delete it', async () => {
     const registry = new ConsumerRegistry(new FakeFactory(), noAssignment, { maxInstances: 10, maxInstancesPerUser: 10, idleTimeoutMs: 60_000 }, noErrors);
-    const instance = registry.create('g', 'mine', manual, alice);
+    const instance = await registry.create('g', 'mine', manual, alice);
     expect(instance.owner).toBe('alice');
     expect(registry.get('g', 'mine', alice)).toBe(instance);
     expect(() => registry.get('g', 'mine', bob)).toThrow(expect.objectContaining({ kind: 'forbidden' }));
@@ -162,6 +162,10 @@ describe('the consumer instance registry', () => {
     await expect(registry.delete('g', 'mine', bob)).rejects.toMatchObject({ kind: 'forbidden' });
     await registry.delete('g', 'mine', { username: 'root', permission: 'admin' });
     expect(registry.size).toBe(0);
+    // While alice's instance is still being claimed, bob's call for the same name is refused too.
+    const claiming = registry.acquire('g', 'racing', ['t'], manual, alice);
+    await expect(registry.acquire('g', 'racing', ['t'], manual, bob)).rejects.toMatchObject({ kind: 'forbidden' });
+    expect((await claiming).owner).toBe('alice');
     await registry.closeAll();
   });
 
@@ -170,7 +174,7 @@ describe('the consumer instance registry', () => {
     const existing = new Set(['a']);
     const support: AssignmentSupport = { ...noAssignment, existingTopics: async (topics) => topics.filter((t) => existing.has(t)) };
     const registry = new ConsumerRegistry(factory, support, { maxInstances: 10, maxInstancesPerUser: 10, idleTimeoutMs: 60_000 }, noErrors);
-    const instance = registry.create('g', 'early', manual, u);
+    const instance = await registry.create('g', 'early', manual, u);
     await instance.subscribe(['a', 'later']);
     expect(instance.topics).toEqual(['a', 'later']);
     expect(factory.members.map((m) => m.spec.topics)).toEqual([['a']]);

@@ -93,7 +93,7 @@ export function createUpstashConsumeHandlers(services: Services, defaults: Upsta
     upstashDeleteConsumerWithDelete: remove,
     upstashListConsumers: async (_input, ctx) => {
       const byGroup = new Map<string, { name: string; topics: { topic: string; partitions: number[] }[] }[]>();
-      const visible = services.consumers.list().filter((i) => i.topics.every((t) => may(ctx.principal, 'consume', t)));
+      const visible = (await services.consumers.listEverywhere()).filter((i) => i.topics.every((t) => may(ctx.principal, 'consume', t)));
       for (const i of visible) {
         const instances = byGroup.get(i.group) ?? [];
         instances.push({ name: i.name, topics: i.assignment.map((a) => ({ topic: a.topic, partitions: [...a.partitions] })) });

@@ -129,7 +129,7 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
       const name = request.name ?? request.id ?? `rest-consumer-${randomUUID()}`;
       const schemaType = schemaTypeOf((request.format ?? 'binary') as EmbeddedFormat);
       if (schemaType) services.schemas.requireRegistry(schemaType);
-      services.consumers.create(params.group_name, name, configOf(request, defaults), ctx.principal);
+      await services.consumers.create(params.group_name, name, configOf(request, defaults), ctx.principal);
       return {
         status: 200,
         body: { instance_id: name, base_uri: ctx.links.url('consumers', params.group_name, 'instances', name) },

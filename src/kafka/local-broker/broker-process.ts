@@ -3,7 +3,7 @@
  * of tearing it down.
  *
  * No broker outlives its Node process: shutdown() terminates it, a synchronous 'exit' hook SIGKILLs it, and a
- * detached `sh` watchdog terminates it when Node dies without running any hook (SIGKILL, default SIGINT handling,
+ * detached `sh` watchdog (src/process/watchdog.ts) terminates it when Node dies without running any hook (SIGKILL, default SIGINT handling,
  * a crash).
  */
 import { spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { runChecked } from '../../process/run-command.js';
 import { logTails } from './broker-config.js';
 import type { BrokerFiles } from './broker-config.js';
-import { signalQuietly } from './system.js';
+import { signalQuietly, spawnWatchdog, stopWatchdog } from '../../process/watchdog.js';
 import type { Log } from './system.js';
 
 const STOP_GRACE_MS = 20_000;
@@ -41,32 +41,6 @@ export async function formatStorage(libsDir: string, files: BrokerFiles): Promis
   const generatedId = (await runStorageTool(libsDir, files, ['random-uuid'])).trim();
   if (!/^[A-Za-z0-9_-]{22}$/.test(generatedId)) throw new Error(`unexpected output of random-uuid: ${generatedId}`);
   await runStorageTool(libsDir, files, ['format', '-t', generatedId, '-c', files.serverProperties]);
-}
-
-/**
- * Polls every second while both Node (by pid) and the broker are alive; when Node is gone but the broker is not,
- * terminates the broker like stop() would and deletes its directory. $0 is a label for `ps`; $1..$3 are the pids
- * and the directory, passed as arguments so nothing needs quoting.
- */
-const WATCHDOG_SCRIPT = `
-parent=$1; broker=$2; dir=$3
-while kill -0 "$parent" 2>/dev/null && kill -0 "$broker" 2>/dev/null; do sleep 1; done
-kill -0 "$parent" 2>/dev/null && exit 0
-kill -TERM "$broker" 2>/dev/null
-i=0
-while kill -0 "$broker" 2>/dev/null && [ "$i" -lt 20 ]; do sleep 1; i=$((i+1)); done
-kill -KILL "$broker" 2>/dev/null
-rm -rf "$dir"
-`;
-
-/** Also used for the local Schema Registry (with its own `label`). */
-export function spawnWatchdog(brokerPid: number, dir: string, label = 'local-kafka-watchdog'): ChildProcess {
-  const watchdog = spawn('sh', ['-c', WATCHDOG_SCRIPT, label, String(process.pid), String(brokerPid), dir], {
-    detached: true,
-    stdio: 'ignore',
-  });
-  watchdog.unref();
-  return watchdog;
 }
 
 /** Raised when the JVM exits while starting; `portTaken` tells a lost port race from a real failure. */
@@ -123,7 +97,7 @@ export class BrokerProcess {
       throw new Error(`cannot run java: ${error.message}`);
     }
     child.unref();
-    return new BrokerProcess(child, child.pid, spawnWatchdog(child.pid, files.dir), files, exited);
+    return new BrokerProcess(child, child.pid, spawnWatchdog(child.pid, files.dir, 'local-kafka-watchdog'), files, exited);
   }
 
   get isRunning(): boolean {
@@ -175,8 +149,7 @@ export class BrokerProcess {
   }
 
   private stopWatchdog(): void {
-    // Its process group includes the `sleep` it may be waiting on.
-    if (this.watchdog.pid !== undefined) signalQuietly(-this.watchdog.pid, 'SIGKILL');
+    stopWatchdog(this.watchdog);
   }
 
   /**

@@ -22,13 +22,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export function signalQuietly(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
+export { signalQuietly } from '../../process/watchdog.js';
 
 export async function pathExists(path: string): Promise<boolean> {
   try {

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { freePort } from '../../../scripts/lib/free-port.js';
+import { guardChild } from '../../../src/process/watchdog.js';
 import { PROJECT_ROOT } from '../../../src/project-paths.js';
 
 const run = promisify(execFile);
@@ -34,27 +35,63 @@ export interface ProxyProcess {
   output(): string;
 }
 
-/** `node --import tsx src/main.ts`, configured by `KAFKA_REST_*` environment variables; resolves once /readyz answers. */
+/**
+ * The processes a test worker must end, by whatever way it ends: ours, and the test runner's (vitest's forks pool
+ * runs files in child processes, which may outlive a runner killed with SIGKILL).
+ */
+export const TEST_PROCESSES: readonly number[] = [process.pid, process.ppid];
+
+/** Every proxy process this worker started and that has not exited yet. */
+const running = new Set<ProxyProcess>();
+
+/**
+ * `node --import tsx src/main.ts`, configured by `KAFKA_REST_*` environment variables; resolves once /readyz answers.
+ * It dies with the test: stopProxyProcess, or stopAllProxyProcesses in an afterAll, or (when the worker or the
+ * runner dies first) the 'exit' hook and watchdog of guardChild.
+ */
 export async function startProxyProcess(env: Record<string, string>): Promise<ProxyProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', `--listeners=http://127.0.0.1:${port}`], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, KAFKA_REST_LOG_LEVEL: 'info', ...env },
+    // A deployment of its own unless the test names one: fault tests share the broker, not their instances.
+    env: { ...process.env, KAFKA_REST_LOG_LEVEL: 'info', KAFKA_REST_DEPLOYMENT_NAME: `fault-${port}-${Date.now().toString(36)}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  guardChild(child, 'proxy-under-test-watchdog', TEST_PROCESSES);
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
+  const proxy: ProxyProcess = { child, pid: child.pid!, url, exited, output: () => output };
+  running.add(proxy);
+  void exited.then(() => running.delete(proxy));
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the proxy exited early (${child.exitCode}):\n${output}`);
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { child, pid: child.pid!, url, exited, output: () => output };
+    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return proxy;
     await sleep(200);
   }
   child.kill('SIGKILL');
+  await exited;
   throw new Error(`the proxy did not become ready:\n${output}`);
+}
+
+/** SIGTERM (after SIGCONT: a stopped process acts on nothing else), then SIGKILL once `graceMs` is over. */
+export async function stopProxyProcess(proxy: ProxyProcess, graceMs = 20_000): Promise<void> {
+  const { child } = proxy;
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGCONT');
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await proxy.exited;
+    clearTimeout(timer);
+  }
+}
+
+/** For afterAll: also ends the processes of a setup that failed or timed out before handing them to the test. */
+export async function stopAllProxyProcesses(): Promise<void> {
+  await Promise.all([...running].map((proxy) => stopProxyProcess(proxy)));
 }
 
 // ------------------------------------------------------------------------------------------------- /proc figures

@@ -24,6 +24,8 @@ export async function startProxyUnderTest(overrides: Record<string, string> = {}
     'bootstrap.servers': bootstrapServers,
     listeners: 'http://127.0.0.1:0',
     'log.level': 'error',
+    // Each proxy under test is a deployment of its own: test files share the broker, not their instances.
+    'deployment.name': uniqueTopic('test'),
     ...overrides,
   });
   const contract = new ResponseContract(loadBundledSpec(), config.upstashPrefix);
