@@ -474,13 +474,15 @@ export interface paths {
          *     earlier: for an instance created with `fetch.min.bytes`, once the keys and values gathered exceed that many
          *     bytes or the next record would pass `max_bytes` (Confluent's rule; `-1` waits for the whole timeout); for an
          *     instance created without it, as soon as there are records. The first call on a new subscription waits within
-         *     that time for the group assignment, so records that exist come back on the first call. Records carry
-         *     `timestamp` and `headers` too (extensions old clients ignore). Instances of a schema format (`avro`, `jsonschema`,
-         *     `protobuf`) decode keys and values with the schemas their wire-format headers name (fetched from the Schema
-         *     Registry by id, and cached). A record they cannot decode (not in the wire format, an unknown schema id, another
-         *     format's schema, bytes the schema does not read) answers 406/40601 naming it when it comes first; otherwise the
-         *     records before it are returned and it stays next. No Schema Registry configured: 422/42206; the registry
-         *     unreachable: 503/50303 (the records stay next).
+         *     that time for the group assignment, so records that exist come back on the first call. One call answers every
+         *     record the instance has fetched ahead (it fetches the next batch while the previous answer is read), up to
+         *     `max_bytes` (default and cap 64 MiB, Confluent's `consumer.request.max.bytes`) and `consumer.max.poll.records`
+         *     when that is set (no count cap by default). Records carry `timestamp` and `headers` too (extensions old clients
+         *     ignore). Instances of a schema format (`avro`, `jsonschema`, `protobuf`) decode keys and values with the
+         *     schemas their wire-format headers name (fetched from the Schema Registry by id, and cached). A record they
+         *     cannot decode (not in the wire format, an unknown schema id, another format's schema, bytes the schema does not
+         *     read) answers 406/40601 naming it when it comes first; otherwise the records before it are returned and it stays
+         *     next. No Schema Registry configured: 422/42206; the registry unreachable: 503/50303 (the records stay next).
          */
         get: operations["v2ConsumeRecords"];
         put?: never;
@@ -1833,6 +1835,8 @@ export interface paths {
          *     404/40402 for an unknown partition, 503/50302 when Kafka does not acknowledge in time. Unknown cluster or topic,
          *     an empty body, or a first record that is not valid JSON (400) or not a valid record (422/42206) fail the whole
          *     request before anything is produced; later bad records get an error report and the stream goes on.
+         *     A body sent with a Content-Length that holds a single record is answered with its one report as a plain
+         *     (not chunked) 200, once Kafka acknowledged it; to get each report while still sending, send the body chunked.
          */
         post: operations["v3ProduceRecords"];
         delete?: never;
@@ -2058,7 +2062,9 @@ export interface paths {
          * Consume a topic with a consumer group
          * @description Returns the next messages for this consumer instance of the group. The first call creates the instance (from
          *     the `Kafka-*` headers), joins the group and waits within `timeout` for its assignment, so messages that are
-         *     there come back on the first call. Idle instances are closed after `consumer.instance.timeout.ms`.
+         *     there come back on the first call. One call answers every message the instance has fetched ahead, up to 64 MiB
+         *     of keys and values (and `consumer.max.poll.records` when that is set). Idle instances are closed after
+         *     `consumer.instance.timeout.ms`.
          */
         get: operations["upstashConsumeTopic"];
         put?: never;
@@ -4737,7 +4743,7 @@ export interface operations {
             query?: {
                 /** @description Longest wait in milliseconds. */
                 timeout?: number;
-                /** @description Stop adding records once their keys and values reach this many bytes. */
+                /** @description Stop adding records once their keys and values reach this many bytes (the first record is always answered). */
                 max_bytes?: number;
             };
             header?: never;

@@ -2,6 +2,8 @@
  * The composition root: Kafka client → adapters → core services → handlers → Koa app → listeners.
  * `startProxy` is what `npm start` and the integration tests both run.
  */
+// First: it must be in place before kafkajs loads.
+import './kafka/kafkajs-linear-grouping.js';
 import { readFileSync } from 'node:fs';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
@@ -57,6 +59,9 @@ export function loadBundledSpec(): Document & Record<string, unknown> {
   return JSON.parse(readFileSync(BUNDLED_SPEC_PATH, 'utf8')) as Document & Record<string, unknown>;
 }
 
+/** Confluent's consumer.request.max.bytes: the most key and value bytes one consume answer holds. */
+const CONSUMER_REQUEST_MAX_BYTES = 64 * 1024 * 1024;
+
 function lazy<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= make());
@@ -66,6 +71,7 @@ function readerPort(reader: PartitionReader): PartitionReaderPort {
   return {
     read: async (requests, options) =>
       (await reader.read(requests, options)).map((records) => records.map(({ timestamp, ...rest }) => ({ ...rest, timestampMs: timestamp }))),
+    readRecords: (requests, options) => reader.readRecords(requests, options),
   };
 }
 
@@ -225,12 +231,17 @@ async function serve({ config, logger, hooks, kafka, reader, auth, listeners }: 
       metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
     },
     {
-      upstashConsume: { timeoutMs: config.consumerRequestTimeoutMs, maxWaitMs: config.consumerRequestMaxWaitMs, maxRecordsPerPoll: config.consumerMaxPollRecords },
+      upstashConsume: {
+        timeoutMs: config.consumerRequestTimeoutMs,
+        maxWaitMs: config.consumerRequestMaxWaitMs,
+        maxRecordsPerPoll: config.consumerMaxPollRecords,
+        maxResponseBytes: CONSUMER_REQUEST_MAX_BYTES,
+      },
       v2Consumer: {
         requestTimeoutMs: config.consumerRequestTimeoutMs,
         maxWaitMs: config.consumerRequestMaxWaitMs,
         maxPollRecords: config.consumerMaxPollRecords,
-        maxResponseBytes: 64 * 1024 * 1024,
+        maxResponseBytes: CONSUMER_REQUEST_MAX_BYTES,
       },
       v3Produce: { maxRecordBytes: config.requestMaxBytes, maxBatchEntries: config.v3ProduceBatchMaxEntries, maxInFlight: 1024 },
     },

@@ -68,21 +68,29 @@ export class UpstashConsumer {
   }
 }
 
+export interface ReadResult {
+  readonly recordsPerSecond: number;
+  readonly polls: number;
+}
+
 /**
  * Polls until `count` records came back; returns records per second, timed from the first call (so the group join
- * is included, as it is for the native consumer). Checks that the values are the bytes that were produced.
+ * is included, as it is for the native consumer), and the number of polls. Checks that the values are the bytes
+ * that were produced.
  */
 export async function readAll(
   poll: () => Promise<{ value: string | null }[]>,
   options: { count: number; timeoutMs: number; decode: (value: string) => Buffer; expected: Buffer },
-): Promise<number> {
+): Promise<ReadResult> {
   const started = performance.now();
   const deadline = started + options.timeoutMs;
   let seen = 0;
+  let polls = 0;
   let checked = false;
   while (seen < options.count) {
     if (performance.now() > deadline) throw new Error(`read ${seen} of ${options.count} records in ${options.timeoutMs} ms`);
     const records = await poll();
+    polls++;
     const first = records[0];
     if (!checked && first) {
       if (first.value === null || !options.decode(first.value).equals(options.expected)) {
@@ -92,5 +100,5 @@ export async function readAll(
     }
     seen += records.length;
   }
-  return options.count / ((performance.now() - started) / 1000);
+  return { recordsPerSecond: options.count / ((performance.now() - started) / 1000), polls };
 }

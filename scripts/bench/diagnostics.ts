@@ -1,5 +1,5 @@
 /** What the proxy said while under load (its warn/error log lines), and where its CPU time went (--profile). */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface LogSummary {
@@ -65,30 +65,69 @@ function shortLocation(url: string, line: number): string {
   return `${short}:${line + 1}`;
 }
 
-/** The functions with the most self time in the .cpuprofile files of `dir` (node --cpu-prof-dir). */
-export async function summarizeCpuProfiles(dir: string, limit = 15): Promise<ProfileEntry[]> {
-  const files = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.cpuprofile'));
+/** The functions with the most self time in one .cpuprofile file, and the busy (non-idle) time in all. */
+export async function summarizeCpuProfile(file: string, limit = 15): Promise<ProfileSummary> {
+  const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
   const selfMicros = new Map<string, { name: string; location: string; micros: number }>();
   let busyMicros = 0;
-  for (const file of files) {
-    const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile;
-    const totalHits = profile.nodes.reduce((sum, node) => sum + (node.hitCount ?? 0), 0);
-    if (totalHits === 0) continue;
-    const microsPerHit = (profile.endTime - profile.startTime) / totalHits;
-    for (const node of profile.nodes) {
-      const hits = node.hitCount ?? 0;
-      const name = node.callFrame.functionName || '(anonymous)';
-      if (hits === 0 || name === '(idle)') continue;
-      const location = shortLocation(node.callFrame.url, node.callFrame.lineNumber);
-      const key = `${name}@${location}`;
-      const entry = selfMicros.get(key) ?? { name, location, micros: 0 };
-      entry.micros += hits * microsPerHit;
-      selfMicros.set(key, entry);
-      busyMicros += hits * microsPerHit;
-    }
+  const totalHits = profile.nodes.reduce((sum, node) => sum + (node.hitCount ?? 0), 0);
+  const microsPerHit = totalHits === 0 ? 0 : (profile.endTime - profile.startTime) / totalHits;
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    const name = node.callFrame.functionName || '(anonymous)';
+    if (hits === 0 || name === '(idle)') continue;
+    const location = shortLocation(node.callFrame.url, node.callFrame.lineNumber);
+    const key = `${name}@${location}`;
+    const entry = selfMicros.get(key) ?? { name, location, micros: 0 };
+    entry.micros += hits * microsPerHit;
+    selfMicros.set(key, entry);
+    busyMicros += hits * microsPerHit;
   }
-  return [...selfMicros.values()]
+  const top = [...selfMicros.values()]
     .sort((a, b) => b.micros - a.micros)
     .slice(0, limit)
     .map((e) => ({ name: e.name, location: e.location, selfMs: e.micros / 1000, share: busyMicros > 0 ? e.micros / busyMicros : 0 }));
+  return { busyMs: busyMicros / 1000, wallMs: (profile.endTime - profile.startTime) / 1000, top };
+}
+
+export interface ProfileSummary {
+  /** Sampled time the process was not idle. */
+  readonly busyMs: number;
+  readonly wallMs: number;
+  readonly top: readonly ProfileEntry[];
+}
+
+export interface ScenarioProfile extends ProfileSummary {
+  readonly scenario: string;
+}
+
+/**
+ * CPU profiles of the proxy one scenario at a time, through profile-preload.mjs in its process: SIGUSR2 starts a
+ * profile, the next one writes it as <n>.cpuprofile, which is renamed after the scenario.
+ */
+export class ScenarioProfiler {
+  private written = 0;
+
+  constructor(
+    private readonly pid: number,
+    private readonly dir: string,
+  ) {}
+
+  start(): void {
+    process.kill(this.pid, 'SIGUSR2');
+  }
+
+  async stop(scenario: string): Promise<ScenarioProfile> {
+    process.kill(this.pid, 'SIGUSR2');
+    this.written += 1;
+    const file = join(this.dir, `${this.written}.cpuprofile`);
+    const deadline = Date.now() + 30_000;
+    while (!(await readFile(file).then(() => true, () => false))) {
+      if (Date.now() > deadline) throw new Error(`no CPU profile ${file} within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const named = join(this.dir, `${scenario}.cpuprofile`);
+    await rename(file, named);
+    return { scenario, ...(await summarizeCpuProfile(named)) };
+  }
 }

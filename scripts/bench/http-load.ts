@@ -1,7 +1,8 @@
 /** HTTP load with autocannon over keep-alive connections: one run, or warm-up plus the median of several runs. */
 import autocannon from 'autocannon';
+import { cpuMs } from './processes.js';
 import type { BenchSettings } from './settings.js';
-import { medianOf } from './stats.js';
+import { median, medianOf } from './stats.js';
 import type { HttpRequestSpec } from './subjects.js';
 
 export interface LoadFigures {
@@ -17,6 +18,8 @@ export interface LoadFigures {
 export interface LoadRun extends LoadFigures {
   /** Responses per status code, e.g. `{ "200": 51234, "503": 3 }`. */
   readonly statusCodes: Readonly<Record<string, number>>;
+  /** CPU time the server process spent per 2xx response, when its pid was given. */
+  readonly serverCpuMicrosPerRequest?: number;
 }
 
 export interface LoadOptions {
@@ -24,9 +27,12 @@ export interface LoadOptions {
   readonly seconds: number;
   /** Requests per second over all connections; unlimited when absent. */
   readonly overallRate?: number;
+  /** The server's process, to measure its CPU time. */
+  readonly serverPid?: number;
 }
 
 export async function runLoad(request: HttpRequestSpec, options: LoadOptions): Promise<LoadRun> {
+  const cpuBefore = options.serverPid === undefined ? undefined : cpuMs(options.serverPid);
   const result = await autocannon({
     url: request.url,
     method: request.method,
@@ -40,7 +46,10 @@ export async function runLoad(request: HttpRequestSpec, options: LoadOptions): P
   const statusCodes: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stats.count ?? 0;
   const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
+  const cpuAfter = options.serverPid === undefined ? undefined : cpuMs(options.serverPid);
+  const cpu = cpuBefore === undefined || cpuAfter === undefined || result['2xx'] === 0 ? {} : { serverCpuMicrosPerRequest: ((cpuAfter - cpuBefore) * 1000) / result['2xx'] };
   return {
+    ...cpu,
     requestsPerSecond: result['2xx'] / seconds,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -65,6 +74,60 @@ export async function measureLoad(request: HttpRequestSpec, settings: BenchSetti
     runs.map(({ requestsPerSecond, p50Ms, p99Ms, non2xx, errors }): LoadFigures => ({ requestsPerSecond, p50Ms, p99Ms, non2xx, errors })),
   );
   return { median, runs };
+}
+
+/**
+ * One continuous load (connections kept open throughout: a server that sets up per connection, like the bridge's
+ * producer per connection, pays that once) sampled in slices: 2xx answers per second of each slice, until
+ * `enough(slices)` or `maxSlices`.
+ */
+export async function runSlicedLoad(
+  request: HttpRequestSpec,
+  options: { connections: number; sliceSeconds: number; maxSlices: number },
+  enough: (slices: readonly number[]) => boolean,
+): Promise<number[]> {
+  const slices: number[] = [];
+  let answered = 0;
+  let finished: (error: Error | null) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => (finished = (error) => (error ? reject(error) : resolve())));
+  const instance = autocannon(
+    {
+      url: request.url,
+      method: request.method,
+      headers: { ...request.headers },
+      ...(request.body === undefined ? {} : { body: request.body }),
+      connections: options.connections,
+      duration: options.sliceSeconds * options.maxSlices + 1,
+      timeout: 30,
+    },
+    (error) => finished(error ?? null),
+  );
+  instance.on('response', (_client: unknown, statusCode: number) => {
+    if (statusCode >= 200 && statusCode < 300) answered++;
+  });
+  let stopped = false;
+  const sampler = setInterval(() => {
+    if (stopped) return;
+    slices.push(answered / options.sliceSeconds);
+    answered = 0;
+    if (slices.length >= options.maxSlices || enough(slices)) {
+      stopped = true;
+      instance.stop();
+    }
+  }, options.sliceSeconds * 1000);
+  try {
+    await done;
+  } finally {
+    clearInterval(sampler);
+  }
+  return slices;
+}
+
+/** ` · server CPU 123 µs/request` (median over the runs), or '' when it was not measured. */
+export function serverCpuDetail(runs: readonly LoadRun[], perRequest = 1, unit = 'request'): string {
+  const known = runs.map((r) => r.serverCpuMicrosPerRequest).filter((v): v is number => v !== undefined);
+  if (known.length === 0) return '';
+  return ` · server CPU ${(median(known) / perRequest).toFixed(perRequest > 1 ? 2 : 0)} µs/${unit}`;
 }
 
 /** Status codes summed over runs, for reporting what a server answered besides 2xx. */

@@ -4,21 +4,19 @@
  * tables and writes docs/benchmarks.md with docs/benchmarks.svg. `--quick` is the short version; see settings.ts.
  * Everything it starts it stops, also on Ctrl-C and on failure.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startLocalBroker } from '../../src/kafka/local-broker.js';
-import type { LocalBroker } from '../../src/kafka/local-broker.js';
 import { PROJECT_ROOT } from '../../src/project-paths.js';
 import { renderRatioChart } from './chart.js';
 import { Cleanup } from './cleanup.js';
-import { summarizeCpuProfiles, summarizeProxyLog } from './diagnostics.js';
-import type { LogSummary, ProfileEntry } from './diagnostics.js';
+import { ScenarioProfiler, summarizeProxyLog } from './diagnostics.js';
+import type { LogSummary, ScenarioProfile } from './diagnostics.js';
 import { describeMachine } from './machine.js';
 import { createTopic, nativeKafka } from './native.js';
-import { buildOurs, spawnOurs, startOurs } from './ours.js';
-import type { RunningServer } from './ours.js';
-import { BRIDGE_VERSION, ensureBridgeClasspath, spawnBridge, startBridge } from './peer-bridge.js';
+import { buildOurs } from './ours.js';
+import { ensureBridgeRuntime } from './bridge-build.js';
 import { errorMessage } from './processes.js';
 import type { Log } from './processes.js';
 import { ensureKafkaToolsClasspath } from './producer-performance.js';
@@ -27,15 +25,18 @@ import type { BenchReport } from './report.js';
 import { ratios, targetChecks } from './results.js';
 import type { Figure } from './results.js';
 import { consume } from './scenarios/consume.js';
-import type { BenchContext, Launcher, Peer, Scenario } from './scenarios/context.js';
+import type { BenchContext, Scenario } from './scenarios/context.js';
 import { idleConsumers } from './scenarios/idle-consumers.js';
 import { produceBatch } from './scenarios/produce-batch.js';
 import { produceSingle } from './scenarios/produce-single.js';
 import { produceStream } from './scenarios/produce-stream.js';
 import { startup } from './scenarios/startup.js';
+import { fixedRate } from './scenarios/fixed-rate.js';
+import { twoNodes } from './scenarios/two-nodes.js';
 import { parseSettings, SCENARIO_IDS, UsageError } from './settings.js';
 import type { BenchSettings, ScenarioId } from './settings.js';
-import { bridgeSubject, oursSubjects, recordValue } from './subjects.js';
+import { settle, startServers, warmUpServers } from './servers.js';
+import { oursSubjects, recordValue } from './subjects.js';
 
 const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   a: produceSingle,
@@ -44,10 +45,14 @@ const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   d: consume,
   e: idleConsumers,
   f: startup,
+  g: fixedRate,
+  h: twoNodes,
 };
 
 const DOCS_MARKDOWN = join(PROJECT_ROOT, 'docs', 'benchmarks.md');
 const DOCS_CHART = join(PROJECT_ROOT, 'docs', 'benchmarks.svg');
+/** Hand-written: where the time goes and what was tried; every run copies it into docs/benchmarks.md. */
+const FINDINGS = join(PROJECT_ROOT, 'scripts', 'bench', 'findings.md');
 
 const log: Log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -64,77 +69,14 @@ function onSignals(cleanup: Cleanup): void {
   }
 }
 
-/** Resolves with the value, or with the reason it could not be had. */
-async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: string }> {
-  try {
-    return { value: await promise };
-  } catch (error) {
-    return { error: errorMessage(error) };
-  }
-}
-
-interface Servers {
-  readonly ours: RunningServer;
-  readonly oursLauncher: Launcher;
-  readonly peer: Peer;
-  readonly bridge?: RunningServer;
-}
-
-async function startServers(
-  settings: BenchSettings,
-  cleanup: Cleanup,
-  broker: LocalBroker,
-  runDir: string,
-  mainJs: string,
-  bridgeLibs: { value: string } | { error: string },
-): Promise<Servers> {
-  let launched = 0;
-  const track = (server: RunningServer): RunningServer => {
-    cleanup.add(`${server.service.name} (pid ${server.service.pid})`, () => server.service.stop());
-    return server;
-  };
-  const oursLaunch = (name: string) => ({ mainJs, bootstrapServers: broker.bootstrapServers, logFile: join(runDir, 'logs', `ours-${name}-${++launched}.log`) });
-  const oursLauncher: Launcher = {
-    spawn: async (name) => track(await spawnOurs(oursLaunch(name))),
-    start: async (name) => track(await startOurs(oursLaunch(name))),
-  };
-  const bridgeLaunch = (libsDir: string, name: string) => ({
-    libsDir,
-    bootstrapServers: broker.bootstrapServers,
-    workDir: runDir,
-    logFile: join(runDir, 'logs', `bridge-${name}-${++launched}.log`),
-  });
-  const bridgeLauncher: Launcher | undefined =
-    'error' in bridgeLibs
-      ? undefined
-      : {
-          spawn: async (name) => track(await spawnBridge(bridgeLaunch(bridgeLibs.value, name))),
-          start: async (name) => track(await startBridge(bridgeLaunch(bridgeLibs.value, name))),
-        };
-  log(`starting the proxy${bridgeLauncher ? ` and the bridge ${BRIDGE_VERSION}` : ''}`);
-  const [ours, bridge] = await Promise.all([
-    startOurs({
-      mainJs,
-      bootstrapServers: broker.bootstrapServers,
-      logFile: join(runDir, 'logs', 'ours.log'),
-      ...(settings.profile ? { cpuProfileDir: join(runDir, 'profile') } : {}),
-    }).then(track),
-    bridgeLauncher ? settle(bridgeLauncher.start('main')) : Promise.resolve({ error: 'error' in bridgeLibs ? bridgeLibs.error : 'not run' }),
-  ]);
-  if ('error' in bridge) {
-    return { ours, oursLauncher, peer: { unavailable: bridgeLauncher ? `the bridge did not start: ${bridge.error}` : bridge.error } };
-  }
-  // In --quick, the bridge's fresh processes for (e) and (f) are left out: their targets concern ours only.
-  const launcher = settings.quick || bridgeLauncher === undefined ? {} : { launcher: bridgeLauncher };
-  return { ours, oursLauncher, bridge: bridge.value, peer: { subject: bridgeSubject(bridge.value.baseUrl), ...launcher } };
-}
-
 interface Measured {
   readonly figures: Figure[];
   readonly bridgeRan: boolean;
+  /** Which bridge ran (version and where it was built from). */
+  readonly bridge?: string;
   readonly notes: string[];
   readonly proxyLog?: LogSummary;
-  readonly profile?: ProfileEntry[];
+  readonly profiles?: ScenarioProfile[];
 }
 
 async function measure(settings: BenchSettings, cleanup: Cleanup, runDir: string): Promise<Measured> {
@@ -144,25 +86,25 @@ async function measure(settings: BenchSettings, cleanup: Cleanup, runDir: string
     cleanup.add('the broker', () => broker.stop());
     return broker;
   });
-  const [broker, build, bridgeLibs, toolsLibs] = await Promise.all([
+  const [broker, build, bridgeRuntime, toolsLibs] = await Promise.all([
     settle(brokerStart),
     settle(buildOurs(join(runDir, 'dist'), log)),
-    settings.peer ? settle(ensureBridgeClasspath(log)) : Promise.resolve({ error: 'skipped (--no-peer)' }),
+    settings.peer ? settle(ensureBridgeRuntime(log)) : Promise.resolve({ error: 'skipped (--no-peer)' }),
     settings.scenarios.has('b') ? settle(ensureKafkaToolsClasspath(log)) : Promise.resolve({ error: 'not needed' }),
   ]);
   if ('error' in broker) throw new Error(`the broker did not start: ${broker.error}`);
   if ('error' in build) throw new Error(`the proxy did not build: ${build.error}`);
-  if ('error' in bridgeLibs) {
-    log(`the bridge will not be measured: ${bridgeLibs.error}`);
-    notes.push(`The bridge (io.strimzi:kafka-bridge:${BRIDGE_VERSION}) was not measured: ${bridgeLibs.error}. Every ours/bridge ratio is missing from this run.`);
+  if ('error' in bridgeRuntime) {
+    log(`the bridge will not be measured: ${bridgeRuntime.error}`);
+    notes.push(`The Strimzi Kafka Bridge was not measured: ${bridgeRuntime.error}. Every ours/bridge ratio is missing from this run.`);
   }
 
   const kafka = nativeKafka(broker.value.bootstrapServers);
   const admin = kafka.admin();
   await admin.connect();
   cleanup.add('the native admin client', () => admin.disconnect());
-  const servers = await startServers(settings, cleanup, broker.value, runDir, build.value, bridgeLibs);
-  if (servers.peer.unavailable && !('error' in bridgeLibs)) notes.push(`The bridge was not measured: ${servers.peer.unavailable}`);
+  const servers = await startServers({ settings, cleanup, log, broker: broker.value, runDir, mainJs: build.value, bridgeRuntime });
+  if (servers.peer.unavailable && !('error' in bridgeRuntime)) notes.push(`The bridge was not measured: ${servers.peer.unavailable}`);
 
   let topics = 0;
   const runTag = Date.now().toString(36);
@@ -175,7 +117,7 @@ async function measure(settings: BenchSettings, cleanup: Cleanup, runDir: string
     kafka,
     admin,
     value: recordValue(settings.recordBytes),
-    ours: oursSubjects(servers.ours.baseUrl),
+    ours: oursSubjects(servers.ours.baseUrl, servers.ours.service.pid),
     oursLauncher: servers.oursLauncher,
     peer: servers.peer,
     kafkaTools: 'error' in toolsLibs ? { unavailable: toolsLibs.error } : { libsDir: toolsLibs.value },
@@ -186,24 +128,28 @@ async function measure(settings: BenchSettings, cleanup: Cleanup, runDir: string
     },
   };
 
+  notes.push(...(await warmUpServers(context)));
   const figures: Figure[] = [];
+  const profiler = settings.profile ? new ScenarioProfiler(servers.ours.service.pid, join(runDir, 'profile')) : undefined;
+  const profiles: ScenarioProfile[] = [];
   for (const id of SCENARIO_IDS.filter((s) => settings.scenarios.has(s))) {
     const started = performance.now();
+    profiler?.start();
     try {
       figures.push(...(await SCENARIOS[id](context)));
     } catch (error) {
       log(`(${id}) failed: ${errorMessage(error)}`);
       notes.push(`Scenario (${id}) failed: ${errorMessage(error)}`);
     }
+    if (profiler) profiles.push(await profiler.stop(id));
     log(`(${id}) done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
 
-  // Stopped before reporting: its CPU profile is written when it exits.
   await servers.ours.service.stop();
   await servers.bridge?.service.stop();
   const proxyLog = await summarizeProxyLog(servers.ours.service.logFile);
-  const profile = settings.profile ? await summarizeCpuProfiles(join(runDir, 'profile')) : undefined;
-  return { figures, bridgeRan: servers.bridge !== undefined, notes, proxyLog, ...(profile ? { profile } : {}) };
+  const bridge = 'error' in bridgeRuntime ? undefined : bridgeRuntime.value.description;
+  return { figures, bridgeRan: servers.bridge !== undefined, ...(bridge ? { bridge } : {}), notes, proxyLog, ...(profiler ? { profiles } : {}) };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -232,7 +178,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const report: BenchReport = {
     settings,
     machine,
-    bridgeVersion: `${process.env['BENCH_BRIDGE_LIBS'] ? `from ${process.env['BENCH_BRIDGE_LIBS']}` : BRIDGE_VERSION}${measured.bridgeRan ? '' : ' (not run)'}`,
+    bridgeVersion: measured.bridgeRan ? (measured.bridge ?? 'unknown') : 'not run',
     startedAt,
     durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
     loadAtEnd: loadavg()[0] ?? Number.NaN,
@@ -241,7 +187,8 @@ async function main(argv: readonly string[]): Promise<number> {
     targets: targetChecks(measured.figures),
     notes: measured.notes,
     ...(measured.proxyLog ? { proxyLog: measured.proxyLog } : {}),
-    ...(measured.profile ? { profile: measured.profile } : {}),
+    ...(measured.profiles ? { profiles: measured.profiles } : {}),
+    findings: await readFile(FINDINGS, 'utf8').catch(() => ''),
   };
   process.stdout.write(`\n${renderText(report)}`);
   if (settings.writeDocs) {

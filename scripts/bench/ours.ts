@@ -4,10 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../../src/project-paths.js';
 import { runChecked } from '../../src/process/run-command.js';
 import { ChildService, errorMessage, freePort, waitUntil } from './processes.js';
 import type { Log } from './processes.js';
+
+const PROFILE_PRELOAD = join(PROJECT_ROOT, 'scripts', 'bench', 'profile-preload.mjs');
 
 export interface RunningServer {
   readonly baseUrl: string;
@@ -20,7 +23,7 @@ export interface OursLaunch {
   readonly mainJs: string;
   readonly bootstrapServers: string;
   readonly logFile: string;
-  /** Writes a .cpuprofile into this folder when the process exits. */
+  /** Loads profile-preload.mjs: SIGUSR2 starts and stops CPU profiles, written into this folder. */
   readonly cpuProfileDir?: string;
 }
 
@@ -42,9 +45,10 @@ export async function buildOurs(outDir: string, log: Log): Promise<string> {
 /** Starts the proxy on a free port and returns at once, before it listens (the startup scenario times that). */
 export async function spawnOurs(launch: OursLaunch): Promise<RunningServer> {
   const port = await freePort();
-  const nodeArgs = launch.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${launch.cpuProfileDir}`] : [];
+  const nodeArgs = launch.cpuProfileDir ? ['--import', pathToFileURL(PROFILE_PRELOAD).href] : [];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...(launch.cpuProfileDir ? { BENCH_PROFILE_DIR: launch.cpuProfileDir } : {}),
     KAFKA_REST_BOOTSTRAP_SERVERS: launch.bootstrapServers,
     KAFKA_REST_LISTENERS: `http://127.0.0.1:${port}`,
     KAFKA_REST_LOG_LEVEL: 'warn',

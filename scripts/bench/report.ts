@@ -1,6 +1,6 @@
 /** The run's tables: plain text for stdout, Markdown for docs/benchmarks.md, and the rows of the ratio chart. */
 import type { ChartRow } from './chart.js';
-import type { LogSummary, ProfileEntry } from './diagnostics.js';
+import type { LogSummary, ProfileEntry, ScenarioProfile } from './diagnostics.js';
 import type { MachineInfo } from './machine.js';
 import { METRICS } from './results.js';
 import type { Figure, Ratio, TargetCheck } from './results.js';
@@ -19,7 +19,9 @@ export interface BenchReport {
   /** Peer unavailability, scenario failures and the like. */
   readonly notes: readonly string[];
   readonly proxyLog?: LogSummary;
-  readonly profile?: readonly ProfileEntry[];
+  readonly profiles?: readonly ScenarioProfile[];
+  /** Hand-written analysis (scripts/bench/findings.md), kept in every run's docs/benchmarks.md. */
+  readonly findings?: string;
 }
 
 type Table = { readonly headers: readonly string[]; readonly rows: readonly (readonly string[])[] };
@@ -81,7 +83,7 @@ export function chartRows(ratios: readonly Ratio[]): ChartRow[] {
     const versusBridge = r.denominator.kind === 'peer';
     const versusKafkajs = r.denominator.kind === 'native' && r.denominator.subject.startsWith('kafkajs');
     const target =
-      versusBridge && ['a', 'b', 'd'].includes(info.scenario) ? 2 : versusKafkajs && ['b', 'd'].includes(info.scenario) ? 0.7 : undefined;
+      versusBridge && ['a', 'b', 'd'].includes(info.scenario) ? 2 : versusKafkajs && ['b', 'c', 'd'].includes(info.scenario) ? 0.7 : undefined;
     return {
       label: `(${info.scenario}) ${r.numerator.subject} / ${r.denominator.subject}`,
       value: r.value,
@@ -111,7 +113,7 @@ export function renderText(report: BenchReport): string {
     textTable(targetsTable(report)),
     ...(report.notes.length > 0 ? [report.notes.map((n) => `note: ${n}`).join('\n')] : []),
     ...(report.proxyLog ? [proxyLogText(report.proxyLog)] : []),
-    ...(report.profile && report.profile.length > 0 ? [textTable(profileTable(report.profile))] : []),
+    ...(report.profiles ?? []).map((p) => `${profileHeading(p)}\n${textTable(profileTable(p.top))}`),
   ];
   return sections.join('\n\n') + '\n';
 }
@@ -123,6 +125,11 @@ function proxyLogText(summary: LogSummary): string {
   const top = summary.top.map((t) => `  ${t.count}× ${t.message}`).join('\n');
   const aborted = summary.top.some((t) => t.message.includes('aborted')) ? `\n  (${ABORTED_EXPLAINED})` : '';
   return `proxy log: ${summary.warnings} warnings, ${summary.errors} errors${top ? `\n${top}` : ''}${aborted}`;
+}
+
+function profileHeading(profile: ScenarioProfile): string {
+  const busy = `${(profile.busyMs / 1000).toFixed(1)} s busy of ${(profile.wallMs / 1000).toFixed(1)} s`;
+  return `CPU profile of the proxy during (${profile.scenario}): ${busy}; top self time:`;
 }
 
 function profileTable(profile: readonly ProfileEntry[]): Table {
@@ -163,9 +170,10 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     '## How it measures',
     '',
     '- One local single-node broker (KRaft) for the whole run; every server under test talks to it. Topics have one partition.',
-    `- **ours**: this proxy, compiled with tsc and run as its own Node process (\`log.level=warn\`); **bridge**: Strimzi Kafka Bridge ${report.bridgeVersion} with an idempotent producer, \`acks=all\`, \`linger.ms=0\`; **native**: kafkajs ${report.machine.kafkajs} in the harness's process (idempotent producer, \`acks=-1\`), and Kafka's \`ProducerPerformance\` (Java client, same producer settings).`,
+    `- **ours**: this proxy, compiled with tsc and run as its own Node process (\`log.level=warn\`); **bridge**: Strimzi Kafka Bridge ${report.bridgeVersion} on its own JVM (≥ 21) with an idempotent producer, \`acks=all\`, \`linger.ms=0\` (it makes one Kafka producer per HTTP connection, so each load run, on new connections, starts by making them); **native**: kafkajs ${report.machine.kafkajs} in the harness's process (idempotent producer, \`acks=-1\`), and Kafka's \`ProducerPerformance\` (Java client, same producer settings).`,
     `- HTTP load from autocannon over ${s.connections} keep-alive connections, ${s.warmupSeconds} s warm-up excluded, then ${s.runs} run(s) of ${s.loadSeconds} s; each figure is the median of the runs. Records are ${s.recordBytes} bytes.`,
-    `- (a) one record per request; the half-rate p99 uses autocannon's \`overallRate\` at half of that dialect's own median maximum (latencies corrected for coordinated omission). (b) ${s.batchRecords} records per request. (c) one chunked v3 POST of ${s.streamRecords.toLocaleString('en-US')} records. (d) ${s.consumeRecords.toLocaleString('en-US')} records read from the beginning in a fresh group, timed from the first poll. (e) ${s.idleConsumers} v2 consumer instances (create + subscribe, one group each) in a fresh server process, RSS from \`/proc/<pid>/status\`, one run. (f) a fresh server process, a v2 produce tried every 5 ms until 2xx.`,
+    `- (a) one record per request; the half-rate p99 uses autocannon's \`overallRate\` at half of that dialect's own median maximum (latencies corrected for coordinated omission). (b) ${s.batchRecords} records per request. (c) one chunked v3 POST of ${s.streamRecords.toLocaleString('en-US')} records. (d) ${s.consumeRecords.toLocaleString('en-US')} records read from the beginning in a fresh group, timed from the first poll. (e) ${s.idleConsumers} v2 consumer instances (create + subscribe, one group each) in a fresh server process, RSS from \`/proc/<pid>/status\`, one run. (f) a fresh server process, a v2 produce tried every 5 ms until 2xx. (g) one record per request at the same fixed ${s.fixedRate} req/s for every server. (h) v2 produce from two load generators of half the connections each, both at one proxy node, then one at each of two nodes on the same broker.`,
+    '- Before the scenarios every HTTP server gets a JIT warm-up: one continuous one-record produce load over the same connections, sampled in 3 s slices, for at least 8 slices and until three in a row agree within 5% (at most 90 s; see the notes), then 3 s of 100-record produce. *Server CPU* in the details is the CPU time the server process used (from `/proc/<pid>/stat`) per request or record: other load on the machine disturbs it far less than the rates.',
     '',
     '## Results',
     '',
@@ -177,7 +185,7 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     '',
     report.ratios.length > 0 ? markdownTable(ratiosTable(report)) : 'No ratio could be measured in this run.',
     '',
-    '## Targets (issue 7)',
+    '## Targets (issues 7 and 18)',
     '',
     markdownTable(targetsTable(report)),
     '',
@@ -192,15 +200,15 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     }
     lines.push('');
   }
-  if (report.profile && report.profile.length > 0) {
+  if (report.findings) lines.push(report.findings.trim(), '');
+  if (report.profiles && report.profiles.length > 0) {
     lines.push(
       '## Where the proxy spends its CPU (`--profile`)',
       '',
-      'Self time of the functions of the proxy process that served (a)–(d), over its whole life (startup included), idle time left out.',
-      '',
-      markdownTable(profileTable(report.profile)),
+      'Self time of the functions of the proxy process that served the scenarios, one profile per scenario (warm-up left out), idle time left out.',
       '',
     );
+    for (const profile of report.profiles) lines.push(profileHeading(profile), '', markdownTable(profileTable(profile.top)), '');
   }
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@
 import type { ScenarioId } from './settings.js';
 import type { SubjectKind } from './subjects.js';
 
-export type MetricKey = 'a.rps' | 'a.p99half' | 'b.records' | 'c.records' | 'd.records' | 'e.rss' | 'f.startup';
+export type MetricKey = 'a.rps' | 'a.p99half' | 'b.records' | 'c.records' | 'd.records' | 'e.rss' | 'f.startup' | 'g.p99' | 'h.rps' | 'h.records';
 
 export interface MetricInfo {
   readonly scenario: ScenarioId;
@@ -19,6 +19,9 @@ export const METRICS: Readonly<Record<MetricKey, MetricInfo>> = {
   'd.records': { scenario: 'd', title: 'consume through a consumer instance', unit: 'records/s', higherIsBetter: true },
   'e.rss': { scenario: 'e', title: 'RSS with the idle consumer instances', unit: 'MiB', higherIsBetter: false },
   'f.startup': { scenario: 'f', title: 'process start to first successful produce', unit: 'ms', higherIsBetter: false },
+  'g.p99': { scenario: 'g', title: 'produce, 1 record per request, at the same fixed rate: p99', unit: 'ms', higherIsBetter: false },
+  'h.rps': { scenario: 'h', title: 'produce, 1 record per request, 1 vs 2 proxy nodes', unit: 'req/s', higherIsBetter: true },
+  'h.records': { scenario: 'h', title: 'produce, 100 records per request, 1 vs 2 proxy nodes', unit: 'records/s', higherIsBetter: true },
 };
 
 export interface Figure {
@@ -33,6 +36,8 @@ export interface Figure {
   readonly details?: string;
   /** Why there is no value. */
   readonly unavailable?: string;
+  /** Compared with this subject's figure of the same metric only (2 nodes ÷ 1 node), not with peer and native. */
+  readonly ratioTo?: string;
 }
 
 export interface Ratio {
@@ -43,7 +48,7 @@ export interface Ratio {
 }
 
 /** Metrics whose ours/peer and ours/native ratios are reported (p99 at half rate has no counterpart). */
-const COMPARED: readonly MetricKey[] = ['a.rps', 'b.records', 'c.records', 'd.records', 'e.rss', 'f.startup'];
+const COMPARED: readonly MetricKey[] = ['a.rps', 'b.records', 'c.records', 'd.records', 'e.rss', 'f.startup', 'g.p99'];
 
 /** For each compared metric, every measured `ours` figure over every measured peer and native figure. */
 export function ratios(figures: readonly Figure[]): Ratio[] {
@@ -56,6 +61,10 @@ export function ratios(figures: readonly Figure[]): Ratio[] {
         result.push({ metric, numerator: ours, denominator: other, value: ours.value! / other.value! });
       }
     }
+  }
+  for (const figure of measured.filter((f) => f.ratioTo !== undefined)) {
+    const denominator = measured.find((f) => f.metric === figure.metric && f.subject === figure.ratioTo);
+    if (denominator) result.push({ metric: figure.metric, numerator: figure, denominator, value: figure.value! / denominator.value! });
   }
   return result;
 }
@@ -115,13 +124,14 @@ function absoluteTargets(figures: readonly Figure[], metric: MetricKey, goal: st
 const isBridge = (f: Figure): boolean => f.kind === 'peer';
 const isKafkajs = (f: Figure): boolean => f.kind === 'native' && f.subject.startsWith('kafkajs');
 
-/** The targets of issue 7, one check per dialect where several apply. */
+/** The targets of issues 7 and 18, one check per dialect where several apply. */
 export function targetChecks(figures: readonly Figure[]): TargetCheck[] {
   return [
     ...ratioTargets(figures, 'a.rps', isBridge, 'bridge', 2),
     ...absoluteTargets(figures, 'a.p99half', '≤ 10 ms', (v) => v <= 10),
     ...ratioTargets(figures, 'b.records', isBridge, 'bridge', 2),
     ...ratioTargets(figures, 'b.records', isKafkajs, 'kafkajs', 0.7),
+    ...ratioTargets(figures, 'c.records', isKafkajs, 'kafkajs', 0.7),
     ...ratioTargets(figures, 'd.records', isBridge, 'bridge', 2),
     ...ratioTargets(figures, 'd.records', isKafkajs, 'kafkajs', 0.7),
     ...absoluteTargets(figures, 'e.rss', '≤ 1024 MiB', (v) => v <= 1024),

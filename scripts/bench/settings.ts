@@ -1,6 +1,6 @@
 /** What one `npm run bench` run measures and for how long: the full run, or `--quick` for a check under 3 minutes. */
 
-export const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+export const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export interface BenchSettings {
@@ -20,6 +20,8 @@ export interface BenchSettings {
   readonly consumeRecords: number;
   /** Consumer instances created in (e). */
   readonly idleConsumers: number;
+  /** The request rate at which (g) compares every server's one-record produce latency. */
+  readonly fixedRate: number;
   /** Records each ProducerPerformance run sends. */
   readonly producerPerformanceRecords: number;
   readonly scenarios: ReadonlySet<ScenarioId>;
@@ -35,7 +37,7 @@ export class UsageError extends Error {}
 
 const USAGE = `usage: npm run bench -- [--quick] [--only=a,b,...] [--no-peer] [--profile] [--no-write]
   --quick      1 run per figure, shorter loads, fewer records (under 3 minutes)
-  --only=LIST  only these scenarios (a..f); implies --no-write
+  --only=LIST  only these scenarios (a..h); implies --no-write
   --no-peer    do not fetch or run the Strimzi Kafka Bridge
   --profile    run the proxy under node --cpu-prof and print its top self-time functions
   --no-write   print the tables only; leave docs/benchmarks.{md,svg} alone`;
@@ -77,6 +79,7 @@ export function parseSettings(argv: readonly string[]): BenchSettings {
     consumeRecords: quick ? 50_000 : 500_000,
     idleConsumers: 1_000,
     producerPerformanceRecords: quick ? 200_000 : 1_000_000,
+    fixedRate: quick ? 500 : 1_000,
     scenarios: scenarios ?? new Set(SCENARIO_IDS),
     peer,
     profile,

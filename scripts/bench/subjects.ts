@@ -9,6 +9,8 @@ export interface HttpSubject {
   readonly kind: Exclude<SubjectKind, 'native'>;
   readonly dialect: Dialect;
   readonly baseUrl: string;
+  /** The server's process, for its CPU time. */
+  readonly pid?: number;
 }
 
 export interface HttpRequestSpec {
@@ -27,16 +29,17 @@ export function recordValue(bytes: number): Buffer {
   return Buffer.from(Array.from({ length: bytes }, (_, i) => alphabet[i % alphabet.length]).join(''), 'ascii');
 }
 
-export function oursSubjects(baseUrl: string): HttpSubject[] {
+export function oursSubjects(baseUrl: string, pid?: number): HttpSubject[] {
+  const process = pid === undefined ? {} : { pid };
   return [
-    { label: 'ours v3', kind: 'ours', dialect: 'v3', baseUrl },
-    { label: 'ours v2', kind: 'ours', dialect: 'v2', baseUrl },
-    { label: 'ours Upstash', kind: 'ours', dialect: 'upstash', baseUrl },
+    { label: 'ours v3', kind: 'ours', dialect: 'v3', baseUrl, ...process },
+    { label: 'ours v2', kind: 'ours', dialect: 'v2', baseUrl, ...process },
+    { label: 'ours Upstash', kind: 'ours', dialect: 'upstash', baseUrl, ...process },
   ];
 }
 
-export function bridgeSubject(baseUrl: string): HttpSubject {
-  return { label: 'bridge v2', kind: 'peer', dialect: 'v2', baseUrl };
+export function bridgeSubject(baseUrl: string, pid?: number): HttpSubject {
+  return { label: 'bridge v2', kind: 'peer', dialect: 'v2', baseUrl, ...(pid === undefined ? {} : { pid }) };
 }
 
 /** One request producing `count` copies of `value` to `topic`; v3 takes one record per JSON document. */

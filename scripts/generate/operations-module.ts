@@ -150,10 +150,22 @@ export type InputOf<Ids extends OperationId> = Ids extends OperationId ? Handler
 export type HandlerResult<Id extends OperationId> = {
   [S in DeclaredStatus<Id>]: {
     status: S;
-    body: MediaOf<Responses<Id>[S]>;
+    body: MediaOf<Responses<Id>[S]> | SerializedJson<MediaOf<Responses<Id>[S]>>;
     headers?: Record<string, string>;
   };
 }[DeclaredStatus<Id>];
+
+/**
+ * A body already written as JSON text, for answers too large to build as objects first (a records poll writes each
+ * record straight from the fetched bytes). T is the declared body it stands for; the writer is responsible for the
+ * text matching it.
+ */
+export interface SerializedJson<T> {
+  /** The text, or its UTF-8 bytes. */
+  readonly serializedJson: string | Buffer;
+  /** Never set: ties the text to the body type it was written for. */
+  readonly shape?: T;
+}
 
 /** Any handler's result, as the server writes it. */
 export interface AnyHandlerResult {

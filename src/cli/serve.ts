@@ -4,6 +4,8 @@
  * serve until SIGTERM/SIGINT, then shut down in order: stop accepting, finish in-flight requests, disconnect from
  * Kafka, stop the broker we started. SIGHUP re-reads the users file.
  */
+// First: it must be in place before kafkajs loads (the local broker's module loads it before the proxy's does).
+import '../kafka/kafkajs-linear-grouping.js';
 import type { Logger } from 'pino';
 import { CredentialsError } from '../auth/credentials.js';
 import { KeyStoreError } from '../config/key-stores.js';

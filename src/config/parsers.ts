@@ -23,6 +23,12 @@ export const positiveInteger: Parser<number> = {
   },
 };
 
+/** A positive integer, or no cap at all (Infinity) when empty. */
+export const optionalCap: Parser<number> = {
+  allowed: 'a positive integer, or empty for no cap',
+  parse: (value) => (value.trim() === '' ? Number.POSITIVE_INFINITY : positiveInteger.parse(value)),
+};
+
 /** One of `values`, matched case-insensitively and returned as spelled in `values`. */
 export function oneOf<T extends string>(values: readonly T[]): Parser<T> {
   const shown = values.map((v) => (v === '' ? '(empty)' : v)).join(', ');

@@ -13,7 +13,7 @@ import { pathText, secretText, setting } from './setting.js';
 import type { Setting } from './setting.js';
 import type { Listener } from './listeners.js';
 import { listenersParser } from './listeners.js';
-import { absoluteUrl, listOf, oneOf, positiveInteger, text, urlPathPrefix } from './parsers.js';
+import { absoluteUrl, listOf, oneOf, optionalCap, positiveInteger, text, urlPathPrefix } from './parsers.js';
 import type { Parser } from './parsers.js';
 import {
   bootstrapServersParser,
@@ -180,9 +180,10 @@ export const SETTINGS = {
   }),
   'consumer.max.poll.records': setting({
     field: 'consumerMaxPollRecords',
-    default: '500',
-    doc: 'Most records one Upstash /consume or v2 records call returns.',
-    parser: positiveInteger,
+    default: '',
+    doc: 'Most records one Upstash /consume or v2 records call returns. Empty: no count cap.',
+    details: "Unset, a call answers every record the instance has fetched, up to its byte limit (v2 `max_bytes`, at most `consumer.request.max.bytes` = 64 MiB; the same 64 MiB for Upstash), as Confluent's proxy does.",
+    parser: optionalCap,
   }),
   'consumer.max.buffered.records': setting({
     field: 'consumerMaxBufferedRecords',

@@ -4,19 +4,21 @@
  * interval, and the time it was last used (for idle expiry).
  */
 import { DomainError } from '../errors/domain-error.js';
-import { readAtLeastMinBytes, recordBytes } from './min-bytes-read.js';
+import { readAtLeastMinBytes } from './min-bytes-read.js';
+import { RecordList } from './record-list.js';
 import type { ExistingTopics } from './pending-topics.js';
 import { PendingTopics } from './pending-topics.js';
 import type {
-  ConsumedRecord,
   GroupConsumerFactory,
   GroupConsumerPort,
   OffsetReset,
   PartitionReaderPort,
+  PolledRecords,
+  RecordText,
   TopicPartitionOffset,
   TopicPartitions,
 } from './model.js';
-import { NO_METER, payloadBytes } from './traffic-meter.js';
+import { NO_METER, polledPayloadBytes } from './traffic-meter.js';
 import type { TrafficMeter } from './traffic-meter.js';
 
 export interface TopicPartition {
@@ -35,6 +37,8 @@ export interface AssignmentSupport {
 }
 
 const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+const NO_RECORDS: PolledRecords = new RecordList([]);
 
 export type EmbeddedFormat = 'binary' | 'json' | 'avro' | 'jsonschema' | 'protobuf';
 
@@ -208,45 +212,46 @@ export class ConsumerInstance {
     this.member!.seek(position);
   }
 
-  /** The next records, within the bounds; with `fetch.min.bytes` set, gathered as Confluent gathers them. */
-  async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<ConsumedRecord[]> {
+  /**
+   * The next records, within the bounds; with `fetch.min.bytes` set, gathered as Confluent gathers them.
+   * `writeAhead`: how the caller writes each record, so that a group member can write the next ones ahead.
+   */
+  async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY, writeAhead?: RecordText): Promise<PolledRecords> {
     this.lastUsed = Date.now();
     const minBytes = this.config.fetchMinBytes;
+    const once = (t: number, n: number, b: number): Promise<PolledRecords> => this.pollOnce(t, n, b, writeAhead);
     const records =
       minBytes === undefined
-        ? await this.pollOnce(timeoutMs, maxRecords, maxBytes)
-        : await readAtLeastMinBytes((t, n, b) => this.pollOnce(t, n, b), { timeoutMs, maxRecords, maxBytes, minBytes }, (back) => this.unread(back));
+        ? await once(timeoutMs, maxRecords, maxBytes)
+        : await readAtLeastMinBytes(once, { timeoutMs, maxRecords, maxBytes, minBytes }, (back) => this.unread(back.offsetsFrom(0)));
     this.lastUsed = Date.now();
-    this.meter.consumed(records.length, payloadBytes(records));
+    this.meter.consumed(records.count, polledPayloadBytes(records));
     return records;
   }
 
-  private async pollOnce(timeoutMs: number, maxRecords: number, maxBytes: number): Promise<ConsumedRecord[]> {
-    const records = this.positions.size > 0 ? await this.readAssigned(timeoutMs, maxRecords, maxBytes) : await this.readSubscribed(timeoutMs, maxRecords, maxBytes);
-    // Records come in offset order per partition: the last one of each partition says where the next read starts.
-    const last = new Map<string, ConsumedRecord>();
-    for (const r of records) last.set(tpKey(r.topic, r.partition), r);
-    for (const [key, r] of last) this.returned.set(key, { topic: r.topic, partition: r.partition, offset: (BigInt(r.offset) + 1n).toString() });
+  private async pollOnce(timeoutMs: number, maxRecords: number, maxBytes: number, writeAhead?: RecordText): Promise<PolledRecords> {
+    const records =
+      this.positions.size > 0 ? await this.readAssigned(timeoutMs, maxRecords, maxBytes) : await this.readSubscribed(timeoutMs, maxRecords, maxBytes, writeAhead);
+    for (const next of records.nextOffsets()) this.returned.set(tpKey(next.topic, next.partition), next);
     return records;
   }
 
-  private async readSubscribed(timeoutMs: number, maxRecords: number, maxBytes: number): Promise<ConsumedRecord[]> {
+  private async readSubscribed(timeoutMs: number, maxRecords: number, maxBytes: number, writeAhead?: RecordText): Promise<PolledRecords> {
     const deadline = Date.now() + timeoutMs;
     await this.joinArrivedTopics();
     const member = this.member ?? (this.subscribed.length > 0 ? await this.awaitFirstTopic(deadline) : this.subscribedMember());
-    return member ? member.poll(Math.max(0, deadline - Date.now()), maxRecords, maxBytes) : [];
+    return member ? member.poll(Math.max(0, deadline - Date.now()), maxRecords, maxBytes, writeAhead) : NO_RECORDS;
   }
 
   /**
-   * Puts records a poll returned back: each partition's next read starts again at its first record here, and
-   * commits of "what was handed out" stop before it. For records the caller could not pass on.
+   * Puts records a poll returned back: each partition's next read starts again at the given offset (its first
+   * record not passed on), and commits of "what was handed out" stop before it. For records the caller could not
+   * pass on (see PolledRecords.offsetsFrom).
    */
-  unread(records: readonly ConsumedRecord[]): void {
-    const first = new Map<string, ConsumedRecord>();
-    for (const r of records) if (!first.has(tpKey(r.topic, r.partition))) first.set(tpKey(r.topic, r.partition), r);
-    for (const r of first.values()) {
-      this.seek({ topic: r.topic, partition: r.partition, offset: r.offset });
-      this.returned.set(tpKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, offset: r.offset });
+  unread(positions: readonly TopicPartitionOffset[]): void {
+    for (const position of positions) {
+      this.seek(position);
+      this.returned.set(tpKey(position.topic, position.partition), { ...position });
     }
   }
 
@@ -262,18 +267,10 @@ export class ConsumerInstance {
   }
 
   /** Reads every assigned partition from its position; positions move past what is handed out. */
-  private async readAssigned(timeoutMs: number, maxRecords: number, maxBytes: number): Promise<ConsumedRecord[]> {
-    const requests = [...this.positions.values()];
-    const perPartition = await this.support.reader.read(requests, { timeoutMs, maxRecordsPerPartition: maxRecords });
-    const taken: ConsumedRecord[] = [];
-    let bytes = 0;
-    for (const record of perPartition.flat()) {
-      bytes += recordBytes(record);
-      if (taken.length >= maxRecords || (bytes > maxBytes && taken.length > 0)) break;
-      taken.push(record);
-      this.positions.set(tpKey(record.topic, record.partition), { topic: record.topic, partition: record.partition, offset: (BigInt(record.offset) + 1n).toString() });
-    }
-    return taken;
+  private async readAssigned(timeoutMs: number, maxRecords: number, maxBytes: number): Promise<PolledRecords> {
+    const records = await this.support.reader.readRecords([...this.positions.values()], { timeoutMs, maxRecords, maxBytes });
+    for (const next of records.nextOffsets()) this.positions.set(tpKey(next.topic, next.partition), next);
+    return records;
   }
 
   assignment(): TopicPartitions[] {

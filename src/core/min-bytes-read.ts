@@ -4,10 +4,12 @@
  * for the whole time) — then answer with everything gathered. (Confluent's KafkaConsumerReadTask: it stops once
  * `bytesConsumed > responseMinBytes`, and a negative setting never stops it early.)
  */
-import type { ConsumedRecord } from './model.js';
+import type { PolledRecords } from './model.js';
+import { PollSequence } from './poll-sequence.js';
+import { polledPayloadBytes } from './traffic-meter.js';
 
 /** One read of whatever is there within `timeoutMs` (or arrives first), within the record and byte bounds. */
-export type ReadOnce = (timeoutMs: number, maxRecords: number, maxBytes: number) => Promise<ConsumedRecord[]>;
+export type ReadOnce = (timeoutMs: number, maxRecords: number, maxBytes: number) => Promise<PolledRecords>;
 
 export interface MinBytesBounds {
   readonly timeoutMs: number;
@@ -17,41 +19,28 @@ export interface MinBytesBounds {
   readonly minBytes: number;
 }
 
-export function recordBytes(r: ConsumedRecord): number {
-  return (r.key?.length ?? 0) + (r.value?.length ?? 0);
-}
-
 /**
- * Reads until the bounds say stop. Records of a read that would pass `maxBytes` are handed to `putBack` (the
- * instance reads them again next time) rather than returned.
+ * Reads until the bounds say stop. A read whose records would pass `maxBytes` is handed to `putBack` whole (the
+ * instance reads it again next time) rather than returned: a read keeps within the byte room it is given except
+ * for its one first record, so such a read holds just that record.
  */
-export async function readAtLeastMinBytes(read: ReadOnce, bounds: MinBytesBounds, putBack: (records: readonly ConsumedRecord[]) => void): Promise<ConsumedRecord[]> {
+export async function readAtLeastMinBytes(read: ReadOnce, bounds: MinBytesBounds, putBack: (records: PolledRecords) => void): Promise<PolledRecords> {
   const deadline = Date.now() + bounds.timeoutMs;
   const enough = bounds.minBytes < 0 ? Number.POSITIVE_INFINITY : bounds.minBytes;
-  const gathered: ConsumedRecord[] = [];
+  const gathered = new PollSequence();
   let bytes = 0;
   for (;;) {
     const remaining = deadline - Date.now();
-    const room = bounds.maxRecords - gathered.length;
+    const room = bounds.maxRecords - gathered.count;
     if (room <= 0 || bytes > enough || bytes >= bounds.maxBytes) return gathered;
     const batch = await read(Math.max(0, remaining), room, bounds.maxBytes - bytes);
-    const fitting = countFitting(batch, bounds.maxBytes - bytes, gathered.length === 0);
-    for (const record of batch.slice(0, fitting)) bytes += recordBytes(record);
-    gathered.push(...batch.slice(0, fitting));
-    if (fitting < batch.length) {
-      putBack(batch.slice(fitting));
+    const batchBytes = polledPayloadBytes(batch);
+    if (batchBytes > bounds.maxBytes - bytes && gathered.count > 0) {
+      putBack(batch);
       return gathered;
     }
+    bytes += batchBytes;
+    gathered.add(batch);
     if (remaining <= 0) return gathered;
   }
-}
-
-/** How many records of the batch stay within `room` bytes (the very first record of the answer always does). */
-function countFitting(batch: readonly ConsumedRecord[], room: number, first: boolean): number {
-  let used = 0;
-  for (let i = 0; i < batch.length; i++) {
-    used += recordBytes(batch[i]!);
-    if (used > room && !(first && i === 0)) return i;
-  }
-  return batch.length;
 }

@@ -107,6 +107,52 @@ export interface ConsumedRecord {
   readonly headers: readonly { key: string; value: Buffer | null }[];
 }
 
+/**
+ * A record read from Kafka, seen through a cursor that moves from record to record of a fetched batch: no object
+ * per record. Key and value are ranges of a buffer (`keyBuffer` null: no key). Valid until the cursor moves on.
+ */
+export interface RecordView {
+  readonly topic: string;
+  readonly partition: number;
+  /** Exact below 2^53, as every JSON answer writes offsets as numbers. */
+  readonly offset: number;
+  readonly timestampMs: number;
+  readonly keyBuffer: Buffer | null;
+  readonly keyStart: number;
+  readonly keyEnd: number;
+  readonly valueBuffer: Buffer | null;
+  readonly valueStart: number;
+  readonly valueEnd: number;
+  /** Decoded on demand: in record order, repeated keys kept. */
+  headers(): readonly { key: string; value: Buffer | null }[];
+}
+
+/** One record's text in an answer (e.g. a dialect's JSON object); throws when the record cannot be shown in it. */
+export type RecordText = (record: RecordView) => string;
+
+/** Records' texts joined by commas (as UTF-8), up to the first one that could not be written. */
+export interface JoinedRecords {
+  readonly bytes: Buffer;
+  readonly written: number;
+  /** Why the record after the written ones could not be (the rest were not tried). */
+  readonly failure?: unknown;
+}
+
+/** The records one poll hands out, in order (per partition, by offset), read through a RecordView. */
+export interface PolledRecords {
+  readonly count: number;
+  /** Their texts joined by commas; texts a source wrote ahead with the same `text` function are reused. */
+  join(text: RecordText): JoinedRecords;
+  /** Visits the records in order; stops early when `visit` returns false. */
+  forEach(visit: (record: RecordView) => boolean | void): void;
+  /** Per partition, the offset after its last record here: what "commit what was handed out" commits. */
+  nextOffsets(): TopicPartitionOffset[];
+  /** Per partition, the offset of its first record at or after position `index`: where reading resumes when they are put back. */
+  offsetsFrom(index: number): TopicPartitionOffset[];
+  /** The records as objects, for the paths that keep them. */
+  toArray(): ConsumedRecord[];
+}
+
 /** What the core needs to write records; implemented by src/kafka. */
 export interface RecordProducerPort {
   /**
@@ -139,9 +185,11 @@ export interface GroupConsumerPort {
   start(): Promise<void>;
   /**
    * Records buffered now, or the first that arrive within `timeoutMs`; at most `maxRecords`, and no more than
-   * `maxBytes` of keys and values (but always at least one record when there is one).
+   * `maxBytes` of keys and values (but always at least one record when there is one). With `writeAhead`, the
+   * member writes the texts of records it fetches before they are asked for (while the caller reads this answer),
+   * and the next poll joined with the same function reuses them.
    */
-  poll(timeoutMs: number, maxRecords: number, maxBytes?: number): Promise<ConsumedRecord[]>;
+  poll(timeoutMs: number, maxRecords: number, maxBytes?: number, writeAhead?: RecordText): Promise<PolledRecords>;
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /** The next poll of that partition starts at `offset` (buffered records of it are dropped). */
   seek(offset: TopicPartitionOffset): void;
@@ -179,6 +227,8 @@ export interface PartitionReadRequest {
 export interface PartitionReaderPort {
   /** One list per request, in request order, each starting at (or after) its offset. */
   read(requests: readonly PartitionReadRequest[], options: { timeoutMs: number; maxRecordsPerPartition: number }): Promise<ConsumedRecord[][]>;
+  /** The requests' records in request order, at most `maxRecords` and `maxBytes` of keys and values (at least one record when there is one). */
+  readRecords(requests: readonly PartitionReadRequest[], options: { timeoutMs: number; maxRecords: number; maxBytes: number }): Promise<PolledRecords>;
 }
 
 export interface GroupMember {

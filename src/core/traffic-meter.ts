@@ -3,6 +3,7 @@
  * src/metrics/ (Prometheus counters); the services know nothing of metrics beyond this port.
  */
 import type { ErrorKind } from '../errors/domain-error.js';
+import type { PolledRecords, RecordView } from './model.js';
 
 export interface TrafficMeter {
   /** Records Kafka acknowledged, and their key and value bytes. */
@@ -28,5 +29,19 @@ function byteLength(data: Buffer | string | null): number {
 export function payloadBytes(records: readonly { readonly key: Buffer | string | null; readonly value: Buffer | string | null }[]): number {
   let bytes = 0;
   for (const record of records) bytes += byteLength(record.key) + byteLength(record.value);
+  return bytes;
+}
+
+/** Key and value bytes of one record seen through a view. */
+export function viewPayloadBytes(r: RecordView): number {
+  return (r.keyBuffer ? r.keyEnd - r.keyStart : 0) + (r.valueBuffer ? r.valueEnd - r.valueStart : 0);
+}
+
+/** Key and value bytes of a poll's records (one walk of their cursor; no object per record). */
+export function polledPayloadBytes(records: PolledRecords): number {
+  let bytes = 0;
+  records.forEach((r) => {
+    bytes += viewPayloadBytes(r);
+  });
   return bytes;
 }

@@ -1,57 +1,30 @@
 /**
- * A kafkajs consumer turned from push to pull: its eachBatch handler fills a bounded buffer that `poll` drains.
- * When the buffer is full the handler waits (heartbeating) until a poll makes room, so kafkajs fetches the next
- * batch only then. (Pausing the subscription instead made kafkajs sleep its whole fetch wait, 500 ms, every time
- * the buffer filled.) A rebalance drops what was buffered (kafkajs then fetches again from the group's committed
- * offsets), so no record is handed out for a partition this member lost.
+ * A consumer group member turned from push to pull. kafkajs keeps the membership (join, sync, heartbeats, commits)
+ * with all its partitions paused, so it never fetches; the member fetches itself, on the kafkajs consumer's own
+ * Fetch connection (MemberFetcher), into a RecordQueue of undecoded batches that `poll` hands out. The next fetch
+ * starts as soon as the queue is below its bound — while the caller is still reading the previous answer — and the
+ * records are decoded only when an answer is written (record-batch.ts). A rebalance (or a seek) drops what was
+ * queued for the partitions concerned, and fetching resumes from the group's committed offsets, so no record is
+ * handed out for a partition this member lost.
  */
-import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type {
-  ConsumedRecord,
   GroupConsumerFactory,
   GroupConsumerPort,
   GroupConsumerSpec,
+  PolledRecords,
+  RecordText,
   TopicPartitionOffset,
   TopicPartitions,
 } from '../core/model.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { GroupCoordinatorClient } from './group-coordinator.js';
 import { kafkaCall, kafkaRetryingCall } from './kafka-errors.js';
+import { withInternalCluster } from './kafkajs-internals.js';
+import { MemberFetcher } from './partition-reader.js';
+import type { BeyondEnd } from './read-operation.js';
+import { RecordQueue } from './record-queue.js';
 import { requireTopicPartitions } from './topic-lookup.js';
-
-type Headers = ConsumedRecord['headers'];
-const NO_HEADERS: Headers = Object.freeze([]);
-
-/** kafkajs's header object as a list (most records have none: one shared empty list, no allocation). */
-function headersOf(headers: IHeaders | undefined): Headers {
-  if (headers === undefined) return NO_HEADERS;
-  let out: { key: string; value: Buffer | null }[] | undefined;
-  for (const key of Object.keys(headers)) {
-    out ??= [];
-    // kafkajs folds headers into a plain object, so a name such as "constructor" or "__proto__" also carries what
-    // the prototype held (e.g. [Object, value]): keep only what a header value can be.
-    const raw = headers[key];
-    const values = (Array.isArray(raw) ? raw : [raw]) as unknown[];
-    for (const v of values) {
-      if (v === null || v === undefined) out.push({ key, value: null });
-      else if (Buffer.isBuffer(v)) out.push({ key, value: v });
-      else if (typeof v === 'string') out.push({ key, value: Buffer.from(v) });
-    }
-  }
-  return out ?? NO_HEADERS;
-}
-
-export function toConsumedRecord(topic: string, partition: number, m: KafkaMessage): ConsumedRecord {
-  return {
-    topic,
-    partition,
-    offset: m.offset,
-    timestampMs: Number(m.timestamp),
-    key: m.key ?? null,
-    value: m.value ?? null,
-    headers: headersOf(m.headers),
-  };
-}
 
 /** Resolves when notified through `waiters` or after `timeoutMs`, whichever comes first. */
 function waitFor(waiters: Set<() => void>, timeoutMs: number): Promise<void> {
@@ -72,19 +45,33 @@ function notifyAll(waiters: Set<() => void>): void {
 
 export interface GroupConsumerLimits {
   readonly maxBufferedRecords: number;
-  /** Longest a broker fetch waits for data (kafkajs maxWaitTimeInMs); bounds how late a new record is seen. */
+  /** Longest a broker fetch waits for data; bounds how late a new record is seen. */
   readonly fetchMaxWaitMs: number;
 }
 
+const tpKey = (topic: string, partition: number): string => `${partition}\u0000${topic}`;
+/** Pause after a failed fetch before the next one. */
+const FETCH_RETRY_MS = 1000;
+
 class KafkaGroupConsumer implements GroupConsumerPort {
   private readonly consumer: Consumer;
-  private buffer: ConsumedRecord[] = [];
-  /** Polls waiting for records, and batch handlers waiting for room in the buffer. */
+  private readonly fetcher: MemberFetcher;
+  private readonly queue = new RecordQueue();
+  /** Polls waiting for records, and the fetch loop waiting for room or for an assignment. */
   private readonly waiters = new Set<() => void>();
   private readonly roomWaiters = new Set<() => void>();
   private assigned: TopicPartitions[] = [];
+  /** Where the next fetch of each assigned partition starts; empty until resolved after a join. */
+  private readonly positions = new Map<string, TopicPartitionOffset>();
+  /** Bumped by every join, rebalance and seek: a fetch that started before one is thrown away. */
+  private generation = 0;
+  private firstPositions: Promise<void> | undefined;
+  private fetching: Promise<void> | undefined;
   private failure: Error | undefined;
   private closed = false;
+  /** The last poll's RecordText: records fetched meanwhile are written ahead with it. */
+  private writeAheadWith: RecordText | undefined;
+  private writeAheadSoon: NodeJS.Immediate | undefined;
 
   constructor(
     kafka: Kafka,
@@ -92,24 +79,32 @@ class KafkaGroupConsumer implements GroupConsumerPort {
     private readonly spec: GroupConsumerSpec,
     private readonly limits: GroupConsumerLimits,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: spec.groupId,
-      sessionTimeout: spec.sessionTimeoutMs,
-      heartbeatInterval: this.heartbeatIntervalMs,
-      maxWaitTimeInMs: limits.fetchMaxWaitMs,
-      minBytes: Math.max(1, spec.fetchMinBytes ?? 1),
-      allowAutoTopicCreation: false,
-      // kafkajs restarts a crashed consumer (e.g. the group coordinator moved) on a timer; one closed meanwhile
-      // would reconnect and rejoin its group after our disconnect, leaking the member and its connections.
-      retry: { restartOnFailure: () => Promise.resolve(!this.closed) },
-    });
+    const made = withInternalCluster(kafka, () =>
+      kafka.consumer({
+        groupId: spec.groupId,
+        sessionTimeout: spec.sessionTimeoutMs,
+        heartbeatInterval: this.heartbeatIntervalMs,
+        // With every partition paused, kafkajs waits this long between its checks for a heartbeat to send.
+        maxWaitTimeInMs: limits.fetchMaxWaitMs,
+        allowAutoTopicCreation: false,
+        // kafkajs restarts a crashed consumer (e.g. the group coordinator moved) on a timer; one closed meanwhile
+        // would reconnect and rejoin its group after our disconnect, leaking the member and its connections.
+        retry: { restartOnFailure: () => Promise.resolve(!this.closed) },
+      }),
+    );
+    this.consumer = made.client;
+    this.fetcher = new MemberFetcher(made.cluster);
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       // A restart that was under way when close() ran has joined again: leave at once.
       if (this.closed) return this.disconnectSoon();
+      this.consumer.pause(this.spec.topics.map((topic) => ({ topic })));
       this.assigned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
-      this.buffer = [];
-      this.makeRoom();
+      this.forgetPositions();
+      const resolving = this.resolvePositions(this.generation);
+      this.firstPositions ??= resolving;
+      resolving.catch(() => undefined);
     });
+    this.consumer.on(this.consumer.events.REBALANCING, () => this.forgetPositions());
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.failure = payload.error;
       this.wake();
@@ -120,31 +115,22 @@ class KafkaGroupConsumer implements GroupConsumerPort {
     if (this.spec.autoOffsetReset === 'none') await this.requireCommittedOffsets();
     await kafkaCall(`join group '${this.spec.groupId}'`, async () => {
       await this.consumer.connect();
-      await this.consumer.subscribe({ topics: [...this.spec.topics], fromBeginning: this.spec.autoOffsetReset === 'earliest' });
-      // Offsets are resolved by take() itself: kafkajs's auto-resolve after a batch throws a TypeError (and crashes
-      // the consumer) when a rebalance took the partition away while the batch was handled.
-      await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.take(payload) });
+      await this.consumer.subscribe({ topics: [...this.spec.topics] });
+      // Never called: every partition is paused at each join, and the member fetches itself.
+      await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
+      await this.firstPositions;
     });
+    this.fetching = this.fetchLoop();
   }
 
-  async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<ConsumedRecord[]> {
+  async poll(timeoutMs: number, maxRecords: number, maxBytes = Number.POSITIVE_INFINITY, writeAhead?: RecordText): Promise<PolledRecords> {
     if (this.failure) throw new DomainError('kafka_error', `The consumer stopped: ${this.failure.message}`);
-    if (this.buffer.length === 0 && timeoutMs > 0) await waitFor(this.waiters, timeoutMs);
-    const records = this.buffer.splice(0, this.countWithin(maxRecords, maxBytes));
-    if (records.length > 0) this.makeRoom();
+    this.writeAheadWith = writeAhead;
+    if (this.queue.records === 0 && timeoutMs > 0) await waitFor(this.waiters, timeoutMs);
+    const records = this.queue.take(maxRecords, maxBytes);
+    if (records.count > 0) this.makeRoom();
+    this.scheduleWriteAhead();
     return records;
-  }
-
-  /** How many buffered records fit in `maxRecords` and `maxBytes` (at least one, when there is one). */
-  private countWithin(maxRecords: number, maxBytes: number): number {
-    let bytes = 0;
-    const limit = Math.min(maxRecords, this.buffer.length);
-    for (let i = 0; i < limit; i++) {
-      const record = this.buffer[i]!;
-      bytes += (record.key?.length ?? 0) + (record.value?.length ?? 0);
-      if (bytes > maxBytes && i > 0) return i;
-    }
-    return limit;
   }
 
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
@@ -157,48 +143,97 @@ class KafkaGroupConsumer implements GroupConsumerPort {
   }
 
   seek({ topic, partition, offset }: TopicPartitionOffset): void {
-    this.buffer = this.buffer.filter((r) => r.topic !== topic || r.partition !== partition);
+    this.generation++;
+    this.queue.drop(topic, partition);
+    this.positions.set(tpKey(topic, partition), { topic, partition, offset });
     this.makeRoom();
-    this.consumer.seek({ topic, partition, offset });
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    clearImmediate(this.writeAheadSoon);
     this.wake();
     this.makeRoom();
+    // The fetch in flight ends first (within its max wait): it must not reconnect the cluster after the disconnect.
+    await this.fetching;
     await this.consumer.disconnect().catch(() => undefined);
+  }
+
+  /** Fetches whenever the queue has room, until closed. */
+  private async fetchLoop(): Promise<void> {
+    while (!this.closed) {
+      if (this.positions.size === 0 || this.queue.records >= this.limits.maxBufferedRecords) {
+        await waitFor(this.roomWaiters, this.limits.fetchMaxWaitMs);
+        continue;
+      }
+      const generation = this.generation;
+      try {
+        const fetched = await this.fetcher.fetch([...this.positions.values()], {
+          maxWaitMs: this.limits.fetchMaxWaitMs,
+          minBytes: this.spec.fetchMinBytes ?? 1,
+          beyondEnd: this.beyondEnd,
+          cancelled: () => this.closed || generation !== this.generation,
+        });
+        if (generation !== this.generation || this.closed) continue;
+        for (const { topic, partition, batches, next } of fetched) {
+          for (const start of batches) this.queue.push(start);
+          this.positions.set(tpKey(topic, partition), { topic, partition, offset: next.toString() });
+        }
+        if (this.queue.records > 0) this.wake();
+        this.scheduleWriteAhead();
+      } catch {
+        // Leaders moving, a broker away, the consumer closing: kafkajs rejoins or crashes as it needs to.
+        if (!this.closed) await waitFor(this.roomWaiters, FETCH_RETRY_MS);
+      }
+    }
+  }
+
+  /** Writes the texts of queued records once the current answer is out (the caller reads it meanwhile). */
+  private scheduleWriteAhead(): void {
+    if (this.writeAheadSoon !== undefined || this.writeAheadWith === undefined || this.queue.records === 0) return;
+    this.writeAheadSoon = setImmediate(() => {
+      this.writeAheadSoon = undefined;
+      if (this.writeAheadWith !== undefined && !this.closed) this.queue.writeAhead(this.writeAheadWith);
+    });
+  }
+
+  private get beyondEnd(): BeyondEnd {
+    return this.spec.autoOffsetReset === 'earliest' ? 'earliest' : 'latest';
+  }
+
+  /** After a join: each assigned partition from the group's committed offset, or where auto.offset.reset says. */
+  private async resolvePositions(generation: number): Promise<void> {
+    const topics = this.assigned.map((a) => a.topic);
+    if (topics.length === 0) return;
+    const committed = await kafkaRetryingCall(`fetch committed offsets of group '${this.spec.groupId}'`, () => this.admin.fetchOffsets({ groupId: this.spec.groupId, topics }));
+    const resolved: TopicPartitionOffset[] = [];
+    for (const { topic, partitions } of this.assigned) {
+      const known = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      const missing = partitions.filter((p) => (known.find((k) => k.partition === p)?.offset ?? '-1') === '-1');
+      const reset = missing.length > 0 ? await kafkaRetryingCall(`look up offsets of '${topic}'`, () => this.admin.fetchTopicOffsets(topic)) : [];
+      for (const partition of partitions) {
+        const offset = known.find((k) => k.partition === partition)?.offset ?? '-1';
+        const bounds = reset.find((r) => r.partition === partition);
+        const start = offset !== '-1' ? offset : this.spec.autoOffsetReset === 'earliest' ? bounds?.low : bounds?.high;
+        resolved.push({ topic, partition, offset: start ?? '0' });
+      }
+    }
+    if (generation !== this.generation) return;
+    for (const position of resolved) this.positions.set(tpKey(position.topic, position.partition), position);
+    this.makeRoom();
+  }
+
+  /** A rebalance began or ended: nothing queued or being fetched belongs to this member any more. */
+  private forgetPositions(): void {
+    this.generation++;
+    this.positions.clear();
+    this.queue.clear();
   }
 
   /** Disconnects a restart that was already under way when close() ran, once it has joined. */
   private disconnectSoon(): void {
     setImmediate(() => void this.consumer.disconnect().catch(() => undefined));
   }
-
-  private async take({ batch, isStale, isRunning, heartbeat, resolveOffset }: EachBatchPayload): Promise<void> {
-    // A batch fetched before a rebalance that took its partition away: the new owner reads it.
-    if (!this.owns(batch.topic, batch.partition)) return;
-    for (const message of batch.messages) {
-      if (isStale()) return;
-      this.buffer.push(toConsumedRecord(batch.topic, batch.partition, message));
-    }
-    try {
-      resolveOffset(batch.lastOffset());
-    } catch {
-      // The partition was revoked meanwhile (GROUP_JOIN has dropped what was buffered).
-      return;
-    }
-    this.wake();
-    while (this.buffer.length >= this.limits.maxBufferedRecords && !this.closed && isRunning() && !isStale()) {
-      await waitFor(this.roomWaiters, this.heartbeatIntervalMs);
-      // Sends one only when the interval is due; throws when the group is rebalancing, which kafkajs handles.
-      await heartbeat();
-    }
-  }
-
-  private owns(topic: string, partition: number): boolean {
-    return this.assigned.some((a) => a.topic === topic && a.partitions.includes(partition));
-  }
-
 
   private get heartbeatIntervalMs(): number {
     return Math.min(3000, Math.floor(this.spec.sessionTimeoutMs / 3));

@@ -93,7 +93,7 @@ type CreateCluster = (options: {
 
 const requireKafkaJs = createRequire(import.meta.url);
 
-function assertPinnedVersion(): void {
+export function assertPinnedVersion(): void {
   const { version } = requireKafkaJs('kafkajs/package.json') as { version: string };
   if (version !== PINNED_KAFKAJS_VERSION) {
     throw new Error(`the proxy relies on kafkajs ${PINNED_KAFKAJS_VERSION} internals, found ${version}`);

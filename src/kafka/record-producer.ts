@@ -6,53 +6,17 @@
  * (a v3 stream's records land in stream order; concurrent kafkajs sends may overtake each other) and turns many
  * small HTTP requests into few Kafka requests, as the Java producer's batching does.
  */
-import type { IHeaders, Message, Producer, RecordMetadata } from 'kafkajs';
+import type { RecordMetadata } from 'kafkajs';
 import type { ProduceAck, ProduceRecord, RecordProducerPort } from '../core/model.js';
 import { DomainError } from '../errors/domain-error.js';
 import { toDomainError } from './kafka-errors.js';
+import { onePartition, sizeOf, toMessage } from './kafkajs-messages.js';
+import type { PinnedMessage, SentMessage } from './kafkajs-messages.js';
 import type { ProducerSource } from './kafka-client.js';
 import type { TopicMetadataCache } from './topic-metadata-cache.js';
 
 /** Stands for a record's result until Kafka answers; one shared instance (an Error per record cost ~10% CPU). */
 const NOT_SENT = new DomainError('internal', 'The record was not sent.');
-
-type PinnedMessage = Message & { partition?: number; timestamp: string };
-
-/**
- * Headers as kafkajs takes them: an object of name → values, which it writes in `Object.keys` order, one header
- * per value. A plain object would put integer-like names ("1") first and break on names such as "constructor" or
- * "__proto__"; this view keeps the names' first-appearance order and any name. Repeated names are written
- * together at their first position (the object form cannot interleave them), and a null value as empty bytes
- * (kafkajs cannot write a null header value).
- */
-function kafkajsHeaders(headers: ProduceRecord['headers']): IHeaders {
-  const byName = new Map<string, (Buffer | string)[]>();
-  for (const h of headers) {
-    const values = byName.get(h.key) ?? [];
-    values.push(h.value ?? Buffer.alloc(0));
-    byName.set(h.key, values);
-  }
-  const own = (name: string | symbol): name is string => typeof name === 'string' && byName.has(name);
-  return new Proxy<IHeaders>(
-    {},
-    {
-      ownKeys: () => [...byName.keys()],
-      getOwnPropertyDescriptor: (_target, name) => (own(name) ? { value: byName.get(name), enumerable: true, configurable: true, writable: false } : undefined),
-      get: (_target, name) => (own(name) ? byName.get(name) : undefined),
-      has: (_target, name) => own(name),
-    },
-  );
-}
-
-function toMessage(record: ProduceRecord, timestampMs: number): PinnedMessage {
-  return {
-    key: record.key,
-    value: record.value,
-    timestamp: String(timestampMs),
-    ...(record.partition === undefined ? {} : { partition: record.partition }),
-    headers: kafkajsHeaders(record.headers),
-  };
-}
 
 /** kafkajs's producer metadata age (set in kafka-client.ts), and how often records for a partition it does not know yet are sent. */
 export const PRODUCER_METADATA_MAX_AGE_MS = 2_000;
@@ -63,11 +27,6 @@ const MAX_COALESCED_BYTES = 512 * 1024;
 
 type Results = (ProduceAck | DomainError)[];
 
-interface SentMessage {
-  readonly topic: string;
-  readonly message: PinnedMessage;
-}
-
 interface Entry {
   readonly records: readonly ProduceRecord[];
   readonly allOrNothing: boolean;
@@ -76,15 +35,6 @@ interface Entry {
   readonly reject: (error: DomainError) => void;
   timer?: NodeJS.Timeout;
   settled: boolean;
-}
-
-function sizeOf(records: readonly ProduceRecord[]): number {
-  let bytes = 0;
-  for (const r of records) {
-    bytes += 64 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-    for (const h of r.headers) bytes += h.key.length + (h.value?.length ?? 0);
-  }
-  return bytes;
 }
 
 function settle(entry: Entry, outcome: { results: Results } | { error: DomainError }): void {
@@ -180,18 +130,39 @@ export class KafkaRecordProducer implements RecordProducerPort {
       // Kafka refused the request. When every record went to one partition, nothing of it was appended (a record
       // batch is atomic), so each call is retried on its own and the refusal reaches only the call that caused it.
       // Across partitions some may have been appended: all calls get the error rather than risk a duplicate.
-      if (live.length > 1 && domain.kind !== 'kafka_unavailable' && onePartition(sent)) {
-        for (const entry of live) await this.sendEntries([entry]);
-        return;
+      if (domain.kind !== 'kafka_unavailable' && onePartition(sent)) {
+        if (live.length > 1) {
+          for (const entry of live) await this.sendEntries([entry]);
+          return;
+        }
+        // One call of several records, each standing on its own (v2, a v3 stream's chunk): the same, record by record.
+        const [entry] = live as [Entry];
+        if (!entry.allOrNothing && entry.records.length > 1) {
+          settle(entry, { results: await this.sendAlone(entry.records) });
+          return;
+        }
       }
       for (const entry of live) settle(entry, { error: domain });
     }
   }
 
+  /** Each record in a request of its own, in order: its ack, or why Kafka refused it. */
+  private async sendAlone(records: readonly ProduceRecord[]): Promise<Results> {
+    const results: Results = [];
+    for (const record of records) {
+      const alone = await new Promise<Results | DomainError>((resolve) => {
+        const entry: Entry = { records: [record], allOrNothing: false, bytes: sizeOf([record]), resolve, reject: resolve, settled: false };
+        void this.sendEntries([entry]);
+      });
+      results.push(alone instanceof DomainError ? alone : alone[0]!);
+    }
+    return results;
+  }
+
   /** One Kafka request for all entries (more only for partitions kafkajs does not know yet); per entry its results, or the error that stops it. */
   private async sendTogether(entries: readonly Entry[], sent: SentMessage[]): Promise<({ results: Results } | { error: DomainError })[]> {
     const checks = await this.checkDestinations(entries.flatMap((e) => e.records));
-    const now = Date.now();
+    const nowText = String(Date.now());
     const outcomes: ({ results: Results } | { error: DomainError })[] = [];
     const toAck: { entry: number; index: number; record: ProduceRecord; message: PinnedMessage }[] = [];
     let at = 0;
@@ -207,7 +178,7 @@ export class KafkaRecordProducer implements RecordProducerPort {
       outcomes.push({ results });
       entry.records.forEach((record, index) => {
         if (own[index]) return;
-        const message = toMessage(record, record.timestampMs ?? now);
+        const message = toMessage(record, record.timestampMs === undefined ? nowText : String(record.timestampMs));
         sent.push({ topic: record.topic, message });
         toAck.push({ entry: e, index, record, message });
       });
@@ -292,9 +263,4 @@ export class KafkaRecordProducer implements RecordProducerPort {
       return { topic, partition, offset: offset.toString(), timestampMs: appended >= 0 ? appended : Number(message.timestamp) };
     });
   }
-}
-
-/** Whether all messages went to one partition of one topic (the partitioner pins each message's choice). */
-function onePartition(sent: readonly SentMessage[]): boolean {
-  return new Set(sent.map(({ topic, message }) => `${topic}\u0000${message.partition ?? -1}`)).size <= 1;
 }

@@ -19,6 +19,11 @@ function isSpace(byte: number): boolean {
 }
 
 export async function* jsonDocuments(source: AsyncIterable<Buffer>, maxDocumentBytes: number): AsyncGenerator<string> {
+  for await (const documents of jsonDocumentBatches(source, maxDocumentBytes)) yield* documents;
+}
+
+/** The same documents, grouped by the chunk of `source` that completed them (a group per chunk, none empty). */
+export async function* jsonDocumentBatches(source: AsyncIterable<Buffer>, maxDocumentBytes: number): AsyncGenerator<string[]> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let depth = 0;
@@ -26,6 +31,7 @@ export async function* jsonDocuments(source: AsyncIterable<Buffer>, maxDocumentB
   let escaped = false;
   let stray = false; // a non-space byte outside any object or array
   for await (const chunk of source) {
+    const completed: string[] = [];
     let start = 0;
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i]!;
@@ -44,7 +50,7 @@ export async function* jsonDocuments(source: AsyncIterable<Buffer>, maxDocumentB
           pendingBytes = 0;
           start = i;
           stray = false;
-          yield text;
+          completed.push(text);
         } else if (!stray && isSpace(byte)) {
           start = i + 1;
           continue;
@@ -62,16 +68,17 @@ export async function* jsonDocuments(source: AsyncIterable<Buffer>, maxDocumentB
           pending = [];
           pendingBytes = 0;
           start = i + 1;
-          yield text;
+          completed.push(text);
         }
       }
     }
     if (start < chunk.length) {
       pending.push(chunk.subarray(start));
       pendingBytes += chunk.length - start;
-      if (pendingBytes > maxDocumentBytes) throw new DomainError('payload_too_large', `A record is larger than ${maxDocumentBytes} bytes.`);
     }
+    if (completed.length > 0) yield completed;
+    if (pendingBytes > maxDocumentBytes) throw new DomainError('payload_too_large', `A record is larger than ${maxDocumentBytes} bytes.`);
   }
   const rest = Buffer.concat(pending).toString('utf8').trim();
-  if (rest) yield rest;
+  if (rest) yield [rest];
 }

@@ -22,11 +22,18 @@ export class MediaTypeValidator {
 
   /** The errors of `body` against the operation's schema for `mediaType`; [] when valid or nothing is declared. */
   validate(operation: OperationWithBody, mediaType: string, body: unknown, options: { includeJson?: boolean } = {}): ErrorObject[] {
+    return this.validatorOf(operation, mediaType, options)(body);
+  }
+
+  /** `validate` for one operation and media type, looked up once (a streamed body checks each of its documents). */
+  validatorOf(operation: OperationWithBody, mediaType: string, options: { includeJson?: boolean } = {}): (body: unknown) => ErrorObject[] {
     // openapi-backend's own validation covers JSON bodies, except the documents of a streamed body.
-    if (mediaType === 'application/json' && !options.includeJson) return [];
+    if (mediaType === 'application/json' && !options.includeJson) return () => [];
     const validate = this.validatorFor(operation, mediaType);
-    if (!validate || validate(body)) return [];
-    return (validate.errors ?? []).map((e) => ({ ...e, instancePath: `/requestBody${e.instancePath}` }));
+    return (body) => {
+      if (!validate || validate(body)) return [];
+      return (validate.errors ?? []).map((e) => ({ ...e, instancePath: `/requestBody${e.instancePath}` }));
+    };
   }
 
   private validatorFor(operation: OperationWithBody, mediaType: string): ValidateFunction | null {

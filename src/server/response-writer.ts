@@ -1,7 +1,7 @@
 /** Writes a handler's result or an error into the Koa response, in the content type the spec declares. */
 import { Readable } from 'node:stream';
 import type { Context as KoaContext } from 'koa';
-import type { AnyHandlerResult, Dialect, OperationMeta } from '../../generated/operations.js';
+import type { AnyHandlerResult, Dialect, OperationMeta, SerializedJson } from '../../generated/operations.js';
 import { errorResponse } from '../errors/dialect-errors.js';
 import type { ErrorKind } from '../errors/domain-error.js';
 
@@ -34,7 +34,14 @@ export function writeResult(ctx: KoaContext, meta: OperationMeta, result: AnyHan
     return;
   }
   ctx.type = contentType;
-  ctx.body = isJson(contentType) || typeof result.body !== 'string' ? JSON.stringify(result.body) : result.body;
+  if (isSerializedJson(result.body)) ctx.body = result.body.serializedJson;
+  else ctx.body = isJson(contentType) || typeof result.body !== 'string' ? JSON.stringify(result.body) : result.body;
+}
+
+function isSerializedJson(body: unknown): body is SerializedJson<unknown> {
+  if (typeof body !== 'object' || body === null) return false;
+  const text = (body as { serializedJson?: unknown }).serializedJson;
+  return typeof text === 'string' || Buffer.isBuffer(text);
 }
 
 export function writeError(

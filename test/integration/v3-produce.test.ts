@@ -205,4 +205,17 @@ describe('Confluent v3 produce', () => {
     const after = await post('/records', '{"value":{"data":"marker"}}');
     expect(reports(after.text)[0]!.offset).toBe(reports(before.text)[0]!.offset! + 1);
   });
+
+  it('answers a one-record body of declared length with its one report, not chunked; its failure is a report too', async () => {
+    for (const [body, code] of [['{"value":{"type":"STRING","data":"plain"}}', 200], ['{"value":{"data":1},"partition_id":9}', 40402]] as const) {
+      const response = await fetch(url('/records'), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('transfer-encoding')).toBeNull();
+      const text = await response.text();
+      expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+      expect(reports(text).map((x) => x.error_code)).toEqual([code]);
+    }
+    const produced = execFileSync('kcat', ['-C', '-b', t.bootstrapServers, '-t', topic, '-p', '0', '-e', '-q', '-f', '%s\n'], { timeout: 20_000 }).toString();
+    expect(produced.trim().split('\n')).toContain('plain');
+  });
 });

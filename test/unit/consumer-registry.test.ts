@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AssignmentSupport, ConsumerInstanceConfig } from '../../src/core/consumer-instance.js';
 import { ConsumerRegistry } from '../../src/core/consumer-registry.js';
-import type { ConsumedRecord, GroupConsumerFactory, GroupConsumerPort, GroupConsumerSpec, TopicPartitionOffset } from '../../src/core/model.js';
+import type { ConsumedRecord, GroupConsumerFactory, GroupConsumerPort, GroupConsumerSpec, PolledRecords, TopicPartitionOffset } from '../../src/core/model.js';
+import { RecordList } from '../../src/core/record-list.js';
 import { DomainError } from '../../src/errors/domain-error.js';
 
 /** An in-memory group member: records are queued by the test; commits and closes are recorded. */
@@ -11,8 +12,8 @@ class FakeMember implements GroupConsumerPort {
   closed = false;
   constructor(readonly spec: GroupConsumerSpec) {}
   async start(): Promise<void> {}
-  async poll(_timeoutMs: number, max: number): Promise<ConsumedRecord[]> {
-    return this.queued.splice(0, max);
+  async poll(_timeoutMs: number, max: number): Promise<PolledRecords> {
+    return new RecordList(this.queued.splice(0, max));
   }
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     this.commits.push([...offsets]);
@@ -40,7 +41,7 @@ class FakeFactory implements GroupConsumerFactory {
 }
 
 const noAssignment: AssignmentSupport = {
-  reader: { read: async () => [] },
+  reader: { read: async () => [], readRecords: async () => new RecordList([]) },
   offsetsAt: async () => [],
   existingTopics: async (topics) => topics,
 };
@@ -86,7 +87,7 @@ describe('the consumer instance registry', () => {
     const registry = new ConsumerRegistry(factory, noAssignment, { maxInstances: 10, maxInstancesPerUser: 10, idleTimeoutMs: 60_000 }, noErrors);
     const instance = await registry.acquire('g', 'i', ['t'], manual, u);
     factory.members[0]!.queued.push(record('t', 0, 4), record('t', 0, 5), record('t', 1, 9));
-    expect(await instance.poll(0, 2)).toHaveLength(2);
+    expect((await instance.poll(0, 2)).count).toBe(2);
     await instance.commit();
     expect(factory.members[0]!.commits).toEqual([[{ topic: 't', partition: 0, offset: '6' }]]);
     await instance.commit([{ topic: 't', partition: 1, offset: '3' }]);

@@ -3,7 +3,7 @@
  * bridge (v3 takes one record per document: its multi-record form is the stream of (c)); kafkajs with 32
  * concurrent sends of 100 records; and Kafka's ProducerPerformance, the JVM client's ceiling.
  */
-import { measureLoad, statusSummary } from '../http-load.js';
+import { measureLoad, serverCpuDetail, statusSummary } from '../http-load.js';
 import { nativeProduce } from '../native.js';
 import { errorMessage } from '../processes.js';
 import { runProducerPerformance } from '../producer-performance.js';
@@ -20,7 +20,7 @@ async function measureSubject(context: BenchContext, subject: HttpSubject): Prom
   const topic = await context.newTopic(`b-${slug(subject.label)}`);
   const request = produceRequest(subject, { topic, clusterId: context.clusterId }, context.value, settings.batchRecords);
   context.log(`(b) ${subject.label}: ${settings.batchRecords} records per request`);
-  const load = await measureLoad(request, settings);
+  const load = await measureLoad(request, settings, subject.pid === undefined ? {} : { serverPid: subject.pid });
   const problems = statusSummary(load.runs);
   const { requestsPerSecond, p50Ms, p99Ms } = load.median;
   return {
@@ -29,7 +29,7 @@ async function measureSubject(context: BenchContext, subject: HttpSubject): Prom
     kind: subject.kind,
     value: requestsPerSecond * settings.batchRecords,
     runs: load.runs.map((r) => r.requestsPerSecond * settings.batchRecords),
-    details: `${Math.round(requestsPerSecond)} req/s · p50 ${formatMs(p50Ms)} · p99 ${formatMs(p99Ms)}${problems ? ` · non-2xx: ${problems}` : ''}`,
+    details: `${Math.round(requestsPerSecond)} req/s · p50 ${formatMs(p50Ms)} · p99 ${formatMs(p99Ms)}${serverCpuDetail(load.runs, settings.batchRecords, 'record')}${problems ? ` · non-2xx: ${problems}` : ''}`,
   };
 }
 

@@ -3,7 +3,7 @@
  * our dialects and the bridge, 32 concurrent one-record sends with kafkajs, and the p99 of each of our dialects at
  * half its own maximum rate (autocannon's overallRate, latencies corrected for coordinated omission).
  */
-import { measureLoad, statusSummary } from '../http-load.js';
+import { measureLoad, serverCpuDetail, statusSummary } from '../http-load.js';
 import type { LoadMeasurement } from '../http-load.js';
 import { nativeProduce } from '../native.js';
 import type { Figure } from '../results.js';
@@ -17,7 +17,8 @@ function loadDetails(measurement: LoadMeasurement): string {
   const { p50Ms, p99Ms } = measurement.median;
   const problems = statusSummary(measurement.runs);
   const errors = measurement.runs.reduce((sum, run) => sum + run.errors, 0);
-  return [`p50 ${formatMs(p50Ms)}`, `p99 ${formatMs(p99Ms)}`, problems && `non-2xx: ${problems}`, errors > 0 && `${errors} connection errors`]
+  const cpu = serverCpuDetail(measurement.runs).replace(/^ · /, '');
+  return [`p50 ${formatMs(p50Ms)}`, `p99 ${formatMs(p99Ms)}`, cpu, problems && `non-2xx: ${problems}`, errors > 0 && `${errors} connection errors`]
     .filter((part): part is string => typeof part === 'string' && part !== '')
     .join(' · ');
 }
@@ -26,14 +27,15 @@ async function measureSubject(context: BenchContext, subject: HttpSubject): Prom
   const topic = await context.newTopic(`a-${slug(subject.label)}`);
   const request = produceRequest(subject, { topic, clusterId: context.clusterId }, context.value, 1);
   context.log(`(a) ${subject.label}: max rate`);
-  const max = await measureLoad(request, context.settings);
+  const server = subject.pid === undefined ? {} : { serverPid: subject.pid };
+  const max = await measureLoad(request, context.settings, server);
   const figures: Figure[] = [
     { metric: 'a.rps', subject: subject.label, kind: subject.kind, value: max.median.requestsPerSecond, runs: max.runs.map((r) => r.requestsPerSecond), details: loadDetails(max) },
   ];
   if (subject.kind === 'ours' && max.median.requestsPerSecond > 0) {
     const rate = Math.max(1, Math.round(max.median.requestsPerSecond / 2));
     context.log(`(a) ${subject.label}: p99 at ${rate} req/s`);
-    const half = await measureLoad(request, context.settings, { overallRate: rate });
+    const half = await measureLoad(request, context.settings, { ...server, overallRate: rate });
     figures.push({
       metric: 'a.p99half',
       subject: subject.label,

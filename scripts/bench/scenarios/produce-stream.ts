@@ -6,6 +6,7 @@
 import { Agent, request } from 'node:http';
 import { nativeProduceCount } from '../native.js';
 import type { Figure } from '../results.js';
+import { cpuMs } from '../processes.js';
 import { median } from '../stats.js';
 import type { HttpSubject } from '../subjects.js';
 import type { BenchContext, Scenario } from './context.js';
@@ -80,7 +81,13 @@ async function measureOurs(context: BenchContext, subject: HttpSubject): Promise
   context.log(`(c) ${subject.label}: streams of ${settings.streamRecords} records`);
   await streamOnce(subject, context, topic, Math.max(1_000, Math.round(settings.streamRecords / 10)));
   const runs: StreamRun[] = [];
-  for (let i = 0; i < settings.runs; i++) runs.push(await streamOnce(subject, context, topic, settings.streamRecords));
+  const cpu: number[] = [];
+  for (let i = 0; i < settings.runs; i++) {
+    const before = subject.pid === undefined ? undefined : cpuMs(subject.pid);
+    runs.push(await streamOnce(subject, context, topic, settings.streamRecords));
+    const after = subject.pid === undefined ? undefined : cpuMs(subject.pid);
+    if (before !== undefined && after !== undefined) cpu.push(((after - before) * 1000) / settings.streamRecords);
+  }
   const failed = runs.reduce((sum, run) => sum + run.failed, 0);
   const firstFailure = runs.find((run) => run.firstFailure)?.firstFailure;
   return {
@@ -89,7 +96,7 @@ async function measureOurs(context: BenchContext, subject: HttpSubject): Promise
     kind: 'ours',
     value: median(runs.map((r) => r.recordsPerSecond)),
     runs: runs.map((r) => r.recordsPerSecond),
-    details: `${settings.streamRecords} records per stream${failed > 0 ? ` · ${failed} failed reports, e.g. ${firstFailure}` : ''}`,
+    details: `${settings.streamRecords} records per stream${cpu.length > 0 ? ` · server CPU ${median(cpu).toFixed(2)} µs/record` : ''}${failed > 0 ? ` · ${failed} failed reports, e.g. ${firstFailure}` : ''}`,
   };
 }
 

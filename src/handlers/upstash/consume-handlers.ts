@@ -6,7 +6,9 @@ import { may, requireAccess } from '../../auth/principal.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RequestContext } from '../../server/request-context.js';
-import { asList, SUCCESS, toOffsetResult, toUpstashMessage } from './messages.js';
+import { recordsJson } from '../records-json.js';
+import { asList, SUCCESS, toOffsetResult, upstashMessageJson } from './messages.js';
+import type { UpstashMessage } from './messages.js';
 
 type ConsumeHandlers = Pick<
   OperationHandlers<RequestContext>,
@@ -27,6 +29,8 @@ export interface UpstashConsumeDefaults {
   /** Caps the timeout a request asks for (consumer.request.max.wait.ms). */
   readonly maxWaitMs: number;
   readonly maxRecordsPerPoll: number;
+  /** The most key and value bytes one answer holds. */
+  readonly maxResponseBytes: number;
 }
 
 type ConsumerHeaders = HandlerInput<'upstashConsumeTopic'>['headers'];
@@ -53,8 +57,8 @@ export function createUpstashConsumeHandlers(services: Services, defaults: Upsta
   const consume = async (ctx: RequestContext, group: string, instance: string, topics: string[], timeoutMs: number, headers: ConsumerHeaders) => {
     requireAccess(ctx.principal, 'consume', topics);
     const consumer = await services.consumers.acquire(group, instance, topics, instanceConfig(headers, defaults.timeoutMs), ctx.principal);
-    const records = await consumer.poll(Math.min(timeoutMs, defaults.maxWaitMs), defaults.maxRecordsPerPoll);
-    return { status: 200 as const, body: records.map(toUpstashMessage) };
+    const records = await consumer.poll(Math.min(timeoutMs, defaults.maxWaitMs), defaults.maxRecordsPerPoll, defaults.maxResponseBytes, upstashMessageJson);
+    return { status: 200 as const, body: recordsJson<UpstashMessage[]>(records, upstashMessageJson).body };
   };
   const consumeWithBody = ({ params, headers, body }: InputOf<'upstashConsume' | 'upstashConsumeWithGet'>, ctx: RequestContext) =>
     consume(ctx, params.group, params.instance, topicsOf(body), body.timeout ?? defaults.timeoutMs, headers);

@@ -1,7 +1,9 @@
 /** Upstash's shapes ⇄ domain records: values, keys and header values are plain UTF-8 strings on the wire. */
 import type { components } from '../../../generated/openapi-types.js';
-import type { ConsumedRecord, ProduceAck, ProduceRecord, TopicPartitionOffset } from '../../core/model.js';
+import type { ConsumedRecord, ProduceAck, ProduceRecord, RecordView, TopicPartitionOffset } from '../../core/model.js';
 import { DomainError } from '../../errors/domain-error.js';
+import { topicJson, utf8Field } from '../records-json.js';
+import type { RecordJson } from '../records-json.js';
 
 type Schemas = components['schemas'];
 export type UpstashProduceMessage = Schemas['ProduceMessage'];
@@ -50,6 +52,22 @@ export function toUpstashMessage(record: ConsumedRecord): UpstashMessage {
     headers: record.headers.map((h) => ({ key: h.key, value: h.value?.toString('utf8') ?? '' })),
   };
 }
+
+function headersJson(record: RecordView): string {
+  const headers = record.headers();
+  if (headers.length === 0) return '[]';
+  return JSON.stringify(headers.map((h) => ({ key: h.key, value: h.value?.toString('utf8') ?? '' })));
+}
+
+/** toUpstashMessage's shape, written straight from the fetched bytes (key and value '' when absent). */
+export const upstashMessageJson: RecordJson = (() => {
+  const topic = topicJson();
+  return (r: RecordView): string => {
+    const key = r.keyBuffer === null ? '""' : utf8Field(r.keyBuffer, r.keyStart, r.keyEnd, 'key');
+    const value = r.valueBuffer === null ? '""' : utf8Field(r.valueBuffer, r.valueStart, r.valueEnd, 'value');
+    return `{"topic":${topic(r.topic)},"partition":${r.partition},"offset":${r.offset},"timestamp":${r.timestampMs},"key":${key},"value":${value},"headers":${headersJson(r)}}`;
+  };
+})();
 
 export function toOffsetResult(o: TopicPartitionOffset): Schemas['TopicPartitionOffsetResult'] {
   return { topic: o.topic, partition: o.partition, offset: Number(o.offset) };

@@ -1,15 +1,17 @@
 /** Confluent v2 consumer instances: create, delete, subscription, and records in the instance's format. */
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../../generated/openapi-types.js';
-import type { OperationHandlers } from '../../../generated/operations.js';
+import type { OperationHandlers, SerializedJson } from '../../../generated/operations.js';
 import { requireAccess, requirePatternSubscription } from '../../auth/principal.js';
 import type { ConsumerInstance, ConsumerInstanceConfig, EmbeddedFormat } from '../../core/consumer-instance.js';
-import type { ConsumedRecord, OffsetReset } from '../../core/model.js';
+import type { ConsumedRecord, OffsetReset, PolledRecords } from '../../core/model.js';
+import type { SchemaType } from '../../core/schemas/schema-codec.js';
 import type { RecordDecoder } from '../../core/schemas/schema-service.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { RequestContext } from '../../server/request-context.js';
-import { formatOf, schemaTypeOf, toBinaryRecord, toJsonRecord, toSchemaRecord } from './records.js';
+import { recordsJson } from '../records-json.js';
+import { formatOf, schemaTypeOf, toSchemaRecord, v2RecordJsonOf } from './records.js';
 
 type Schemas = components['schemas'];
 type ConsumerHandlers = Pick<
@@ -18,22 +20,58 @@ type ConsumerHandlers = Pick<
 >;
 
 /**
- * The records a json- or schema-format consumer can return: those before the first one it cannot convert (not
- * JSON, not readable with its schema). That one and the rest go back to the instance (nothing is skipped); when it
- * comes first the poll fails with its error (406/40601).
+ * The records a schema-format consumer can return: those before the first one it cannot convert (not readable
+ * with its schema). That one and the rest go back to the instance (nothing is skipped); when it comes first the
+ * poll fails with its error (406/40601).
  */
-function convertedOrUnread<T>(instance: ConsumerInstance, records: readonly ConsumedRecord[], convert: (record: ConsumedRecord) => T): T[] {
+function convertedOrUnread<T>(instance: ConsumerInstance, polled: PolledRecords, records: readonly ConsumedRecord[], convert: (record: ConsumedRecord) => T): T[] {
   const converted: T[] = [];
   for (const [index, record] of records.entries()) {
     try {
       converted.push(convert(record));
     } catch (error) {
-      instance.unread(records.slice(index));
+      instance.unread(polled.offsetsFrom(index));
       if (index === 0) throw error;
       break;
     }
   }
   return converted;
+}
+
+/**
+ * A binary or json consumer's answer, written straight from the fetched bytes. A json-format consumer answers the
+ * records before the first that is not JSON; that one and the rest go back to the instance (nothing is skipped).
+ * When it comes first the poll fails with 406/40601.
+ */
+async function bytesRecords(instance: ConsumerInstance, format: 'binary' | 'json', limits: PollLimits): Promise<SerializedJson<Schemas['BinaryConsumerRecord'][]>> {
+  const recordJson = v2RecordJsonOf(format);
+  const records = await instance.poll(limits.timeoutMs, limits.maxRecords, limits.maxBytes, recordJson);
+  const written = recordsJson<Schemas['BinaryConsumerRecord'][]>(records, recordJson);
+  if (written.failure !== undefined) {
+    instance.unread(records.offsetsFrom(written.written));
+    if (written.written === 0) throw written.failure;
+  }
+  return written.body;
+}
+
+/** A schema-format consumer's answer: each key and value decoded with the schema its wire-format header names. */
+async function schemaRecords(services: Services, instance: ConsumerInstance, schemaType: SchemaType, limits: PollLimits): Promise<Schemas['SchemaConsumerRecord'][]> {
+  const polled = await instance.poll(limits.timeoutMs, limits.maxRecords, limits.maxBytes);
+  const records = polled.toArray();
+  let decode: RecordDecoder;
+  try {
+    decode = await services.schemas.decoderFor(schemaType, records);
+  } catch (error) {
+    instance.unread(polled.offsetsFrom(0)); // the registry could not be asked: the records stay next
+    throw error;
+  }
+  return convertedOrUnread(instance, polled, records, (r) => toSchemaRecord(r, decode));
+}
+
+interface PollLimits {
+  readonly timeoutMs: number;
+  readonly maxRecords: number;
+  readonly maxBytes: number;
 }
 
 export interface V2ConsumerDefaults {
@@ -130,18 +168,10 @@ export function createV2ConsumerHandlers(services: Services, defaults: V2Consume
       if (schemaType) services.schemas.requireRegistry(schemaType);
       const timeout = Math.min(query.timeout ?? instance.config.requestTimeoutMs, instance.config.requestTimeoutMs, defaults.maxWaitMs);
       const maxBytes = Math.min(query.max_bytes ?? defaults.maxResponseBytes, defaults.maxResponseBytes);
-      const records = await instance.poll(timeout, defaults.maxPollRecords, maxBytes);
+      const limits: PollLimits = { timeoutMs: timeout, maxRecords: defaults.maxPollRecords, maxBytes };
       const headers = { 'Content-Type': `application/vnd.kafka.${format}.v2+json` };
-      if (format === 'binary') return { status: 200, body: records.map(toBinaryRecord), headers };
-      if (!schemaType) return { status: 200, body: convertedOrUnread(instance, records, toJsonRecord), headers };
-      let decode: RecordDecoder;
-      try {
-        decode = await services.schemas.decoderFor(schemaType, records);
-      } catch (error) {
-        instance.unread(records); // the registry could not be asked: the records stay next
-        throw error;
-      }
-      return { status: 200, body: convertedOrUnread(instance, records, (r) => toSchemaRecord(r, decode)), headers };
+      if (!schemaType) return { status: 200, body: await bytesRecords(instance, format as 'binary' | 'json', limits), headers };
+      return { status: 200, body: await schemaRecords(services, instance, schemaType, limits), headers };
     },
   };
 }

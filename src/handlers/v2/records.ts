@@ -4,12 +4,14 @@
  */
 import type { components } from '../../../generated/openapi-types.js';
 import type { EmbeddedFormat } from '../../core/consumer-instance.js';
-import type { ConsumedRecord, ProduceAck, ProduceRecord } from '../../core/model.js';
+import type { ConsumedRecord, ProduceAck, ProduceRecord, RecordView } from '../../core/model.js';
 import type { SchemaType } from '../../core/schemas/schema-codec.js';
 import type { RecordDecoder } from '../../core/schemas/schema-service.js';
 import type { SchemaRequest } from '../../core/schemas/schema-resolver.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { errorResponse } from '../../errors/dialect-errors.js';
+import { base64Field, topicJson } from '../records-json.js';
+import type { FieldJson, RecordJson } from '../records-json.js';
 import { decodeBase64 } from '../wire-values.js';
 
 type Schemas = components['schemas'];
@@ -96,31 +98,45 @@ export function toProduceOffset(result: ProduceAck | DomainError): ProduceOffset
   return { partition: result.partition, offset: Number(result.offset), error_code: null, error: null };
 }
 
-function headersOut(record: ConsumedRecord): Header[] {
-  return record.headers.map((h) => ({ name: h.key, value: h.value?.toString('base64') ?? null }));
+function headersJson(record: RecordView): string {
+  const headers = record.headers();
+  if (headers.length === 0) return '[]';
+  return JSON.stringify(headers.map((h): Header => ({ name: h.key, value: h.value?.toString('base64') ?? null })));
 }
 
-function parseJson(bytes: Buffer | null, what: string): unknown {
-  if (bytes === null) return null;
+/** A json-format record's key or value: its JSON text as stored, re-serialised (406 when it is not JSON). */
+export const jsonField: FieldJson = (bytes, start, end, what) => {
+  let value: unknown;
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(bytes.toString('utf8', start, end));
   } catch {
     throw new DomainError('not_acceptable_format', `The ${what} of a record is not JSON, so a json-format consumer cannot return it: read it with a binary-format consumer.`);
   }
-}
+  return JSON.stringify(value);
+};
 
-export function toBinaryRecord(r: ConsumedRecord): Schemas['BinaryConsumerRecord'] {
-  return {
-    topic: r.topic, key: r.key?.toString('base64') ?? null, value: r.value?.toString('base64') ?? null,
-    partition: r.partition, offset: Number(r.offset), timestamp: r.timestampMs, headers: headersOut(r),
+/**
+ * A v2 consumer record (BinaryConsumerRecord / JsonConsumerRecord): topic, key, value, partition, offset,
+ * timestamp, headers — key and value through `field`.
+ */
+export function v2RecordJson(field: FieldJson): RecordJson {
+  const topic = topicJson();
+  return (r) => {
+    const key = r.keyBuffer === null ? 'null' : field(r.keyBuffer, r.keyStart, r.keyEnd, 'key');
+    const value = r.valueBuffer === null ? 'null' : field(r.valueBuffer, r.valueStart, r.valueEnd, 'value');
+    return `{"topic":${topic(r.topic)},"key":${key},"value":${value},"partition":${r.partition},"offset":${r.offset},"timestamp":${r.timestampMs},"headers":${headersJson(r)}}`;
   };
 }
 
-export function toJsonRecord(r: ConsumedRecord): Schemas['JsonConsumerRecord'] {
-  return {
-    topic: r.topic, key: parseJson(r.key, 'key'), value: parseJson(r.value, 'value'),
-    partition: r.partition, offset: Number(r.offset), timestamp: r.timestampMs, headers: headersOut(r),
-  };
+const V2_RECORDS: Readonly<Record<'binary' | 'json', RecordJson>> = { binary: v2RecordJson(base64Field), json: v2RecordJson(jsonField) };
+
+/** How a v2 consumer of an embedded format that needs no Schema Registry writes each record (one function per format). */
+export function v2RecordJsonOf(format: 'binary' | 'json'): RecordJson {
+  return V2_RECORDS[format];
+}
+
+function headersOut(record: ConsumedRecord): Header[] {
+  return record.headers.map((h) => ({ name: h.key, value: h.value?.toString('base64') ?? null }));
 }
 
 /** Where a consumed record is, for messages about it. */

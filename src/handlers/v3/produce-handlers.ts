@@ -1,12 +1,14 @@
 /** Confluent v3 produce: one record or a stream of them (reports streamed back in order), and batches. */
 import type { components } from '../../../generated/openapi-types.js';
 import type { OperationHandlers } from '../../../generated/operations.js';
+import type { ProduceAck } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
 import { DomainError } from '../../errors/domain-error.js';
-import { jsonDocuments } from '../../server/json-documents.js';
+import { jsonDocumentBatches } from '../../server/json-documents.js';
 import type { RequestContext } from '../../server/request-context.js';
 import { delivery, errorReport, prepareRecord, successReport } from './produce-records.js';
-import type { PreparedRecord, V3Record, V3Report } from './produce-records.js';
+import type { PreparedRecord, V3Record } from './produce-records.js';
+import { reportsInOrder, startingWith } from './report-stream.js';
 
 type BatchSuccess = components['schemas']['BatchSuccess'];
 
@@ -19,56 +21,44 @@ export interface V3ProduceSettings {
   readonly maxInFlight: number;
 }
 
-/**
- * Runs `handle` on each document as it arrives and yields the results in input order, each as soon as it and
- * all before it are done — so a client streaming records over one connection sees each report promptly.
- */
-async function* inOrder(documents: AsyncIterable<string>, handle: (document: string) => Promise<string>, maxInFlight: number): AsyncGenerator<string> {
-  const queue: Promise<string>[] = [];
-  let finished = false;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    wake?.();
-    wake = undefined;
-  };
-  const reader = (async () => {
-    try {
-      for await (const document of documents) {
-        queue.push(handle(document));
-        notify();
-        while (queue.length >= maxInFlight) await queue[0]!.then(() => undefined, () => undefined).then(() => new Promise((r) => setImmediate(r)));
+type Prepared = { ok: true; record: PreparedRecord } | { ok: false; error: unknown };
+
+/** Each body's record, its key and value encoded (a schema may have to be fetched or registered first), or why not. */
+function prepareEach<T>(services: Services, topic: string, bodies: readonly T[], toRecord: (body: T) => V3Record): Promise<Prepared[]> {
+  return Promise.all(
+    bodies.map(async (body): Promise<Prepared> => {
+      try {
+        return { ok: true, record: await prepareRecord(topic, toRecord(body), services.schemas) };
+      } catch (error) {
+        return { ok: false, error };
       }
-    } catch (error) {
-      failure = error;
-    } finally {
-      finished = true;
-      notify();
-    }
-  })();
-  for (;;) {
-    if (queue.length > 0) {
-      const next = await queue[0]!;
-      queue.shift();
-      yield next;
-      continue;
-    }
-    if (finished) break;
-    await new Promise<void>((resolve) => (wake = resolve));
-  }
-  await reader;
-  if (failure !== undefined) yield JSON.stringify(errorReport(failure)) + '\n';
+    }),
+  );
 }
 
 /**
- * Hands a stream's records to the producer in stream order, however long each one took to prepare (a schema may
- * have to be fetched or registered first): each record waits for its turn, which the one before it gives up once
- * it was handed over (or failed).
+ * Produces the prepared records together (in order) and gives each its ack, or why it was not produced; throws
+ * when the request as a whole fails (Kafka unreachable). `handedOver` is called once the records are with the
+ * producer (their order among other calls' records is fixed then).
+ */
+async function produceEach(services: Services, prepared: readonly Prepared[], handedOver: () => void = () => undefined): Promise<(ProduceAck | unknown)[]> {
+  const sendable = prepared.flatMap((p) => (p.ok ? [p.record.record] : []));
+  const sending = sendable.length > 0 ? services.produce.produceEach(sendable) : Promise.resolve([]);
+  handedOver();
+  const results = await sending;
+  let next = 0;
+  return prepared.map((p) => (p.ok ? results[next++] : p.error));
+}
+
+/**
+ * Hands a stream's groups of records to the producer in stream order, however long each group took to prepare (a
+ * schema may have to be fetched or registered first): each group waits for its turn, which the one before it gives
+ * up once it was handed over (or failed).
  */
 class SendOrder {
   private last: Promise<void> = Promise.resolve();
 
-  /** Taken in stream order; `turn` resolves once every earlier record is handed over; call `done` after this one's. */
+  /** Taken in stream order; `turn` resolves once every earlier group is handed over; call `done` after this one's. */
   take(): { turn: Promise<void>; done: () => void } {
     const turn = this.last;
     let done!: () => void;
@@ -77,28 +67,9 @@ class SendOrder {
   }
 }
 
-async function* startingWith(first: string, rest: AsyncIterable<string>): AsyncGenerator<string> {
-  yield first;
-  yield* rest;
-}
+const isAck = (result: unknown): result is ProduceAck => typeof result === 'object' && result !== null && !(result instanceof Error);
 
 export function createV3ProduceHandlers(services: Services, settings: V3ProduceSettings): ProduceHandlers {
-  const produceOne = async (clusterId: string, topic: string, body: V3Record, order: SendOrder): Promise<string> => {
-    const ticket = order.take();
-    try {
-      const prepared = await prepareRecord(topic, body, services.schemas);
-      await ticket.turn;
-      const sending = services.produce.produceEach([prepared.record]);
-      ticket.done();
-      const [result] = await sending;
-      if (result instanceof DomainError) throw result;
-      return JSON.stringify(successReport(clusterId, prepared, result!)) + '\n';
-    } catch (error) {
-      return JSON.stringify(errorReport(error)) + '\n';
-    } finally {
-      ticket.done();
-    }
-  };
   return {
     v3ProduceRecords: async ({ params }, ctx) => {
       const clusterId = await services.cluster.requireId(params.cluster_id);
@@ -116,19 +87,36 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
         return body as V3Record;
       };
       const order = new SendOrder();
-      const handle = async (text: string): Promise<string> => {
-        try {
-          return await produceOne(clusterId, topic, parse(text), order);
-        } catch (error) {
-          return JSON.stringify(errorReport(error)) + '\n';
-        }
+      /** One report line per document, in order; never throws. */
+      const handle = async (texts: readonly string[]): Promise<string> => {
+        const ticket = order.take();
+        const prepared = await prepareEach(services, topic, texts, parse);
+        await ticket.turn;
+        // A failure of the whole request (Kafka unreachable) is every record's report; the stream goes on.
+        const results = await produceEach(services, prepared, ticket.done)
+          .catch((error: unknown) => prepared.map(() => error))
+          .finally(ticket.done);
+        let reports = '';
+        results.forEach((result, i) => {
+          const p = prepared[i]!;
+          reports += `${JSON.stringify(p.ok && isAck(result) ? successReport(clusterId, p.record, result) : errorReport(result))}\n`;
+        });
+        return reports;
       };
       // The first record decides the request: unreadable, it is refused as a whole (400/422) before the 200.
-      const documents = jsonDocuments(ctx.bodyStream, settings.maxRecordBytes);
-      const first = await documents.next();
+      const groups = jsonDocumentBatches(ctx.bodyStream, settings.maxRecordBytes);
+      const first = await groups.next();
       if (first.done) throw new DomainError('invalid_payload', 'The request body holds no record.');
-      parse(first.value);
-      return { status: 200, stream: inOrder(startingWith(first.value, documents), handle, settings.maxInFlight) };
+      parse(first.value[0]!);
+      // A body of declared length (not chunked) is sent whole, not record by record as the client learns of its
+      // reports: reading on to its end waits for nothing the client holds back, so a request holding one record
+      // (the common single produce) gets its report as a plain answer, without the machinery of a stream.
+      if (first.value.length === 1 && ctx.requestHeaders['content-length'] !== undefined && ctx.requestHeaders['transfer-encoding'] === undefined) {
+        const second = await groups.next();
+        if (second.done) return { status: 200, body: { serializedJson: await handle(first.value) } };
+        return { status: 200, stream: reportsInOrder(startingWith(first.value, startingWith(second.value, groups)), handle, settings.maxInFlight) };
+      }
+      return { status: 200, stream: reportsInOrder(startingWith(first.value, groups), handle, settings.maxInFlight) };
     },
     v3ProduceRecordsBatch: async ({ params, body }) => {
       const clusterId = await services.cluster.requireId(params.cluster_id);
@@ -141,29 +129,15 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
       }
       const ids = new Set(entries.map((e) => e.id));
       if (ids.size !== entries.length) throw new DomainError('invalid_batch', 'The ids of the batch entries are not unique.');
-      const prepared = await Promise.all(
-        entries.map(async (entry): Promise<{ ok: true; record: PreparedRecord } | { ok: false; error: unknown }> => {
-          try {
-            return { ok: true, record: await prepareRecord(topic, entry, services.schemas) };
-          } catch (error) {
-            return { ok: false, error };
-          }
-        }),
-      );
-      const sendable = prepared.flatMap((p) => (p.ok ? [p.record] : []));
-      const results = await services.produce.produceEach(sendable.map((p) => p.record));
+      const prepared = await prepareEach(services, topic, entries, (entry) => entry);
+      const results = await produceEach(services, prepared);
       const successes: BatchSuccess[] = [];
       const failures: { id: string; error_code: number; message: string }[] = [];
-      let next = 0;
       entries.forEach((entry, i) => {
         const p = prepared[i]!;
-        if (!p.ok) {
-          failures.push({ id: entry.id, ...errorReport(p.error) });
-          return;
-        }
-        const result = results[next++]!;
-        if (result instanceof DomainError) failures.push({ id: entry.id, ...errorReport(result) });
-        else successes.push({ id: entry.id, ...delivery(clusterId, p.record, result) });
+        const result = results[i];
+        if (p.ok && isAck(result)) successes.push({ id: entry.id, ...delivery(clusterId, p.record, result) });
+        else failures.push({ id: entry.id, ...errorReport(result) });
       });
       return { status: 207, body: { successes, failures } };
     },

@@ -94,6 +94,14 @@ export async function prepareRecord(topic: string, body: V3Record, schemas: Sche
   };
 }
 
+let lastTime = { ms: Number.NaN, iso: '' };
+
+/** The ISO-8601 text of epoch ms; the records of one Kafka request share their time, so the last one is kept. */
+function isoTime(ms: number): string {
+  if (ms !== lastTime.ms) lastTime = { ms, iso: new Date(ms).toISOString() };
+  return lastTime.iso;
+}
+
 /** Where a record was stored: a batch success as it is, a stream's report with `error_code` 200 in front. */
 export function delivery(clusterId: string, prepared: PreparedRecord, ack: ProduceAck): Omit<Schemas['BatchSuccess'], 'id'> {
   return {
@@ -101,7 +109,7 @@ export function delivery(clusterId: string, prepared: PreparedRecord, ack: Produ
     topic_name: ack.topic,
     partition_id: ack.partition,
     offset: Number(ack.offset),
-    timestamp: new Date(ack.timestampMs).toISOString(),
+    timestamp: isoTime(ack.timestampMs),
     ...(prepared.key ? { key: prepared.key } : {}),
     ...(prepared.value ? { value: prepared.value } : {}),
   };

@@ -79,9 +79,10 @@ export class ResponseContract {
     const mediaType = ctx.response.type;
     const content = declared.content ?? {};
     if (!(mediaType in content)) return `Content-Type ${mediaType} is not declared (${Object.keys(content).join(', ') || 'none'})`;
-    if (!isJson(mediaType) || typeof body !== 'string') return undefined; // streams and non-JSON bodies
+    // Streams and non-JSON bodies are not checked; JSON comes as text, or as its bytes (answers written from them).
+    if (!isJson(mediaType) || (typeof body !== 'string' && !Buffer.isBuffer(body))) return undefined;
     const validate = this.validatorFor(operation, ctx.status, mediaType, content[mediaType]?.schema);
-    if (!validate || validate(JSON.parse(body))) return undefined;
+    if (!validate || validate(JSON.parse(body.toString('utf8')))) return undefined;
     return `body does not match the schema: ${this.ajv.errorsText(validate.errors)}`;
   }
 
