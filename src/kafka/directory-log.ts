@@ -13,7 +13,7 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { DirectoryListener, DirectoryLogPort } from '../core/placement-ports.js';
 import { DomainError } from '../errors/domain-error.js';
-import { kafkaCall } from './kafka-errors.js';
+import { kafkaCall, kafkaRetryingCall } from './kafka-errors.js';
 import { PartitionReader } from './partition-reader.js';
 import { topicPartitionsIfExists } from './topic-lookup.js';
 
@@ -227,10 +227,9 @@ export class KafkaDirectoryLog implements DirectoryLogPort {
   private async endOffset(): Promise<bigint> {
     // Records applied while the offsets were asked for may be past the answer: compare with what was read before.
     const readBefore = this.next;
-    const partitions = await this.bounded(
-      kafkaCall('read the end of the consumer instance directory', () => this.admin.fetchTopicOffsets(this.options.topic)),
-      'read the end of the consumer instance directory',
-    );
+    const what = 'read the end of the consumer instance directory';
+    // Right after the directory is created its leader may not be known to every broker yet ("not the leader").
+    const partitions = await this.bounded(kafkaRetryingCall(what, () => this.admin.fetchTopicOffsets(this.options.topic), this.options.timeoutMs), what);
     const end = BigInt(partitions.find((p) => p.partition === 0)?.high ?? '0');
     // Shorter than what was read: the topic was deleted and created again.
     if (end < readBefore) this.reset();
