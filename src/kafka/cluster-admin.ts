@@ -5,7 +5,7 @@ import type { ClusterAdminPort, ClusterInfo, ConfigChange, ConfigEntry, ConfigRe
 import { DomainError } from '../errors/domain-error.js';
 import type { ClusterConfigClient } from './cluster-config-client.js';
 import { kafkaCall, kafkaRetryingCall } from './kafka-errors.js';
-import { topicPartitionsIfExists } from './topic-lookup.js';
+import { fetchTopicOffsets, topicPartitionsIfExists } from './topic-lookup.js';
 import type { InternalConfigEntry } from './kafkajs-internals.js';
 
 // kafkajs is CommonJS and Node's named-export detection misses some of its exports: use the default export.
@@ -187,7 +187,7 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
 
   partitionOffsets(topic: string): Promise<{ partition: number; earliest: string; latest: string }[]> {
     return kafkaRetryingCall(`fetch offsets of '${topic}'`, async () => {
-      const offsets = await this.admin.fetchTopicOffsets(topic);
+      const offsets = await fetchTopicOffsets(this.admin, topic);
       return offsets.map((o) => ({ partition: o.partition, earliest: o.low, latest: o.high }));
     });
   }

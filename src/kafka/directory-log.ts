@@ -15,7 +15,7 @@ import type { DirectoryListener, DirectoryLogPort } from '../core/placement-port
 import { DomainError } from '../errors/domain-error.js';
 import { kafkaCall, kafkaRetryingCall } from './kafka-errors.js';
 import { PartitionReader } from './partition-reader.js';
-import { topicPartitionsIfExists } from './topic-lookup.js';
+import { fetchTopicOffsets, topicPartitionsIfExists } from './topic-lookup.js';
 
 export interface DirectoryLogOptions {
   readonly topic: string;
@@ -229,7 +229,7 @@ export class KafkaDirectoryLog implements DirectoryLogPort {
     const readBefore = this.next;
     const what = 'read the end of the consumer instance directory';
     // Right after the directory is created its leader may not be known to every broker yet ("not the leader").
-    const partitions = await this.bounded(kafkaRetryingCall(what, () => this.admin.fetchTopicOffsets(this.options.topic), this.options.timeoutMs), what);
+    const partitions = await this.bounded(kafkaRetryingCall(what, () => fetchTopicOffsets(this.admin, this.options.topic), this.options.timeoutMs), what);
     const end = BigInt(partitions.find((p) => p.partition === 0)?.high ?? '0');
     // Shorter than what was read: the topic was deleted and created again.
     if (end < readBefore) this.reset();

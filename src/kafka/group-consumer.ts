@@ -24,7 +24,7 @@ import { withInternalCluster } from './kafkajs-internals.js';
 import { MemberFetcher } from './partition-reader.js';
 import type { BeyondEnd } from './read-operation.js';
 import { RecordQueue } from './record-queue.js';
-import { requireTopicPartitions } from './topic-lookup.js';
+import { fetchTopicOffsets, requireTopicPartitions } from './topic-lookup.js';
 
 /** Resolves when notified through `waiters` or after `timeoutMs`, whichever comes first. */
 function waitFor(waiters: Set<() => void>, timeoutMs: number): Promise<void> {
@@ -210,7 +210,7 @@ class KafkaGroupConsumer implements GroupConsumerPort {
     for (const { topic, partitions } of this.assigned) {
       const known = committed.find((c) => c.topic === topic)?.partitions ?? [];
       const missing = partitions.filter((p) => (known.find((k) => k.partition === p)?.offset ?? '-1') === '-1');
-      const reset = missing.length > 0 ? await kafkaRetryingCall(`look up offsets of '${topic}'`, () => this.admin.fetchTopicOffsets(topic)) : [];
+      const reset = missing.length > 0 ? await kafkaRetryingCall(`look up offsets of '${topic}'`, () => fetchTopicOffsets(this.admin, topic)) : [];
       for (const partition of partitions) {
         const offset = known.find((k) => k.partition === partition)?.offset ?? '-1';
         const bounds = reset.find((r) => r.partition === partition);

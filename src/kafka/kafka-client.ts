@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { DomainError } from '../errors/domain-error.js';
 import type { KafkaSecurityConfig } from '../config/config.js';
 import { loadKeyStore, loadTrustStore } from '../config/key-stores.js';
-import { withInternalCluster } from './kafkajs-internals.js';
+import { rememberAdminCluster, withInternalCluster } from './kafkajs-internals.js';
 import { pinoLogCreator } from './kafkajs-log.js';
 import type { InternalCluster } from './kafkajs-internals.js';
 import { pinningPartitioner } from './pinning-partitioner.js';
@@ -75,6 +75,7 @@ export class KafkaClient implements ProducerSource {
     // appended twice. One request in flight per broker keeps its sequence numbers in order.
     ({ client: this.producer, cluster: this.producerCluster } = this.newProducer());
     ({ client: this.admin, cluster: this.adminCluster } = withInternalCluster(this.kafka, () => this.kafka.admin()));
+    rememberAdminCluster(this.admin, this.adminCluster);
   }
 
   /**

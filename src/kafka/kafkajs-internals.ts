@@ -141,3 +141,14 @@ export function withInternalCluster<T>(kafka: Kafka, create: () => T): { client:
     Reflect.set(kafka, symbol, factory);
   }
 }
+
+const adminClusters = new WeakMap<object, InternalCluster>();
+
+/** Remembers the Cluster an admin client was built on (see withInternalCluster), for adminClusterOf. */
+export function rememberAdminCluster(admin: object, cluster: InternalCluster): void {
+  adminClusters.set(admin, cluster);
+}
+
+export function adminClusterOf(admin: object): InternalCluster | undefined {
+  return adminClusters.get(admin);
+}

@@ -4,6 +4,7 @@
  */
 import type { Admin, PartitionMetadata } from 'kafkajs';
 import { DomainError } from '../errors/domain-error.js';
+import { adminClusterOf } from './kafkajs-internals.js';
 
 export async function topicPartitionsIfExists(admin: Admin, topic: string): Promise<PartitionMetadata[] | undefined> {
   try {
@@ -22,5 +23,26 @@ export async function requireTopicPartitions(admin: Admin, partitions: readonly 
     if (!known) throw new DomainError('topic_not_found', `Topic '${topic}' not found.`);
     const missing = partitions.find((p) => p.topic === topic && !known.some((k) => k.partitionId === p.partition));
     if (missing) throw new DomainError('partition_not_found', `Partition ${missing.partition} of topic '${topic}' not found.`);
+  }
+}
+
+type TopicOffsets = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+
+/**
+ * admin.fetchTopicOffsets, made to recover when kafkajs's metadata knows no leader for the topic. kafkajs then asks
+ * no broker and fails with a TypeError ("Cannot destructure property 'partitions' of 'high.pop(...)'") that its
+ * retrier does not retry, and asking again reads the same metadata. Seen under concurrent consumer instance creation
+ * (the fault churn test, the scale-out soak), not reproduced in isolation. Dropping the topic from the admin client's
+ * targets makes the next call refresh the metadata of every target.
+ */
+export async function fetchTopicOffsets(admin: Admin, topic: string): Promise<TopicOffsets> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (!(error instanceof TypeError) || attempt >= 5) throw error;
+      adminClusterOf(admin)?.targetTopics.delete(topic);
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
   }
 }
