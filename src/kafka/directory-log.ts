@@ -10,6 +10,7 @@
  *
  * If the topic is deleted, it is read again from scratch (the listener's reset) once it is back.
  */
+import { Partitioners } from 'kafkajs';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { DirectoryListener, DirectoryLogPort } from '../core/placement-ports.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -128,7 +129,8 @@ export class KafkaDirectoryLog implements DirectoryLogPort {
 
   private connectedProducer(): Promise<Producer> {
     this.connecting ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      // One partition: any partitioner will do; naming one keeps kafkajs from warning that its default changed.
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
       try {
         await kafkaCall('connect to the consumer instance directory', () => producer.connect());
       } catch (error) {
