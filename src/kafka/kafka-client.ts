@@ -3,6 +3,7 @@
  * admin client, connected once at start and reused by every request.
  */
 import type { ConnectionOptions } from 'node:tls';
+import './kafkajs-request-queue.js';
 import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
 import type { Admin, KafkaConfig, Producer, SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
