@@ -4,6 +4,7 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import './kafkajs-request-queue.js';
+import './kafkajs-produce-encoding.js';
 import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
 import type { Admin, KafkaConfig, Producer, SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
