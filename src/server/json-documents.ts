@@ -14,6 +14,11 @@ const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+function indexOrEnd(chunk: Buffer, byte: number, from: number): number {
+  const at = chunk.indexOf(byte, from);
+  return at === -1 ? chunk.length : at;
+}
+
 function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
@@ -33,14 +38,28 @@ export async function* jsonDocumentBatches(source: AsyncIterable<Buffer>, maxDoc
   for await (const chunk of source) {
     const completed: string[] = [];
     let start = 0;
+    // Inside a string only its closing quote and backslashes matter: found with indexOf (the next backslash is
+    // looked up again only once passed), not byte by byte.
+    let nextBackslash = -1;
     for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i]!;
       if (inString) {
-        if (escaped) escaped = false;
-        else if (byte === BACKSLASH) escaped = true;
-        else if (byte === QUOTE) inString = false;
+        if (escaped) {
+          escaped = false;
+          continue;
+        }
+        const quote = chunk.indexOf(QUOTE, i);
+        if (nextBackslash < i && nextBackslash !== chunk.length) nextBackslash = indexOrEnd(chunk, BACKSLASH, i);
+        const end = quote === -1 ? chunk.length : quote;
+        if (nextBackslash < end) {
+          i = nextBackslash;
+          escaped = true;
+        } else {
+          i = end;
+          inString = quote === -1;
+        }
         continue;
       }
+      const byte = chunk[i]!;
       if (depth === 0) {
         const opens = byte === OPEN_BRACE || byte === OPEN_BRACKET;
         if (stray && opens) {
@@ -64,7 +83,7 @@ export async function* jsonDocumentBatches(source: AsyncIterable<Buffer>, maxDoc
       else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         depth--;
         if (depth === 0) {
-          const text = Buffer.concat([...pending, chunk.subarray(start, i + 1)]).toString('utf8');
+          const text = pending.length === 0 ? chunk.toString('utf8', start, i + 1) : Buffer.concat([...pending, chunk.subarray(start, i + 1)]).toString('utf8');
           pending = [];
           pendingBytes = 0;
           start = i + 1;

@@ -19,16 +19,27 @@ export function precompiledMatcher(router: Router, operations: readonly RoutedOp
   const templates = operations
     .map((operation) => ({ operation, pattern: new RegExp(`^${path2regex(operation.path)}$`), specificity: literalLength(operation.path) }))
     .sort((a, b) => b.specificity - a.specificity);
-  // A template whose first segment is literal only matches paths with that first segment: test those (and the
-  // templates starting with a parameter), in the same order, instead of every template of the spec.
-  const firstSegment = (path: string): string => path.split('/')[1] ?? '';
-  const literalFirst = (path: string): string | undefined => (firstSegment(path).includes('{') ? undefined : firstSegment(path));
-  const anyFirst = templates.filter((t) => literalFirst(t.operation.path) === undefined);
-  const byFirst = new Map<string, typeof templates>();
+  // A parameter matches one segment, so a template only matches paths of its segment count; one whose first
+  // segment is literal only paths with that first segment. Only those are tested, in the same order.
+  const segmentsOf = (path: string): string[] => path.split('/');
+  const literalFirst = (path: string): string | undefined => {
+    const first = segmentsOf(path)[1] ?? '';
+    return first.includes('{') ? undefined : first;
+  };
+  const key = (count: number, first: string | undefined): string => `${count}/${first ?? '{}'}`;
+  const candidates = new Map<string, typeof templates>();
   for (const t of templates) {
-    const first = literalFirst(t.operation.path);
-    if (first !== undefined && !byFirst.has(first)) byFirst.set(first, templates.filter((u) => [first, undefined].includes(literalFirst(u.operation.path))));
+    const count = segmentsOf(t.operation.path).length;
+    for (const first of new Set([literalFirst(t.operation.path), undefined])) {
+      if (candidates.has(key(count, first))) continue;
+      candidates.set(
+        key(count, first),
+        templates.filter((u) => segmentsOf(u.operation.path).length === count && [first, undefined].includes(literalFirst(u.operation.path))),
+      );
+    }
   }
+  const exact = new Map<string, RoutedOperation>();
+  for (const o of operations) if (!exact.has(`${o.method} ${o.path}`)) exact.set(`${o.method} ${o.path}`, o);
   return (request: ApiRequest, strict = false): RoutedOperation | undefined => {
     const req = router.normalizeRequest(request);
     const fail = (message: string): undefined => {
@@ -36,11 +47,17 @@ export function precompiledMatcher(router: Router, operations: readonly RoutedOp
       return undefined;
     };
     const path = router.normalizePath(req.path);
-    const exact = operations.find((o) => o.path === path && o.method === req.method);
-    if (exact) return exact;
-    const matching = (byFirst.get(firstSegment(path)) ?? anyFirst).filter((t) => t.pattern.test(path));
-    if (matching.length === 0) return fail('404-notFound: no route matches request');
-    return matching.find((t) => t.operation.method === req.method)?.operation ?? fail('405-methodNotAllowed: this method is not registered for the route');
+    const exactly = exact.get(`${req.method} ${path}`);
+    if (exactly) return exactly;
+    const segments = segmentsOf(path);
+    const list = candidates.get(key(segments.length, segments[1] ?? '')) ?? candidates.get(key(segments.length, undefined)) ?? [];
+    let pathMatched = false;
+    for (const t of list) {
+      if (!t.pattern.test(path)) continue;
+      if (t.operation.method === req.method) return t.operation;
+      pathMatched = true;
+    }
+    return pathMatched ? fail('405-methodNotAllowed: this method is not registered for the route') : fail('404-notFound: no route matches request');
   };
 }
 

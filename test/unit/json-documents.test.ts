@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonDocuments } from '../../src/server/json-documents.js';
 
-async function split(chunks: string[], max = 1024): Promise<string[]> {
+async function split(chunks: (string | Buffer)[], max = 1024): Promise<string[]> {
   const out: string[] = [];
   async function* source(): AsyncGenerator<Buffer> {
     for (const c of chunks) yield Buffer.from(c);
@@ -20,6 +21,20 @@ describe('splitting concatenated JSON documents', () => {
     for (let cut = 1; cut < text.length; cut++) {
       expect(await split([text.slice(0, cut), text.slice(cut)])).toEqual(['{"v":"a}b{c\\"}"}', '{"w":"[x]"}']);
     }
+  });
+
+  it('gives back any objects and arrays, whatever their strings hold and wherever the bytes are cut', async () => {
+    const document = fc.oneof(fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue()), fc.array(fc.jsonValue()));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(document, fc.constantFrom('', ' ', '\n', '\r\n\t')), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 6 }), async (docs, cuts) => {
+        const texts = docs.map(([doc]) => JSON.stringify(doc));
+        const bytes = Buffer.from(docs.map(([doc, space]) => JSON.stringify(doc) + space).join(''));
+        const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const chunks = [0, ...at].map((from, i) => bytes.subarray(from, at[i] ?? bytes.length)).filter((c) => c.length > 0);
+        expect(await split(chunks, 1 << 20)).toEqual(texts);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('passes stray text on as a document (for the caller to reject) and keeps an unterminated tail', async () => {

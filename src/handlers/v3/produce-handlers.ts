@@ -23,17 +23,25 @@ export interface V3ProduceSettings {
 
 type Prepared = { ok: true; record: PreparedRecord } | { ok: false; error: unknown };
 
-/** Each body's record, its key and value encoded (a schema may have to be fetched or registered first), or why not. */
-function prepareEach<T>(services: Services, topic: string, bodies: readonly T[], toRecord: (body: T) => V3Record): Promise<Prepared[]> {
-  return Promise.all(
-    bodies.map(async (body): Promise<Prepared> => {
-      try {
-        return { ok: true, record: await prepareRecord(topic, toRecord(body), services.schemas) };
-      } catch (error) {
-        return { ok: false, error };
-      }
-    }),
-  );
+/**
+ * Each body's record, its key and value encoded, or why not. Records that name a schema are prepared
+ * asynchronously (it may have to be fetched or registered first); the others without a promise each.
+ */
+function prepareEach<T>(services: Services, topic: string, bodies: readonly T[], toRecord: (body: T) => V3Record): Prepared[] | Promise<Prepared[]> {
+  const prepared: (Prepared | Promise<Prepared>)[] = [];
+  let waiting = false;
+  for (const body of bodies) {
+    try {
+      const record = prepareRecord(topic, toRecord(body), services.schemas);
+      if (record instanceof Promise) {
+        waiting = true;
+        prepared.push(record.then((r): Prepared => ({ ok: true, record: r }), (error: unknown): Prepared => ({ ok: false, error })));
+      } else prepared.push({ ok: true, record });
+    } catch (error) {
+      prepared.push({ ok: false, error });
+    }
+  }
+  return waiting ? Promise.all(prepared) : (prepared as Prepared[]);
 }
 
 /**
@@ -87,15 +95,7 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
         return body as V3Record;
       };
       const order = new SendOrder();
-      /** One report line per document, in order; never throws. */
-      const handle = async (texts: readonly string[]): Promise<string> => {
-        const ticket = order.take();
-        const prepared = await prepareEach(services, topic, texts, parse);
-        await ticket.turn;
-        // A failure of the whole request (Kafka unreachable) is every record's report; the stream goes on.
-        const results = await produceEach(services, prepared, ticket.done)
-          .catch((error: unknown) => prepared.map(() => error))
-          .finally(ticket.done);
+      const reportLines = (prepared: readonly Prepared[], results: readonly unknown[]): string => {
         let reports = '';
         results.forEach((result, i) => {
           const p = prepared[i]!;
@@ -103,17 +103,31 @@ export function createV3ProduceHandlers(services: Services, settings: V3ProduceS
         });
         return reports;
       };
+      // A failure of the whole request (Kafka unreachable) is every record's report; the stream goes on.
+      const everyRecordFailed = (prepared: readonly Prepared[]) => (error: unknown) => prepared.map(() => error);
+      /** One report line per document, in order; never throws. */
+      const handle = async (texts: readonly string[]): Promise<string> => {
+        const ticket = order.take();
+        const prepared = await prepareEach(services, topic, texts, parse);
+        await ticket.turn;
+        const results = await produceEach(services, prepared, ticket.done).catch(everyRecordFailed(prepared)).finally(ticket.done);
+        return reportLines(prepared, results);
+      };
       // The first record decides the request: unreadable, it is refused as a whole (400/422) before the 200.
       const groups = jsonDocumentBatches(ctx.bodyStream, settings.maxRecordBytes);
       const first = await groups.next();
       if (first.done) throw new DomainError('invalid_payload', 'The request body holds no record.');
-      parse(first.value[0]!);
+      const firstRecord = parse(first.value[0]!);
       // A body of declared length (not chunked) is sent whole, not record by record as the client learns of its
       // reports: reading on to its end waits for nothing the client holds back, so a request holding one record
       // (the common single produce) gets its report as a plain answer, without the machinery of a stream.
       if (first.value.length === 1 && ctx.requestHeaders['content-length'] !== undefined && ctx.requestHeaders['transfer-encoding'] === undefined) {
         const second = await groups.next();
-        if (second.done) return { status: 200, body: { serializedJson: await handle(first.value) } };
+        if (second.done) {
+          const prepared = await prepareEach(services, topic, [firstRecord], (record) => record);
+          const results = await produceEach(services, prepared).catch(everyRecordFailed(prepared));
+          return { status: 200, body: { serializedJson: reportLines(prepared, results) } };
+        }
         return { status: 200, stream: reportsInOrder(startingWith(first.value, startingWith(second.value, groups)), handle, settings.maxInFlight) };
       }
       return { status: 200, stream: reportsInOrder(startingWith(first.value, groups), handle, settings.maxInFlight) };

@@ -51,11 +51,16 @@ async function schemaBytes(data: Data, what: string, topic: string, schemas: Sch
   return { bytes, about: { type: V3_TYPE_NAMES[schema.codec.type], subject: schema.subject, schema_id: schema.id, schema_version: schema.version } };
 }
 
-async function bytesOf(data: Data | undefined, what: 'key' | 'value', topic: string, schemas: SchemaService): Promise<DataBytes | undefined> {
+/** Bytes without a schema, or undefined for no data. */
+function plainDataOf(data: Data | undefined, what: 'key' | 'value'): DataBytes | undefined {
   if (data === undefined) return undefined;
-  if (usesSchema(data)) return schemaBytes(data, what, topic, schemas);
   const plain = plainBytesOf(data, what);
   return { bytes: plain.bytes, about: { type: plain.type } };
+}
+
+function bytesOf(data: Data | undefined, what: 'key' | 'value', topic: string, schemas: SchemaService): Promise<DataBytes | undefined> {
+  if (data !== undefined && usesSchema(data)) return schemaBytes(data, what, topic, schemas);
+  return Promise.resolve(plainDataOf(data, what));
 }
 
 function plainBytesOf(data: Data, what: string): { bytes: Buffer | null; type: string } {
@@ -73,9 +78,19 @@ function plainBytesOf(data: Data, what: string): { bytes: Buffer | null; type: s
   return { bytes: Buffer.from(JSON.stringify(data.data), 'utf8'), type };
 }
 
-/** The record to produce, its key and value encoded (with their schemas, if they name any). */
-export async function prepareRecord(topic: string, body: V3Record, schemas: SchemaService): Promise<PreparedRecord> {
-  const [key, value] = await Promise.all([bytesOf(body.key, 'key', topic, schemas), bytesOf(body.value, 'value', topic, schemas)]);
+/**
+ * The record to produce, its key and value encoded (with their schemas, if they name any: then asynchronously, as
+ * a schema may have to be fetched or registered). Throws (or rejects) with the record's DomainError.
+ */
+export function prepareRecord(topic: string, body: V3Record, schemas: SchemaService): PreparedRecord | Promise<PreparedRecord> {
+  const plain = (data: Data | undefined): boolean => data === undefined || !usesSchema(data);
+  if (plain(body.key) && plain(body.value)) return preparedFrom(topic, body, plainDataOf(body.key, 'key'), plainDataOf(body.value, 'value'));
+  return Promise.all([bytesOf(body.key, 'key', topic, schemas), bytesOf(body.value, 'value', topic, schemas)]).then(([key, value]) =>
+    preparedFrom(topic, body, key, value),
+  );
+}
+
+function preparedFrom(topic: string, body: V3Record, key: DataBytes | undefined, value: DataBytes | undefined): PreparedRecord {
   const timestampMs = body.timestamp === undefined ? undefined : parseIsoTimestamp(body.timestamp, 'bad_request');
   const headers = (body.headers ?? []).map((h) => {
     return { key: h.name, value: h.value === null || h.value === undefined ? null : decodeBase64(h.value, `header '${h.name}'`) };
