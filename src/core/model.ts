@@ -133,6 +133,8 @@ export type RecordText = (record: RecordView) => string;
 /** Records' texts joined by commas (as UTF-8), up to the first one that could not be written. */
 export interface JoinedRecords {
   readonly bytes: Buffer;
+  /** The same texts as a JSON array (`[` bytes `]`), sharing their buffer. */
+  array(): Buffer;
   readonly written: number;
   /** Why the record after the written ones could not be (the rest were not tried). */
   readonly failure?: unknown;

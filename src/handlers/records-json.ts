@@ -9,9 +9,6 @@ import type { PolledRecords, RecordText } from '../core/model.js';
 /** The JSON text of a record's key or value, from its bytes; throws (a DomainError) when it cannot be shown. */
 export type FieldJson = (bytes: Buffer, start: number, end: number, what: 'key' | 'value') => string;
 
-const OPEN = Buffer.from('[');
-const CLOSE = Buffer.from(']');
-
 /** One record's JSON text. */
 export type RecordJson = RecordText;
 
@@ -28,8 +25,8 @@ export interface WrittenRecords<T> {
  * long-lived function per layout (a module constant): what a consumer wrote ahead with it is reused.
  */
 export function recordsJson<T>(records: PolledRecords, recordJson: RecordJson): WrittenRecords<T> {
-  const { bytes, written, failure } = records.join(recordJson);
-  return { body: { serializedJson: Buffer.concat([OPEN, bytes, CLOSE]) }, written, ...(failure === undefined ? {} : { failure }) };
+  const { array, written, failure } = records.join(recordJson);
+  return { body: { serializedJson: array() }, written, ...(failure === undefined ? {} : { failure }) };
 }
 
 /** Base64 text of the bytes, as a JSON string (base64 needs no escaping). */

@@ -40,6 +40,15 @@ const left = (slice: Slice): number => slice.batch.count - slice.index;
 /** An upper bound of the keys and values left in the slice: the bytes of its records. */
 const bytesLeft = (slice: Slice): number => slice.batch.records.length - slice.position;
 
+/** What was written ahead for the run with `text`, if anything. */
+function aheadFor(run: Run, text: RecordText): Buffer | undefined {
+  const ahead = run.ahead;
+  return ahead?.render === text && ahead.position === run.position ? ahead.joined : undefined;
+}
+
+/** A guess of the JSON text of a batch's records from `position` on: about twice their bytes (base64 and names). */
+const expectedTextBytes = (batch: DecodedBatch, position: number): number => 2 * (batch.records.length - position);
+
 function toConsumedRecord(cursor: BatchCursor): ConsumedRecord {
   const { topic, partition, timestampMs } = cursor;
   return { topic, partition, offset: cursor.exactOffset.toString(), timestampMs, key: cursor.key(), value: cursor.value(), headers: cursor.headers() };
@@ -54,11 +63,11 @@ export class RecordRuns implements PolledRecords {
   }
 
   join(text: RecordText): JoinedRecords {
-    const joiner = new TextJoiner(text);
+    const joiner = new TextJoiner(text, this.runs.reduce((sum, run) => sum + 1 + (aheadFor(run, text)?.length ?? expectedTextBytes(run.batch, run.position)), 0));
     for (const run of this.runs) {
-      const ahead = run.ahead;
-      if (ahead?.render === text && ahead.position === run.position && ahead.joined !== undefined) {
-        joiner.addJoined(ahead.joined, run.count);
+      const ahead = aheadFor(run, text);
+      if (ahead !== undefined) {
+        joiner.addJoined(ahead, run.count);
         continue;
       }
       const cursor = new BatchCursor(run.batch, run);
@@ -135,7 +144,7 @@ export class RecordQueue {
   writeAhead(render: RecordText): void {
     for (const slice of this.slices) {
       if (slice.ahead?.render === render && slice.ahead.position === slice.position) continue;
-      const joiner = new TextJoiner(render);
+      const joiner = new TextJoiner(render, expectedTextBytes(slice.batch, slice.position));
       const cursor = new BatchCursor(slice.batch, slice);
       for (let i = left(slice); i > 0 && cursor.next(); i--) if (!joiner.add(cursor)) break;
       slice.ahead = { render, position: slice.position, joined: joiner.stopped ? undefined : joiner.result().bytes };
