@@ -5,7 +5,7 @@ import type { ClusterAdminPort, ClusterInfo, ConfigChange, ConfigEntry, ConfigRe
 import { DomainError } from '../errors/domain-error.js';
 import type { ClusterConfigClient } from './cluster-config-client.js';
 import { kafkaCall, kafkaRetryingCall } from './kafka-errors.js';
-import { fetchTopicOffsets, topicPartitionsIfExists } from './topic-lookup.js';
+import { fetchTopicOffsets, topicPartitionsIfExists, withTopicMetadataRecovery } from './topic-lookup.js';
 import type { InternalConfigEntry } from './kafkajs-internals.js';
 
 // kafkajs is CommonJS and Node's named-export detection misses some of its exports: use the default export.
@@ -193,7 +193,9 @@ export class KafkaClusterAdmin implements ClusterAdminPort {
   }
 
   offsetsForTimestamp(topic: string, timestampMs: number): Promise<{ partition: number; offset: string }[]> {
-    return kafkaRetryingCall(`fetch offsets of '${topic}' by time`, () => this.admin.fetchTopicOffsetsByTimestamp(topic, timestampMs));
+    return kafkaRetryingCall(`fetch offsets of '${topic}' by time`, () =>
+      withTopicMetadataRecovery(this.admin, topic, () => this.admin.fetchTopicOffsetsByTimestamp(topic, timestampMs)),
+    );
   }
 
   listReassignments(): Promise<PartitionReassignment[]> {

@@ -29,20 +29,26 @@ export async function requireTopicPartitions(admin: Admin, partitions: readonly 
 type TopicOffsets = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
 
 /**
- * admin.fetchTopicOffsets, made to recover when kafkajs's metadata knows no leader for the topic. kafkajs then asks
- * no broker and fails with a TypeError ("Cannot destructure property 'partitions' of 'high.pop(...)'") that its
+ * An admin call about one topic's offsets (kafkajs's fetchTopicOffsets, fetchTopicOffsetsByTimestamp), made to
+ * recover when kafkajs's metadata knows no leader for the topic. kafkajs then asks no broker and fails with a
+ * TypeError ("Cannot destructure property 'partitions' of 'high.pop(...)'", or of 'offsets.pop(...)') that its
  * retrier does not retry, and asking again reads the same metadata. Seen under concurrent consumer instance creation
- * (the fault churn test, the scale-out soak), not reproduced in isolation. Dropping the topic from the admin client's
- * targets makes the next call refresh the metadata of every target.
+ * (the fault churn test, the scale-out soak) and in the contract test's reads by time right after a topic was made,
+ * not reproduced in isolation. Dropping the topic from the admin client's targets makes the next call refresh the
+ * metadata of every target.
  */
-export async function fetchTopicOffsets(admin: Admin, topic: string): Promise<TopicOffsets> {
+export async function withTopicMetadataRecovery<T>(admin: Admin, topic: string, call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await admin.fetchTopicOffsets(topic);
+      return await call();
     } catch (error) {
       if (!(error instanceof TypeError) || attempt >= 5) throw error;
       adminClusterOf(admin)?.targetTopics.delete(topic);
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
   }
+}
+
+export function fetchTopicOffsets(admin: Admin, topic: string): Promise<TopicOffsets> {
+  return withTopicMetadataRecovery(admin, topic, () => admin.fetchTopicOffsets(topic));
 }
