@@ -15,6 +15,8 @@ function groupByTopic(partitions: readonly TopicPartition[]): Map<string, number
   return byTopic;
 }
 
+const isPossibleTopicName = (name: string): boolean => /^[A-Za-z0-9._-]{1,249}$/.test(name) && name !== '.' && name !== '..';
+
 export class OffsetService {
   constructor(
     private readonly admin: ClusterAdminPort,
@@ -36,8 +38,9 @@ export class OffsetService {
   }
 
   private async topicOffsets(topic: string, point: OffsetPoint): Promise<Map<number, string>> {
-    // kafkajs retries an unknown topic's offset lookup for many seconds: answer 404 at once instead.
-    if (!(await this.admin.describeTopic(topic))) throw new DomainError('topic_not_found', `Topic '${topic}' not found.`);
+    // kafkajs retries an unknown topic's offset lookup for many seconds: answer 404 at once instead. A name Kafka
+    // cannot hold ("." or "..", other characters, over 249) names no topic either (the broker would refuse it).
+    if (!isPossibleTopicName(topic) || !(await this.admin.describeTopic(topic))) throw new DomainError('topic_not_found', `Topic '${topic}' not found.`);
     if (point === 'earliest' || point === 'latest') {
       const offsets = await this.admin.partitionOffsets(topic);
       return new Map(offsets.map((o) => [o.partition, point === 'earliest' ? o.earliest : o.latest]));
