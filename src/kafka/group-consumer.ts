@@ -24,7 +24,7 @@ import { withInternalCluster } from './kafkajs-internals.js';
 import { MemberFetcher } from './partition-reader.js';
 import type { BeyondEnd } from './read-operation.js';
 import { RecordQueue } from './record-queue.js';
-import { fetchTopicOffsets, requireTopicPartitions } from './topic-lookup.js';
+import { fetchCommittedOffsets, fetchTopicOffsets, requireTopicPartitions } from './topic-lookup.js';
 
 /** Resolves when notified through `waiters` or after `timeoutMs`, whichever comes first. */
 function waitFor(waiters: Set<() => void>, timeoutMs: number): Promise<void> {
@@ -205,7 +205,7 @@ class KafkaGroupConsumer implements GroupConsumerPort {
   private async resolvePositions(generation: number): Promise<void> {
     const topics = this.assigned.map((a) => a.topic);
     if (topics.length === 0) return;
-    const committed = await kafkaRetryingCall(`fetch committed offsets of group '${this.spec.groupId}'`, () => this.admin.fetchOffsets({ groupId: this.spec.groupId, topics }));
+    const committed = await kafkaRetryingCall(`fetch committed offsets of group '${this.spec.groupId}'`, () => fetchCommittedOffsets(this.admin, this.spec.groupId, topics));
     const resolved: TopicPartitionOffset[] = [];
     for (const { topic, partitions } of this.assigned) {
       const known = committed.find((c) => c.topic === topic)?.partitions ?? [];
@@ -250,7 +250,7 @@ class KafkaGroupConsumer implements GroupConsumerPort {
   /** `auto.offset.reset=none`: refuse to start where the group has nothing committed. */
   private async requireCommittedOffsets(): Promise<void> {
     const offsets = await kafkaRetryingCall('fetch committed offsets', () =>
-      this.admin.fetchOffsets({ groupId: this.spec.groupId, topics: [...this.spec.topics] }),
+      fetchCommittedOffsets(this.admin, this.spec.groupId, [...this.spec.topics]),
     );
     for (const { topic, partitions } of offsets) {
       const missing = partitions.find((p) => p.offset === '-1');
@@ -284,7 +284,7 @@ export class KafkaGroupConsumerFactory implements GroupConsumerFactory {
   async committed(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<TopicPartitionOffset[]> {
     await kafkaCall('look up topics', () => requireTopicPartitions(this.admin, partitions));
     const topics = [...new Set(partitions.map((p) => p.topic))];
-    const offsets = await kafkaRetryingCall(`fetch committed offsets of group '${groupId}'`, () => this.admin.fetchOffsets({ groupId, topics }));
+    const offsets = await kafkaRetryingCall(`fetch committed offsets of group '${groupId}'`, () => fetchCommittedOffsets(this.admin, groupId, topics));
     return partitions.map(({ topic, partition }) => {
       const found = offsets.find((o) => o.topic === topic)?.partitions.find((p) => p.partition === partition);
       return { topic, partition, offset: found?.offset ?? '-1' };

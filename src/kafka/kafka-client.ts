@@ -80,6 +80,11 @@ export class KafkaClient implements ProducerSource {
     rememberAdminCluster(this.admin, this.adminCluster);
   }
 
+  /** Whether the producer has an open connection to at least one broker (closed sockets count as gone). */
+  get connected(): boolean {
+    return this.producerCluster.isConnected();
+  }
+
   /**
    * Drops a topic from the metadata requests of the producer and the admin client. Call before deleting it: the
    * producer allows topic creation (the broker's auto.create.topics.enable decides, as for a Java producer), and
@@ -87,11 +92,6 @@ export class KafkaClient implements ProducerSource {
    * deleted topic it looked up (e.g. its offsets), kafkajs fails every later topic creation with
    * UNKNOWN_TOPIC_OR_PARTITION.
    */
-  /** Whether the producer has an open connection to at least one broker (closed sockets count as gone). */
-  get connected(): boolean {
-    return this.producerCluster.isConnected();
-  }
-
   forgetTopic(topic: string): void {
     this.producerCluster.targetTopics.delete(topic);
     this.adminCluster.targetTopics.delete(topic);

@@ -27,6 +27,39 @@ export async function requireTopicPartitions(admin: Admin, partitions: readonly 
 }
 
 type TopicOffsets = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+type GroupOffsets = Awaited<ReturnType<Admin['fetchOffsets']>>;
+
+/** Per admin cluster: how many of our calls in flight need each topic that they, not someone else, made a target. */
+const targetUsers = new WeakMap<object, Map<string, number>>();
+
+/**
+ * Runs an admin call that makes kafkajs add topics to the admin client's metadata targets (fetchTopicOffsets,
+ * fetchOffsets with topics), and drops the targets it added once no call of ours needs them. kafkajs keeps them for
+ * good; once such a topic is deleted — by another client, another node — every later call that adds a topic
+ * refreshes metadata naming the deleted one, fails UNKNOWN_TOPIC_OR_PARTITION and retries for 15 s and more: a
+ * consumer instance's creation, any other topic's offsets.
+ */
+export async function withTopicTargets<T>(admin: Admin, topics: readonly string[], call: () => Promise<T>): Promise<T> {
+  const cluster = adminClusterOf(admin);
+  if (!cluster) return call();
+  const users = targetUsers.get(cluster) ?? new Map<string, number>();
+  targetUsers.set(cluster, users);
+  const ours = [...new Set(topics)].filter((topic) => users.has(topic) || !cluster.targetTopics.has(topic));
+  for (const topic of ours) users.set(topic, (users.get(topic) ?? 0) + 1);
+  try {
+    return await call();
+  } finally {
+    for (const topic of ours) {
+      const left = (users.get(topic) ?? 1) - 1;
+      if (left > 0) users.set(topic, left);
+      else {
+        users.delete(topic);
+        // Read the set afresh: kafkajs replaces it when adding targets fails.
+        cluster.targetTopics.delete(topic);
+      }
+    }
+  }
+}
 
 /**
  * An admin call about one topic's offsets (kafkajs's fetchTopicOffsets, fetchTopicOffsetsByTimestamp), made to
@@ -40,7 +73,7 @@ type TopicOffsets = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
 export async function withTopicMetadataRecovery<T>(admin: Admin, topic: string, call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await call();
+      return await withTopicTargets(admin, [topic], call);
     } catch (error) {
       if (!(error instanceof TypeError) || attempt >= 5) throw error;
       adminClusterOf(admin)?.targetTopics.delete(topic);
@@ -51,4 +84,9 @@ export async function withTopicMetadataRecovery<T>(admin: Admin, topic: string, 
 
 export function fetchTopicOffsets(admin: Admin, topic: string): Promise<TopicOffsets> {
   return withTopicMetadataRecovery(admin, topic, () => admin.fetchTopicOffsets(topic));
+}
+
+/** The group's committed offsets of these topics (kafkajs's fetchOffsets), leaving no topic a metadata target. */
+export function fetchCommittedOffsets(admin: Admin, groupId: string, topics: readonly string[]): Promise<GroupOffsets> {
+  return withTopicTargets(admin, topics, () => admin.fetchOffsets({ groupId, topics: [...topics] }));
 }

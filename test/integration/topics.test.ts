@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRODUCER_METADATA_MAX_AGE_MS } from '../../src/kafka/record-producer.js';
 import { describeClusterDefaults } from './support/kafka-tools.js';
+import { consumeV2, send } from './support/schema-client.js';
 import { startProxyUnderTest, uniqueTopic } from './support/proxy-under-test.js';
 import type { ProxyUnderTest } from './support/proxy-under-test.js';
 
@@ -204,6 +205,32 @@ describe('v3 brokers, partitions, partition count and topic deletion', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+
+  it('topics another client deletes after the proxy asked their offsets or consumed them stall nothing else', async () => {
+    const [gone, other] = [uniqueTopic('deleted-elsewhere'), uniqueTopic('asked-next')];
+    const produce = (name: string) =>
+      t.client.POST('/v3/clusters/{cluster_id}/topics/{topic_name}/records', { params: { path: { cluster_id: t.clusterId, topic_name: name } }, body: { value: { type: 'STRING', data: name } } });
+    for (const name of [gone, other]) {
+      await t.client.POST('/v3/clusters/{cluster_id}/topics', { params: { path: { cluster_id: t.clusterId } }, body: { topic_name: name, partitions_count: 1 } });
+      expect((await produce(name)).response.status).toBe(200);
+    }
+    expect((await send(t.baseUrl, `/topics/${gone}/partitions/0/offsets`)).body).toMatchObject({ beginning_offset: 0, end_offset: 1 });
+    expect((await consumeV2(t.baseUrl, gone, 'binary', 1)).status).toBe(200);
+    const admin = new Kafka({ brokers: [t.bootstrapServers], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await admin.deleteTopics({ topics: [gone] });
+    } finally {
+      await admin.disconnect();
+    }
+    // kafkajs would keep naming the deleted topic in the admin client's metadata requests, failing each for 15 s.
+    const started = Date.now();
+    expect((await send(t.baseUrl, `/topics/${other}/partitions/0/offsets`)).body).toMatchObject({ beginning_offset: 0, end_offset: 1 });
+    const consumed = await consumeV2(t.baseUrl, other, 'binary', 1);
+    expect(consumed.status).toBe(200);
+    expect(consumed.body).toEqual([expect.objectContaining({ topic: other, value: Buffer.from(other).toString('base64') })]);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 
