@@ -14,7 +14,7 @@ import type { Log } from './processes.js';
 import type { BenchContext, Launcher, Peer } from './scenarios/context.js';
 import type { BenchSettings } from './settings.js';
 import { bridgeSubject } from './subjects.js';
-import { describeWarmUp, warmUp } from './warm-up.js';
+import { describeWarmUp, warmUp, warmUpDialect } from './warm-up.js';
 
 export interface Servers {
   readonly ours: RunningServer;
@@ -85,11 +85,12 @@ export async function startServers(setup: ServerSetup): Promise<Servers> {
   return { ours, oursLauncher, bridge: bridge.value, peer: { subject: bridgeSubject(bridge.value.baseUrl, bridge.value.service.pid), ...launcher } };
 }
 
-/** Warms ours (through v2) and the bridge up; returns the report's notes about it. */
+/** Warms ours (through v2, then briefly each other dialect) and the bridge up; returns the report's notes about it. */
 export async function warmUpServers(context: BenchContext): Promise<string[]> {
   const subjects = [context.ours.find((s) => s.dialect === 'v2'), context.peer.subject].filter((s) => s !== undefined);
   const notes: string[] = [];
   for (const subject of subjects) notes.push(describeWarmUp(await warmUp(context, subject)));
+  for (const subject of context.ours.filter((s) => s.dialect !== 'v2')) notes.push(describeWarmUp(await warmUpDialect(context, subject)));
   if (context.settings.quick && context.peer.subject) {
     notes.push('A --quick run gives the bridge one warm-up slice: its JIT is not warm, so its figures are not comparable. Use a full run for ours ÷ bridge.');
   }
