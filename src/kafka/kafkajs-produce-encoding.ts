@@ -43,10 +43,12 @@ type RequestFactory = ((args: KafkajsProduceArgs) => KafkajsProduceRequest) & { 
 const REQUEST_MODULE = 'src/protocol/requests/produce/v3/request.js';
 const NO_COMPRESSION = 0;
 
+let encoderPrototype: object | undefined;
+
 /** A kafkajs Encoder holding `bytes` (it is read through `buf`, `offset` and its prototype's getters). */
 function asEncoder(bytes: Buffer): EncoderLike {
-  const Encoder = kafkajsInternal<{ prototype: object }>('src/protocol/encoder.js');
-  const encoder = Object.create(Encoder.prototype) as EncoderLike;
+  encoderPrototype ??= kafkajsInternal<{ prototype: object }>('src/protocol/encoder.js').prototype;
+  const encoder = Object.create(encoderPrototype) as EncoderLike;
   encoder.buf = bytes;
   encoder.offset = bytes.length;
   return encoder;
