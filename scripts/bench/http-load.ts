@@ -1,5 +1,9 @@
-/** HTTP load with autocannon over keep-alive connections: one run, or warm-up plus the median of several runs. */
+/**
+ * HTTP load over keep-alive connections — as fast as the connections go (autocannon), or at a fixed rate evenly
+ * paced (vegeta, paced-load.ts): one run, or warm-up plus the median of several runs.
+ */
 import autocannon from 'autocannon';
+import { runPacedLoad } from './paced-load.js';
 import { cpuMs } from './processes.js';
 import type { BenchSettings } from './settings.js';
 import { median, medianOf } from './stats.js';
@@ -25,13 +29,17 @@ export interface LoadRun extends LoadFigures {
 export interface LoadOptions {
   readonly connections: number;
   readonly seconds: number;
-  /** Requests per second over all connections; unlimited when absent. */
-  readonly overallRate?: number;
+  /** Requests per second over all connections, evenly paced by vegeta (this binary); unlimited when absent. */
+  readonly paced?: { readonly rate: number; readonly vegeta: string };
   /** The server's process, to measure its CPU time. */
   readonly serverPid?: number;
 }
 
 export async function runLoad(request: HttpRequestSpec, options: LoadOptions): Promise<LoadRun> {
+  if (options.paced) {
+    const { rate, vegeta } = options.paced;
+    return runPacedLoad(request, { vegeta, rate, seconds: options.seconds, connections: options.connections, ...(options.serverPid === undefined ? {} : { serverPid: options.serverPid }) });
+  }
   const cpuBefore = options.serverPid === undefined ? undefined : cpuMs(options.serverPid);
   const result = await autocannon({
     url: request.url,
@@ -40,7 +48,6 @@ export async function runLoad(request: HttpRequestSpec, options: LoadOptions): P
     ...(request.body === undefined ? {} : { body: request.body }),
     connections: options.connections,
     duration: options.seconds,
-    ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
     timeout: 30,
   });
   const statusCodes: Record<string, number> = {};

@@ -17,6 +17,7 @@ import { describeMachine } from './machine.js';
 import { createTopic, nativeKafka } from './native.js';
 import { buildOurs } from './ours.js';
 import { ensureBridgeRuntime } from './bridge-build.js';
+import { ensureVegeta } from './vegeta-build.js';
 import { errorMessage } from './processes.js';
 import type { Log } from './processes.js';
 import { ensureKafkaToolsClasspath } from './producer-performance.js';
@@ -86,12 +87,15 @@ async function measure(settings: BenchSettings, cleanup: Cleanup, runDir: string
     cleanup.add('the broker', () => broker.stop());
     return broker;
   });
-  const [broker, build, bridgeRuntime, toolsLibs] = await Promise.all([
+  const paced = settings.scenarios.has('a') || settings.scenarios.has('g');
+  const [broker, build, bridgeRuntime, toolsLibs, vegeta] = await Promise.all([
     settle(brokerStart),
     settle(buildOurs(join(runDir, 'dist'), log)),
     settings.peer ? settle(ensureBridgeRuntime(log)) : Promise.resolve({ error: 'skipped (--no-peer)' }),
     settings.scenarios.has('b') ? settle(ensureKafkaToolsClasspath(log)) : Promise.resolve({ error: 'not needed' }),
+    paced ? settle(ensureVegeta(log)) : Promise.resolve({ error: 'not needed' }),
   ]);
+  if (paced && 'error' in vegeta) notes.push(`No fixed-rate figure ((a) at half rate, (g)): vegeta, their load generator, is missing: ${vegeta.error}.`);
   if ('error' in broker) throw new Error(`the broker did not start: ${broker.error}`);
   if ('error' in build) throw new Error(`the proxy did not build: ${build.error}`);
   if ('error' in bridgeRuntime) {
@@ -120,6 +124,7 @@ async function measure(settings: BenchSettings, cleanup: Cleanup, runDir: string
     ours: oursSubjects(servers.ours.baseUrl, servers.ours.service.pid),
     oursLauncher: servers.oursLauncher,
     peer: servers.peer,
+    vegeta: 'error' in vegeta ? { unavailable: vegeta.error } : { binary: vegeta.value },
     kafkaTools: 'error' in toolsLibs ? { unavailable: toolsLibs.error } : { libsDir: toolsLibs.value },
     newTopic: async (prefix) => {
       const topic = `bench-${prefix}-${runTag}-${++topics}`;

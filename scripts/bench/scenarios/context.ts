@@ -36,6 +36,8 @@ export interface BenchContext {
   readonly ours: readonly HttpSubject[];
   readonly oursLauncher: Launcher;
   readonly peer: Peer;
+  /** The vegeta binary for the evenly paced fixed-rate loads ((a) at half rate, (g)), or why there is none. */
+  readonly vegeta: { readonly binary?: string; readonly unavailable?: string };
   /** The kafka-tools classpath for ProducerPerformance, or why there is none. */
   readonly kafkaTools: { readonly libsDir?: string; readonly unavailable?: string };
   /** A new single-partition topic whose name starts with `bench-<prefix>-`. */

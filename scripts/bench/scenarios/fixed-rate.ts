@@ -1,7 +1,7 @@
 /**
- * (g) One 100-byte record per request at the same fixed rate for every server (autocannon's overallRate over the
- * usual connections, latencies corrected for coordinated omission): each dialect of ours and the bridge, p99 and
- * p50. Below every server's maximum, so it shows the latency a steady client sees, not the throughput.
+ * (g) One 100-byte record per request at the same fixed rate for every server (evenly paced by vegeta over at most
+ * the usual connections, latency from when each request was due: paced-load.ts): each dialect of ours and the
+ * bridge, p99 and p50. Below every server's maximum, so it shows the latency a steady client sees, not the throughput.
  */
 import { measureLoad, serverCpuDetail, statusSummary } from '../http-load.js';
 import type { Figure } from '../results.js';
@@ -12,10 +12,12 @@ import type { BenchContext, Scenario } from './context.js';
 
 async function measureSubject(context: BenchContext, subject: HttpSubject): Promise<Figure> {
   const rate = context.settings.fixedRate;
+  const vegeta = context.vegeta.binary;
+  if (vegeta === undefined) return unavailableFigure('g.p99', subject.label, subject.kind, `no vegeta: ${context.vegeta.unavailable ?? ''}`);
   const topic = await context.newTopic(`g-${slug(subject.label)}`);
   const request = produceRequest(subject, { topic, clusterId: context.clusterId }, context.value, 1);
   context.log(`(g) ${subject.label}: ${rate} req/s`);
-  const load = await measureLoad(request, context.settings, { overallRate: rate, ...(subject.pid === undefined ? {} : { serverPid: subject.pid }) });
+  const load = await measureLoad(request, context.settings, { paced: { rate, vegeta }, ...(subject.pid === undefined ? {} : { serverPid: subject.pid }) });
   const { p50Ms, p99Ms, requestsPerSecond } = load.median;
   const problems = statusSummary(load.runs);
   return {

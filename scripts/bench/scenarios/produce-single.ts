@@ -1,7 +1,7 @@
 /**
  * (a) One 100-byte record per request over 32 keep-alive connections: requests/s and p50/p99 latency for each of
  * our dialects and the bridge, 32 concurrent one-record sends with kafkajs, and the p99 of each of our dialects at
- * half its own maximum rate (autocannon's overallRate, latencies corrected for coordinated omission).
+ * half its own maximum rate (evenly paced by vegeta: paced-load.ts).
  */
 import { measureLoad, serverCpuDetail, statusSummary } from '../http-load.js';
 import type { LoadMeasurement } from '../http-load.js';
@@ -32,10 +32,12 @@ async function measureSubject(context: BenchContext, subject: HttpSubject): Prom
   const figures: Figure[] = [
     { metric: 'a.rps', subject: subject.label, kind: subject.kind, value: max.median.requestsPerSecond, runs: max.runs.map((r) => r.requestsPerSecond), details: loadDetails(max) },
   ];
-  if (subject.kind === 'ours' && max.median.requestsPerSecond > 0) {
+  const vegeta = context.vegeta.binary;
+  if (subject.kind === 'ours' && vegeta === undefined) figures.push(unavailableFigure('a.p99half', subject.label, 'ours', `no vegeta: ${context.vegeta.unavailable ?? ''}`));
+  else if (subject.kind === 'ours' && vegeta !== undefined && max.median.requestsPerSecond > 0) {
     const rate = Math.max(1, Math.round(max.median.requestsPerSecond / 2));
     context.log(`(a) ${subject.label}: p99 at ${rate} req/s`);
-    const half = await measureLoad(request, context.settings, { ...server, overallRate: rate });
+    const half = await measureLoad(request, context.settings, { ...server, paced: { rate, vegeta } });
     figures.push({
       metric: 'a.p99half',
       subject: subject.label,
