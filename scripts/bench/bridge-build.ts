@@ -8,12 +8,13 @@
  * marker, so an interrupted or concurrent run never leaves a half-built cache.
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/project-paths.js';
 import { runChecked } from '../../src/process/run-command.js';
 import { errorMessage } from './processes.js';
 import type { Log } from './processes.js';
+import { pathExists } from '../path-exists.js';
 
 /** The bridge runs on this Java feature version or newer (1.x is compiled for release 21). */
 const MINIMUM_JAVA = 21;
@@ -80,12 +81,6 @@ export function findBridgeJava(): string {
   return join(chosen.home, 'bin', 'java');
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** The version named by the source tarball in the peer folder. */
 async function sourceVersion(source: string): Promise<string> {
@@ -99,7 +94,7 @@ async function ensureBuilt(source: string, java: string, log: Log): Promise<{ li
   const version = await sourceVersion(source);
   const versionDir = join(PROJECT_ROOT, '.cache', 'strimzi-bridge', version);
   const outDir = join(versionDir, 'dist');
-  if (await exists(join(outDir, COMPLETE_MARKER))) return { libsDir: join(outDir, 'libs'), version };
+  if (await pathExists(join(outDir, COMPLETE_MARKER))) return { libsDir: join(outDir, 'libs'), version };
   await mkdir(versionDir, { recursive: true });
   const workDir = await mkdtemp(join(versionDir, `.build-${process.pid}-`));
   try {
@@ -119,7 +114,7 @@ async function ensureBuilt(source: string, java: string, log: Log): Promise<{ li
     try {
       await rename(built, outDir);
     } catch (error) {
-      if (!(await exists(join(outDir, COMPLETE_MARKER)))) throw error;
+      if (!(await pathExists(join(outDir, COMPLETE_MARKER)))) throw error;
     }
     log(`bridge ${version}: ${jars.length} jars built in ${((performance.now() - started) / 1000).toFixed(0)} s, cached in ${outDir}`);
     return { libsDir: join(outDir, 'libs'), version };

@@ -4,12 +4,13 @@
  * private temporary directory and is renamed into place with its completion marker, so an interrupted or concurrent
  * run never leaves a half-filled cache: at worst two runs download the same jars and one rename loses.
  */
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/project-paths.js';
 import { runChecked } from '../../src/process/run-command.js';
 import { errorMessage } from './processes.js';
 import type { Log } from './processes.js';
+import { pathExists } from '../path-exists.js';
 
 export interface MavenArtifact {
   readonly groupId: string;
@@ -51,19 +52,13 @@ ${dependencies}
 `;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** The directory holding the runtime classpath of `spec.artifacts`, fetched on first use. */
 export async function ensureClasspath(spec: ClasspathSpec, log: Log): Promise<string> {
   for (const part of [spec.name, spec.version, ...spec.artifacts.flatMap((a) => [a.groupId, a.artifactId, a.version])]) assertSafe(part);
   const versionDir = join(PROJECT_ROOT, '.cache', spec.name, spec.version);
   const libsDir = join(versionDir, 'libs');
-  if (await exists(join(libsDir, COMPLETE_MARKER))) return libsDir;
+  if (await pathExists(join(libsDir, COMPLETE_MARKER))) return libsDir;
   await mkdir(versionDir, { recursive: true });
   const workDir = await mkdtemp(join(versionDir, `.download-${process.pid}-`));
   try {
@@ -89,7 +84,7 @@ export async function ensureClasspath(spec: ClasspathSpec, log: Log): Promise<st
       await rename(downloaded, libsDir);
     } catch (error) {
       // Another run published first (the target exists and is not empty): use theirs.
-      if (!(await exists(join(libsDir, COMPLETE_MARKER)))) throw error;
+      if (!(await pathExists(join(libsDir, COMPLETE_MARKER)))) throw error;
     }
     log(`${coordinates}: ${jars.length} jars cached`);
     return libsDir;

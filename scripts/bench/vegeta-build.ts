@@ -3,29 +3,24 @@
  * machine's Go into `.cache/vegeta/<version>/`. Like bridge-build.ts, it is built in a private temporary folder and
  * renamed into place, so an interrupted or concurrent run never leaves a half-built cache.
  */
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/project-paths.js';
 import { runChecked } from '../../src/process/run-command.js';
 import { errorMessage } from './processes.js';
 import type { Log } from './processes.js';
+import { pathExists } from '../path-exists.js';
 
 const MODULE = 'github.com/tsenart/vegeta/v12';
-export const VEGETA_VERSION = 'v12.13.0';
+const VEGETA_VERSION = 'v12.13.0';
 const BUILD_TIMEOUT_MS = 10 * 60_000;
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** The vegeta binary, built on first use; throws saying why it cannot be (no Go, a failed build). */
 export async function ensureVegeta(log: Log): Promise<string> {
   const versionDir = join(PROJECT_ROOT, '.cache', 'vegeta', VEGETA_VERSION);
   const binary = join(versionDir, 'vegeta');
-  if (await exists(binary)) return binary;
+  if (await pathExists(binary)) return binary;
   await mkdir(join(PROJECT_ROOT, '.cache', 'vegeta'), { recursive: true });
   const workDir = await mkdtemp(join(PROJECT_ROOT, '.cache', 'vegeta', `.build-${process.pid}-`));
   try {
@@ -39,7 +34,7 @@ export async function ensureVegeta(log: Log): Promise<string> {
     try {
       await rename(workDir, versionDir);
     } catch (error) {
-      if (!(await exists(binary))) throw error;
+      if (!(await pathExists(binary))) throw error;
     }
     return binary;
   } finally {

@@ -4,11 +4,12 @@
  * directory and the finished file is renamed into place, so an interrupted or concurrent fetch never leaves a
  * partial JAR where a later run would use it (two concurrent fetches just both rename a complete copy).
  */
-import { access, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/project-paths.js';
 import type { MavenArtifact } from './config.js';
 import { runChecked } from '../../src/process/run-command.js';
+import { pathExists } from '../path-exists.js';
 
 export const GENERATOR_CACHE_DIR = join(PROJECT_ROOT, '.cache', 'openapi-generator');
 
@@ -20,15 +21,6 @@ type Log = (line: string) => void;
 
 function jarName(artifact: MavenArtifact): string {
   return `${artifact.artifactId}-${artifact.version}.jar`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function fetchWithMaven(artifact: MavenArtifact, target: string, log: Log): Promise<void> {
@@ -47,7 +39,7 @@ async function fetchWithMaven(artifact: MavenArtifact, target: string, log: Log)
 /** The path of the generator JAR, fetched on first use. */
 export async function ensureGeneratorJar(artifact: MavenArtifact, log: Log): Promise<string> {
   const target = join(GENERATOR_CACHE_DIR, jarName(artifact));
-  if (await exists(target)) return target;
+  if (await pathExists(target)) return target;
   await mkdir(GENERATOR_CACHE_DIR, { recursive: true });
   await fetchWithMaven(artifact, target, log);
   log(`cached ${target}`);
