@@ -7,9 +7,19 @@ import { DomainError } from '../errors/domain-error.js';
 import { adminClusterOf } from './kafkajs-internals.js';
 
 export async function topicPartitionsIfExists(admin: Admin, topic: string): Promise<PartitionMetadata[] | undefined> {
+  // kafkajs replaces the admin client's metadata with this answer: one naming only this topic would drop the
+  // metadata of the topics offset lookups in flight rely on (they fail with a TypeError, see
+  // withTopicMetadataRecovery), so the admin's metadata targets are asked for too.
+  const targets = [...(adminClusterOf(admin)?.targetTopics ?? [])].filter((target) => target !== topic);
+  const partitions = await partitionsIn(admin, topic, [topic, ...targets]);
+  // Not found among targets: one of them may have been deleted elsewhere, which fails the whole answer.
+  return partitions !== undefined || targets.length === 0 ? partitions : partitionsIn(admin, topic, [topic]);
+}
+
+async function partitionsIn(admin: Admin, topic: string, topics: string[]): Promise<PartitionMetadata[] | undefined> {
   try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-    return topics[0]?.partitions;
+    const metadata = await admin.fetchTopicMetadata({ topics });
+    return metadata.topics.find((t) => t.name === topic)?.partitions;
   } catch (error) {
     if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return undefined;
     throw error;
@@ -25,6 +35,8 @@ export async function requireTopicPartitions(admin: Admin, partitions: readonly 
     if (missing) throw new DomainError('partition_not_found', `Partition ${missing.partition} of topic '${topic}' not found.`);
   }
 }
+
+const METADATA_RECOVERY_ATTEMPTS = 6;
 
 type TopicOffsets = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
 type GroupOffsets = Awaited<ReturnType<Admin['fetchOffsets']>>;
@@ -65,21 +77,27 @@ export async function withTopicTargets<T>(admin: Admin, topics: readonly string[
  * An admin call about one topic's offsets (kafkajs's fetchTopicOffsets, fetchTopicOffsetsByTimestamp), made to
  * recover when kafkajs's metadata knows no leader for the topic. kafkajs then asks no broker and fails with a
  * TypeError ("Cannot destructure property 'partitions' of 'high.pop(...)'", or of 'offsets.pop(...)') that its
- * retrier does not retry, and asking again reads the same metadata. Seen under concurrent consumer instance creation
- * (the fault churn test, the scale-out soak) and in the contract test's reads by time right after a topic was made,
- * not reproduced in isolation. Dropping the topic from the admin client's targets makes the next call refresh the
- * metadata of every target.
+ * retrier does not retry, and asking again reads the same metadata. It happens when the admin's metadata was
+ * replaced, between kafkajs's refresh and its read, by an answer that lacks the topic — another call's refresh
+ * shared while the topic was not yet a target — or right after the topic was made. A refresh of every target
+ * (this topic is one while the call runs) restores it; when that does not do within the attempts, Kafka's metadata
+ * is not ready and the caller gets a 503 to retry.
  */
 export async function withTopicMetadataRecovery<T>(admin: Admin, topic: string, call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await withTopicTargets(admin, [topic], call);
-    } catch (error) {
-      if (!(error instanceof TypeError) || attempt >= 5) throw error;
-      adminClusterOf(admin)?.targetTopics.delete(topic);
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+  return withTopicTargets(admin, [topic], async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error;
+        if (attempt >= METADATA_RECOVERY_ATTEMPTS) {
+          throw new DomainError('kafka_unavailable', `Kafka's metadata names no leader for topic '${topic}' yet; retry.`, { cause: error });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        await adminClusterOf(admin)?.refreshMetadata();
+      }
     }
-  }
+  });
 }
 
 export function fetchTopicOffsets(admin: Admin, topic: string): Promise<TopicOffsets> {
