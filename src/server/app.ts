@@ -128,7 +128,9 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       writeError(ctx, mounted.dialect, state.meta, domain.kind, domain.message, domain.headers);
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    options.metrics?.observeRequest(mounted.dialect, state.meta?.operationId ?? NO_OPERATION, ctx.status, ms / 1000);
+    // A request another node forwarded here is counted there, where the client sent it (its time includes the hop):
+    // summed over a deployment's nodes, the requests are the clients' requests.
+    if (!forwarded) options.metrics?.observeRequest(mounted.dialect, state.meta?.operationId ?? NO_OPERATION, ctx.status, ms / 1000);
     if (!options.logger.isLevelEnabled('info')) return;
     log().info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
   });

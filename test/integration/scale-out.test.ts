@@ -12,6 +12,7 @@ import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { portOf, tcpConnectionsTo } from '../faults/support/fault-kit.js';
 import { CallLog, startDeployment, stopEverythingStarted } from './support/deployment-under-test.js';
+import { Scrape } from './support/prometheus.js';
 import type { DeploymentUnderTest } from './support/deployment-under-test.js';
 import { basic, USERS, writeUsersFile } from './support/users-file.js';
 
@@ -202,6 +203,24 @@ describe('three nodes behind a round-robin balancer', { timeout: 180_000 }, () =
     const list = await fetch(`${deployment.nodes[1]!.url}/_kafka-rest/v1/instances`, { headers: auth });
     expect(list.status).toBe(404);
     expect((await logs.send('delete', elsewhere, { method: 'DELETE', headers: { 'content-type': V2 } })).status).toBe(204);
+  });
+
+  it('a forwarded request is counted once in kafka_rest_requests_total, by the node the client sent it to', async () => {
+    const group = `scale-metrics-${suffix}`;
+    const log = new CallLog({ ...auth, accept: V2 });
+    const [holder, edge] = deployment.nodes;
+    expect((await log.send('create', `${holder!.url}/consumers/${group}`, { method: 'POST', headers: { 'content-type': V2 }, body: { name: 'counted' } })).status).toBe(200);
+    const labels = { dialect: 'v2', operation: 'v2GetSubscription', status: '200' };
+    const before = await Promise.all(deployment.nodes.map((node) => Scrape.of(node.url)));
+    for (let i = 0; i < 3; i++) {
+      const call = await log.send('subscription', `${edge!.url}/consumers/${group}/instances/counted/subscription`);
+      expect([call.status, call.node, call.forwardedTo]).toEqual([200, 'node2', 'node1']);
+    }
+    const after = await Promise.all(deployment.nodes.map((node) => Scrape.of(node.url)));
+    const counted = after.map((scrape, i) => scrape.value('kafka_rest_requests_total', labels) - before[i]!.value('kafka_rest_requests_total', labels));
+    const timed = after.map((scrape, i) => scrape.count('kafka_rest_request_duration_seconds', { dialect: 'v2', operation: 'v2GetSubscription' }) - before[i]!.count('kafka_rest_request_duration_seconds', { dialect: 'v2', operation: 'v2GetSubscription' }));
+    expect({ counted, timed }).toEqual({ counted: [0, 3, 0], timed: [0, 3, 0] });
+    expect((await log.send('delete', `${holder!.url}/consumers/${group}/instances/counted`, { method: 'DELETE', headers: { 'content-type': V2 } })).status).toBe(204);
   });
 
   it('stateless requests see at once what another node did: topic created on one, produced to on the others', async () => {
