@@ -366,6 +366,8 @@ export interface paths {
          *     listener (or the request's host). Idle instances are closed after `consumer.instance.timeout.ms`. The schema
          *     formats (`avro`, `jsonschema`, `protobuf`) need a Schema Registry (`schema.registry.url`): without one the
          *     instance is refused with 422/42206.
+         *     A group name that is not one (empty, longer than 249 characters) names no resource: 404 (`error_code` 404), as for every v2
+         *     path parameter that does not parse.
          */
         post: operations["v2CreateConsumer"];
         delete?: never;
@@ -4580,6 +4582,7 @@ export interface operations {
             400: components["responses"]["V2Error"];
             401: components["responses"]["V2Error"];
             403: components["responses"]["V2Error"];
+            404: components["responses"]["V2Error"];
             406: components["responses"]["V2Error"];
             408: components["responses"]["V2Error"];
             409: components["responses"]["V2Error"];
