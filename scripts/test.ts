@@ -4,7 +4,11 @@
  * read by a machine: the last line is `Tests: N passed, N failed`, the contract's operations and vitest's tests
  * together, a failed check counting as one failed test. Exits non-zero when anything failed.
  */
-import { spawn } from 'node:child_process';
+import { runCommand } from '../src/process/run-command.js';
+import { PROJECT_ROOT } from '../src/project-paths.js';
+
+/** The whole suite takes some 15 minutes; a hung step is ended well inside CI's limit. */
+const STEP_TIMEOUT_MS = 40 * 60_000;
 
 interface StepResult {
   readonly passed: number;
@@ -26,27 +30,22 @@ const STEPS: readonly Step[] = [
   { name: 'vitest', command: ['npx', 'vitest', 'run'], counts: /^Tests: (\d+) passed, (\d+) failed/m },
 ];
 
-/** Runs a command with its output passed through, keeping the output's tail for the counts. */
-function run(command: readonly string[]): Promise<{ status: number; tail: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command[0]!, command.slice(1), { stdio: ['inherit', 'pipe', 'inherit'] });
-    let tail = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      process.stdout.write(chunk);
-      tail = (tail + chunk.toString('utf8')).slice(-4096);
-    });
-    child.on('error', (error) => {
-      process.stderr.write(`${command.join(' ')}: ${error.message}\n`);
-      resolve({ status: 1, tail });
-    });
-    child.on('close', (code) => resolve({ status: code ?? 1, tail }));
-  });
+/** Runs a step's command with its output passed through; its exit status and what it printed on stdout. */
+async function run(command: readonly string[]): Promise<{ status: number; stdout: string }> {
+  try {
+    const result = await runCommand(command[0]!, command.slice(1), { cwd: PROJECT_ROOT, timeoutMs: STEP_TIMEOUT_MS, log: (line) => process.stdout.write(`${line}\n`) });
+    if (result.timedOut) process.stdout.write(`${result.command}: ended after ${result.durationMs} ms\n`);
+    return { status: result.code ?? 1, stdout: result.stdout };
+  } catch (error) {
+    process.stdout.write(`${(error as Error).message}\n`);
+    return { status: 1, stdout: '' };
+  }
 }
 
 async function runStep(step: Step): Promise<StepResult> {
-  const { status, tail } = await run(step.command);
+  const { status, stdout } = await run(step.command);
   if (!step.counts) return status === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
-  const found = [...tail.matchAll(new RegExp(step.counts.source, 'gm'))].at(-1);
+  const found = [...stdout.matchAll(new RegExp(step.counts.source, 'gm'))].at(-1);
   if (!found) {
     process.stdout.write(`\n${step.name}: no closing count (exit ${status})\n`);
     return { passed: 0, failed: 1 };

@@ -81,7 +81,6 @@ export function findBridgeJava(): string {
   return join(chosen.home, 'bin', 'java');
 }
 
-
 /** The version named by the source tarball in the peer folder. */
 async function sourceVersion(source: string): Promise<string> {
   const versions = (await readdir(source)).flatMap((name) => TARBALL.exec(name)?.[1] ?? []);

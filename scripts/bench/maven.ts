@@ -52,7 +52,6 @@ ${dependencies}
 `;
 }
 
-
 /** The directory holding the runtime classpath of `spec.artifacts`, fetched on first use. */
 export async function ensureClasspath(spec: ClasspathSpec, log: Log): Promise<string> {
   for (const part of [spec.name, spec.version, ...spec.artifacts.flatMap((a) => [a.groupId, a.artifactId, a.version])]) assertSafe(part);

@@ -15,7 +15,6 @@ const MODULE = 'github.com/tsenart/vegeta/v12';
 const VEGETA_VERSION = 'v12.13.0';
 const BUILD_TIMEOUT_MS = 10 * 60_000;
 
-
 /** The vegeta binary, built on first use; throws saying why it cannot be (no Go, a failed build). */
 export async function ensureVegeta(log: Log): Promise<string> {
   const versionDir = join(PROJECT_ROOT, '.cache', 'vegeta', VEGETA_VERSION);

@@ -210,7 +210,8 @@ describe('three nodes behind a round-robin balancer', { timeout: 180_000 }, () =
     const log = new CallLog({ ...auth, accept: V2 });
     const [holder, edge] = deployment.nodes;
     expect((await log.send('create', `${holder!.url}/consumers/${group}`, { method: 'POST', headers: { 'content-type': V2 }, body: { name: 'counted' } })).status).toBe(200);
-    const labels = { dialect: 'v2', operation: 'v2GetSubscription', status: '200' };
+    const operation = { dialect: 'v2', operation: 'v2GetSubscription' };
+    const labels = { ...operation, status: '200' };
     const before = await Promise.all(deployment.nodes.map((node) => Scrape.of(node.url)));
     for (let i = 0; i < 3; i++) {
       const call = await log.send('subscription', `${edge!.url}/consumers/${group}/instances/counted/subscription`);
@@ -218,7 +219,7 @@ describe('three nodes behind a round-robin balancer', { timeout: 180_000 }, () =
     }
     const after = await Promise.all(deployment.nodes.map((node) => Scrape.of(node.url)));
     const counted = after.map((scrape, i) => scrape.value('kafka_rest_requests_total', labels) - before[i]!.value('kafka_rest_requests_total', labels));
-    const timed = after.map((scrape, i) => scrape.count('kafka_rest_request_duration_seconds', { dialect: 'v2', operation: 'v2GetSubscription' }) - before[i]!.count('kafka_rest_request_duration_seconds', { dialect: 'v2', operation: 'v2GetSubscription' }));
+    const timed = after.map((scrape, i) => scrape.count('kafka_rest_request_duration_seconds', operation) - before[i]!.count('kafka_rest_request_duration_seconds', operation));
     expect({ counted, timed }).toEqual({ counted: [0, 3, 0], timed: [0, 3, 0] });
     expect((await log.send('delete', `${holder!.url}/consumers/${group}/instances/counted`, { method: 'DELETE', headers: { 'content-type': V2 } })).status).toBe(204);
   });
